@@ -1,0 +1,427 @@
+package io.github.unixhttp.connector;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.unixhttp.connector.binding.BoundSocketFile;
+import io.github.unixhttp.connector.binding.SocketFileBinder;
+import io.github.unixhttp.connector.binding.SocketFileMode;
+import io.github.unixhttp.connector.binding.SocketFileSpec;
+import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.HostPort;
+import org.eclipse.jetty.util.IO;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * A Jetty {@link org.eclipse.jetty.server.Connector} serving HTTP (HTTP/1.1, and HTTP/2 cleartext when an
+ * {@code HTTP2CServerConnectionFactory} is added) over a Unix stream socket at a file system path.
+ *
+ * <p>It runs on the JDK's Unix socket channels and Jetty's own selector and {@code SocketChannelEndPoint}. What it
+ * adds over Jetty's {@code UnixDomainServerConnector} is a safe socket file:</p>
+ * <ul>
+ *   <li>the {@linkplain #setFileMode file mode} and {@linkplain #setFileGroup group} are in place before any client
+ *   can reach the path: the socket is bound in a private directory and hard-linked into place;</li>
+ *   <li>nothing is ever clobbered: a file that is not a socket, or a socket a live server listens on, fails the
+ *   start with a message saying what to do; a dead socket (left by {@code kill -9}) is removed or not as the
+ *   {@linkplain #setStaleSocketPolicy stale-socket policy} says;</li>
+ *   <li>concurrent starters on one path are serialized by a lock file {@code <path>.lock}, kept beside the socket;</li>
+ *   <li>on stop the path is removed only if it is still the socket this connector created.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Server server = new Server();
+ * UnixSocketConnector connector = new UnixSocketConnector(server);
+ * connector.setSocketPath(Path.of("/run/app/app.sock"));
+ * connector.setFileMode(SocketFileMode.parse("0660"));
+ * connector.setFileGroup("www-data");
+ * server.addConnector(connector);
+ * }</pre>
+ *
+ * <p>With zero acceptors (the default) new connections are accepted by the selector when they are ready, and no
+ * thread blocks in {@code accept(2)}.</p>
+ */
+@ManagedObject("HTTP over a Unix socket file")
+public class UnixSocketConnector extends AbstractConnector
+{
+    /** The listen backlog used unless {@link #setAcceptQueueSize(int)} says otherwise. */
+    public static final int DEFAULT_ACCEPT_QUEUE_SIZE = 1024;
+
+    private static final HostPort LOCALHOST = new HostPort("localhost");
+
+    private final SelectorManager selectorManager;
+    private final AtomicReference<Closeable> selectorAcceptor = new AtomicReference<>();
+    private Path socketPath;
+    private SocketFileMode fileMode;
+    private String fileGroup;
+    private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.REMOVE;
+    private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE_SIZE;
+    private int acceptedReceiveBufferSize;
+    private int acceptedSendBufferSize;
+    private volatile BoundSocketFile boundSocket;
+    private volatile SocketAddress localAddress;
+
+    /**
+     * A connector accepting in the selector (no acceptor threads), with Jetty's default selector count, serving
+     * HTTP/1.1 unless other factories are given.
+     */
+    public UnixSocketConnector(Server server, ConnectionFactory... factories)
+    {
+        this(server, 0, -1, factories);
+    }
+
+    /**
+     * @param acceptors threads blocking in {@code accept(2)}; 0 accepts in the selector when a connection is ready
+     * @param selectors selector threads; -1 for Jetty's default
+     */
+    public UnixSocketConnector(Server server, int acceptors, int selectors, ConnectionFactory... factories)
+    {
+        this(server, null, null, null, acceptors, selectors, factories);
+    }
+
+    public UnixSocketConnector(Server server, Executor executor, Scheduler scheduler, ByteBufferPool bufferPool,
+                               int acceptors, int selectors, ConnectionFactory... factories)
+    {
+        super(server, executor, scheduler, bufferPool, acceptors,
+            factories.length > 0 ? factories : new ConnectionFactory[]{new HttpConnectionFactory()});
+        selectorManager = new UnixSocketSelectorManager(getExecutor(), getScheduler(), selectors);
+        installBean(selectorManager, true);
+    }
+
+    @ManagedAttribute("The socket file clients connect to")
+    public Path getSocketPath()
+    {
+        return socketPath;
+    }
+
+    /**
+     * @param socketPath the socket file to listen on; at most 107 bytes, in an existing directory
+     */
+    public void setSocketPath(Path socketPath)
+    {
+        checkNotStarted();
+        this.socketPath = socketPath;
+    }
+
+    @ManagedAttribute("The socket file's permission bits in octal, or null to keep what the umask gives")
+    public SocketFileMode getFileMode()
+    {
+        return fileMode;
+    }
+
+    /**
+     * @param fileMode the socket file's permission bits, in place before any client can connect, e.g.
+     *                 {@code SocketFileMode.parse("0660")}; {@code null} (the default) keeps what the process umask gives
+     */
+    public void setFileMode(SocketFileMode fileMode)
+    {
+        checkNotStarted();
+        this.fileMode = fileMode;
+    }
+
+    @ManagedAttribute("The socket file's group (name or gid), or null to keep the process's group")
+    public String getFileGroup()
+    {
+        return fileGroup;
+    }
+
+    /**
+     * @param fileGroup the socket file's group as a name or a numeric gid, in place before any client can connect;
+     *                  the process must be root or a member of it. {@code null} (the default) keeps the process's group
+     */
+    public void setFileGroup(String fileGroup)
+    {
+        checkNotStarted();
+        this.fileGroup = fileGroup;
+    }
+
+    @ManagedAttribute("What to do with a dead socket found at the path: REMOVE or FAIL")
+    public StaleSocketPolicy getStaleSocketPolicy()
+    {
+        return staleSocketPolicy;
+    }
+
+    /**
+     * @param staleSocketPolicy what to do with a socket at the path that nothing listens on: {@link StaleSocketPolicy#REMOVE}
+     *                          (the default) or {@link StaleSocketPolicy#FAIL}; anything else is never touched
+     */
+    public void setStaleSocketPolicy(StaleSocketPolicy staleSocketPolicy)
+    {
+        checkNotStarted();
+        this.staleSocketPolicy = java.util.Objects.requireNonNull(staleSocketPolicy, "staleSocketPolicy");
+    }
+
+    @ManagedAttribute("The listen backlog: connections the kernel queues before they are accepted")
+    public int getAcceptQueueSize()
+    {
+        return acceptQueueSize;
+    }
+
+    /**
+     * @param acceptQueueSize the listen backlog; default {@value #DEFAULT_ACCEPT_QUEUE_SIZE}, capped by the kernel at
+     *                        {@code net.core.somaxconn}; 0 or less means the JDK default (50)
+     */
+    public void setAcceptQueueSize(int acceptQueueSize)
+    {
+        checkNotStarted();
+        this.acceptQueueSize = acceptQueueSize;
+    }
+
+    @ManagedAttribute("SO_RCVBUF for accepted sockets, or 0 for the kernel default")
+    public int getAcceptedReceiveBufferSize()
+    {
+        return acceptedReceiveBufferSize;
+    }
+
+    /**
+     * @param size SO_RCVBUF for accepted sockets in bytes; 0 (the default) keeps the kernel default
+     */
+    public void setAcceptedReceiveBufferSize(int size)
+    {
+        this.acceptedReceiveBufferSize = size;
+    }
+
+    @ManagedAttribute("SO_SNDBUF for accepted sockets, or 0 for the kernel default")
+    public int getAcceptedSendBufferSize()
+    {
+        return acceptedSendBufferSize;
+    }
+
+    /**
+     * @param size SO_SNDBUF for accepted sockets in bytes; 0 (the default) keeps the kernel default
+     */
+    public void setAcceptedSendBufferSize(int size)
+    {
+        this.acceptedSendBufferSize = size;
+    }
+
+    @ManagedAttribute("The number of selector threads")
+    public int getSelectors()
+    {
+        return selectorManager.getSelectorCount();
+    }
+
+    /**
+     * @return the address clients connect to, {@code unix:}-style, or {@code null} while not started
+     */
+    public SocketAddress getLocalSocketAddress()
+    {
+        return localAddress;
+    }
+
+    @Override
+    public Object getTransport()
+    {
+        BoundSocketFile bound = boundSocket;
+        return bound == null ? null : bound.channel();
+    }
+
+    @Override
+    protected void doStart() throws Exception
+    {
+        if (socketPath == null)
+            throw new IllegalStateException("No socket path: call setSocketPath(Path) before starting " + this);
+        getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
+        getConnectionFactories().forEach(UnixSocketConnector::defaultServerAuthority);
+        BoundSocketFile bound = SocketFileBinder.bind(
+            new SocketFileSpec(socketPath, fileMode, fileGroup, acceptQueueSize, staleSocketPolicy));
+        boundSocket = bound;
+        localAddress = UnixDomainSocketAddress.of(bound.path());
+        try
+        {
+            if (getAcceptors() == 0)
+                bound.channel().configureBlocking(false);
+            super.doStart();
+            if (getAcceptors() == 0)
+                registerSelectorAcceptor();
+        }
+        catch (Throwable failure)
+        {
+            closeBoundSocket();
+            throw failure;
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception
+    {
+        super.doStop();
+        closeSelectorAcceptor();
+        closeBoundSocket();
+        getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::removeEventListener);
+    }
+
+    @Override
+    protected void accept(int acceptorID) throws IOException
+    {
+        BoundSocketFile bound = boundSocket;
+        if (bound != null)
+            accepted(bound.channel().accept());
+    }
+
+    /**
+     * Stops or resumes taking new connections (Jetty's graceful shutdown stops them first). With zero acceptors
+     * this removes or restores the selector's interest in the listening socket.
+     */
+    @Override
+    public void setAccepting(boolean accepting)
+    {
+        super.setAccepting(accepting);
+        if (getAcceptors() > 0 || !isStarted())
+            return;
+        if (accepting)
+            registerSelectorAcceptor();
+        else
+            closeSelectorAcceptor();
+    }
+
+    private void registerSelectorAcceptor()
+    {
+        BoundSocketFile bound = boundSocket;
+        if (bound == null || selectorAcceptor.get() != null)
+            return;
+        Closeable acceptor = selectorManager.acceptor(bound.channel());
+        if (!selectorAcceptor.compareAndSet(null, acceptor))
+            IO.close(acceptor);
+    }
+
+    private void closeSelectorAcceptor()
+    {
+        IO.close(selectorAcceptor.getAndSet(null));
+    }
+
+    private void closeBoundSocket() throws IOException
+    {
+        BoundSocketFile bound = boundSocket;
+        boundSocket = null;
+        if (bound != null)
+            bound.close();
+    }
+
+    private void accepted(SocketChannel channel) throws IOException
+    {
+        channel.configureBlocking(false);
+        configure(channel);
+        selectorManager.accept(channel);
+    }
+
+    /**
+     * Applies socket options to an accepted channel; override to set more. Unix sockets have no TCP_NODELAY.
+     */
+    protected void configure(SocketChannel channel) throws IOException
+    {
+        if (acceptedReceiveBufferSize > 0)
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, acceptedReceiveBufferSize);
+        if (acceptedSendBufferSize > 0)
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, acceptedSendBufferSize);
+    }
+
+    /**
+     * Creates the endpoint of an accepted connection; override to return a subclass.
+     */
+    protected EndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) throws IOException
+    {
+        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress, remoteAddressOf(channel));
+        endPoint.setIdleTimeout(getIdleTimeout());
+        return endPoint;
+    }
+
+    private static SocketAddress remoteAddressOf(SocketChannel channel) throws IOException
+    {
+        SocketAddress remote = channel.getRemoteAddress();
+        if (remote instanceof UnixDomainSocketAddress named && !named.getPath().toString().isEmpty())
+            return named;
+        return UnixPeerAddress.UNNAMED;
+    }
+
+    /**
+     * A Unix socket has no host and port, and Jetty derives the authority of a request without Host (HTTP/1.0),
+     * and {@code getServerAuthority()}, from the local address; with a path there, that fails. Clients of a Unix
+     * socket address it as {@code localhost}, as curl does, so that is the authority unless one was configured.
+     */
+    private static void defaultServerAuthority(ConnectionFactory factory)
+    {
+        if (factory instanceof HttpConfiguration.ConnectionFactory httpFactory)
+        {
+            HttpConfiguration configuration = httpFactory.getHttpConfiguration();
+            if (configuration.getServerAuthority() == null)
+            {
+                configuration.setServerAuthority(LOCALHOST);
+                LOG.debug("Server authority of {} defaults to {} for Unix socket requests", factory, LOCALHOST);
+            }
+        }
+    }
+
+    private void checkNotStarted()
+    {
+        if (isStarted() || isStarting())
+            throw new IllegalStateException("Cannot change " + this + " while it runs: stop it first");
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format("%s@%x[unix:%s]", getClass().getSimpleName(), hashCode(), socketPath);
+    }
+
+    private class UnixSocketSelectorManager extends SelectorManager
+    {
+        UnixSocketSelectorManager(Executor executor, Scheduler scheduler, int selectors)
+        {
+            super(executor, scheduler, selectors);
+        }
+
+        @Override
+        protected void accepted(SelectableChannel channel) throws IOException
+        {
+            UnixSocketConnector.this.accepted((SocketChannel)channel);
+        }
+
+        @Override
+        protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) throws IOException
+        {
+            return UnixSocketConnector.this.newEndPoint((SocketChannel)channel, selector, key);
+        }
+
+        @Override
+        public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment)
+        {
+            return getDefaultConnectionFactory().newConnection(UnixSocketConnector.this, endPoint);
+        }
+
+        @Override
+        protected void endPointOpened(EndPoint endPoint)
+        {
+            super.endPointOpened(endPoint);
+            onEndPointOpened(endPoint);
+        }
+
+        @Override
+        protected void endPointClosed(EndPoint endPoint)
+        {
+            onEndPointClosed(endPoint);
+            super.endPointClosed(endPoint);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.unixhttp.testing;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * What the tests talk to: {@code /info} describes the request as the server saw it, {@code POST /echo} streams
+ * the body back, {@code /bytes?n=N} sends N bytes; anything else answers "hello". Counts the requests it handled.
+ */
+public class TestHandler extends Handler.Abstract
+{
+    private final AtomicInteger handled = new AtomicInteger();
+
+    public int handled()
+    {
+        return handled.get();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception
+    {
+        handled.incrementAndGet();
+        String path = Request.getPathInContext(request);
+        switch (path)
+        {
+            case "/info" -> text(response, callback, String.join("\n",
+                "remote=" + Request.getRemoteAddr(request),
+                "local=" + Request.getLocalAddr(request),
+                "authority=" + request.getConnectionMetaData().getServerAuthority(),
+                "version=" + request.getConnectionMetaData().getHttpVersion(),
+                "uri=" + request.getHttpURI(),
+                "host=" + Request.getServerName(request),
+                ""));
+            case "/echo" -> Content.copy(request, response, callback);
+            case "/bytes" -> bytes(request, response, callback);
+            default -> text(response, callback, "hello");
+        }
+        return true;
+    }
+
+    private static void text(Response response, Callback callback, String body)
+    {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        Content.Sink.write(response, true, body, callback);
+    }
+
+    private static void bytes(Request request, Response response, Callback callback) throws Exception
+    {
+        Fields query = Request.extractQueryParameters(request);
+        long count = Long.parseLong(query.getValue("n"));
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, count);
+        byte[] chunk = "0123456789abcdef".repeat(4096).getBytes(StandardCharsets.US_ASCII);
+        try (OutputStream out = Content.Sink.asOutputStream(response))
+        {
+            for (long left = count; left > 0; left -= chunk.length)
+                out.write(chunk, 0, (int)Math.min(chunk.length, left));
+        }
+        callback.succeeded();
+    }
+}
