@@ -124,6 +124,25 @@ public class UnixSocketConnector extends AbstractConnector
         this.socketPath = socketPath;
     }
 
+    /**
+     * Sets the socket from text, as configuration files and command lines give it.
+     *
+     * @param socket a file system path such as {@code /run/app/app.sock}
+     * @throws IllegalArgumentException if the text cannot name a socket, saying why and what to write instead
+     */
+    public void setSocket(String socket)
+    {
+        if (socket == null || socket.isBlank())
+            throw new IllegalArgumentException("The socket is empty: give a path such as /run/app/app.sock");
+        if (socket.indexOf('\0') >= 0)
+            throw new IllegalArgumentException("The socket path '" + socket.replace("\0", "\\0") +
+                "' contains a NUL byte, which no file name may hold: remove it");
+        if (socket.startsWith("@"))
+            throw new IllegalArgumentException("'" + socket + "' is an abstract socket name, which this connector " +
+                "cannot listen on yet: give a file system path such as /run/app/app.sock");
+        setSocketPath(Path.of(socket));
+    }
+
     @ManagedAttribute("The socket file's permission bits in octal, or null to keep what the umask gives")
     public SocketFileMode getFileMode()
     {

@@ -1,10 +1,7 @@
 package io.github.unixhttp.connector;
 
-import java.io.ByteArrayOutputStream;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +11,7 @@ import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.TestServer;
@@ -156,7 +154,7 @@ class UnixSocketConnectorHttpTest
     {
         try (TestServer server = TestServer.start(dir.resolve("app.sock")))
         {
-            String response = exchange(server.socket(), "GET /info HTTP/1.0\r\n\r\n");
+            String response = Exchange.exchange(server.socket(), "GET /info HTTP/1.0\r\n\r\n");
             assertTrue(response.matches("(?s)HTTP/1\\.[01] 200 .*"), response);
             assertTrue(response.contains("host=localhost"), response);
             assertTrue(response.contains("uri=http://localhost/info"), response);
@@ -169,7 +167,7 @@ class UnixSocketConnectorHttpTest
         Path socket = dir.resolve("app.sock");
         try (TestServer server = TestServer.start(socket))
         {
-            String response = exchange(socket, "GET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            String response = Exchange.exchange(socket, "GET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertTrue(response.contains("local=" + socket.toAbsolutePath()), response);
             assertTrue(response.contains("remote=unix:\n"), response);
             assertFalse(response.contains("authority=null"), response);
@@ -184,7 +182,7 @@ class UnixSocketConnectorHttpTest
         try (TestServer server = TestServer.startWithAcceptors(socket, 1))
         {
             for (int i = 0; i < 20; i++)
-                assertTrue(exchange(socket, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").endsWith("hello"));
+                assertTrue(Exchange.exchange(socket, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").endsWith("hello"));
             assertEquals(20, server.handler().handled());
         }
     }
@@ -195,7 +193,7 @@ class UnixSocketConnectorHttpTest
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> {},
             new ProxyConnectionFactory(), new HttpConnectionFactory()))
         {
-            String response = exchange(server.socket(),
+            String response = Exchange.exchange(server.socket(),
                 "PROXY TCP4 203.0.113.7 192.0.2.1 51000 80\r\nGET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertTrue(response.contains("remote=203.0.113.7"), response);
         }
@@ -212,29 +210,9 @@ class UnixSocketConnectorHttpTest
             header.put((byte)0x21).put((byte)0x11).putShort((short)12);      // PROXY command, TCP over IPv4, 12 bytes
             header.put(new byte[]{(byte)198, 51, 100, 9}).put(new byte[]{(byte)192, 0, 2, 1});
             header.putShort((short)40000).putShort((short)80);
-            String response = exchange(server.socket(), header.array(),
+            String response = Exchange.exchange(server.socket(), header.array(),
                 "GET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertTrue(response.contains("remote=198.51.100.9"), response);
-        }
-    }
-
-    static String exchange(Path socket, String request) throws Exception
-    {
-        return exchange(socket, new byte[0], request);
-    }
-
-    static String exchange(Path socket, byte[] prefix, String request) throws Exception
-    {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX))
-        {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap(prefix));
-            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(8192);
-            while (channel.read(buffer.clear()) > 0)
-                received.write(buffer.array(), 0, buffer.position());
-            return received.toString(StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -1,0 +1,165 @@
+package io.github.unixhttp.testing;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link ServeMain} in a separate JVM, optionally as the second user or under a given umask. Lines it prints are
+ * read one at a time; closing stdin asks it to stop.
+ */
+public final class ChildJvm implements AutoCloseable
+{
+    private static String sharedClassPath;
+
+    private final Process process;
+    private final BufferedReader stdout;
+
+    private ChildJvm(Process process)
+    {
+        this.process = process;
+        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param asOtherUser run as {@link Run#OTHER_UID} (needs root); the class path is then copied where that user can read it
+     * @param umask the octal umask to start under, or null to inherit
+     */
+    public static ChildJvm start(boolean asOtherUser, String umask, String... args) throws IOException
+    {
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", asOtherUser ? readableClassPath() : System.getProperty("java.class.path"),
+            ServeMain.class.getName()));
+        java.addAll(List.of(args));
+        List<String> command = asOtherUser ? Run.asOtherUser(java) : java;
+        if (umask != null)
+        {
+            List<String> shell = new ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+            shell.addAll(command);
+            command = shell;
+        }
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new ChildJvm(process);
+    }
+
+    public String readLine() throws IOException
+    {
+        String line = stdout.readLine();
+        return line == null ? "<exited with " + exitCodeSoon() + ">" : line;
+    }
+
+    public long pid()
+    {
+        return process.pid();
+    }
+
+    /** Stops it the hard way, as {@code kill -9} would. */
+    public void kill() throws InterruptedException
+    {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Closes its stdin, which asks it to stop, and waits for its exit code. */
+    public int stop() throws IOException, InterruptedException
+    {
+        process.getOutputStream().close();
+        if (!process.waitFor(30, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new AssertionError("child JVM " + process.pid() + " did not stop within 30 s");
+        }
+        return process.exitValue();
+    }
+
+    private int exitCodeSoon()
+    {
+        try
+        {
+            return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        }
+        catch (InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        if (process.isAlive())
+        {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+                kill();
+        }
+    }
+
+    /** The build's class path lives under root's home, which the second user cannot read: copy it once. */
+    private static synchronized String readableClassPath() throws IOException
+    {
+        if (sharedClassPath == null)
+        {
+            Path dir = Files.createTempDirectory("unixhttp-cp");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            List<String> entries = new ArrayList<>();
+            int index = 0;
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator))
+            {
+                Path source = Path.of(entry);
+                Path target = dir.resolve((index++) + "-" + source.getFileName());
+                copyReadable(source, target);
+                entries.add(target.toString());
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            sharedClassPath = String.join(File.pathSeparator, entries);
+        }
+        return sharedClassPath;
+    }
+
+    private static void copyReadable(Path source, Path target) throws IOException
+    {
+        if (Files.isDirectory(source))
+        {
+            try (var walk = Files.walk(source))
+            {
+                for (Path path : (Iterable<Path>)walk::iterator)
+                {
+                    Path copy = target.resolve(source.relativize(path).toString());
+                    if (Files.isDirectory(path))
+                        Files.createDirectories(copy);
+                    else
+                        Files.copy(path, copy, StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        }
+        else if (Files.exists(source))
+        {
+            Files.copy(source, target);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    static void deleteTree(Path dir)
+    {
+        try (var walk = Files.walk(dir))
+        {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        catch (IOException ignored)
+        {
+            // best effort at exit
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.unixhttp.testing;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import io.github.unixhttp.connector.binding.SocketFileMode;
+import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+
+/**
+ * A test server in its own process, for what one JVM cannot show: another user, {@code kill -9}, a umask.
+ *
+ * <pre>
+ * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail]
+ *     prints "LISTENING" or "FAILED message", serves until stdin closes, prints "STOPPED"
+ * cycle PATH COUNT [--mode OCTAL]
+ *     starts and stops a server COUNT times, prints "CYCLED n"
+ * </pre>
+ */
+public final class ServeMain
+{
+    public static void main(String[] args) throws Exception
+    {
+        String command = args[0];
+        Path socket = Path.of(args[1]);
+        switch (command)
+        {
+            case "serve" -> serve(socket, args);
+            case "cycle" -> cycle(socket, Integer.parseInt(args[2]), args);
+            default -> throw new IllegalArgumentException(command);
+        }
+    }
+
+    private static void serve(Path socket, String[] args) throws Exception
+    {
+        TestServer server;
+        try
+        {
+            server = TestServer.start(socket, connector -> configure(connector, args));
+        }
+        catch (Exception failure)
+        {
+            System.out.println("FAILED " + rootMessage(failure));
+            System.exit(1);
+            return;
+        }
+        System.out.println("LISTENING");
+        System.out.flush();
+        try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)))
+        {
+            while (stdin.readLine() != null)
+            {
+                // serve until stdin closes
+            }
+        }
+        server.close();
+        System.out.println("STOPPED");
+    }
+
+    private static void cycle(Path socket, int count, String[] args) throws Exception
+    {
+        int cycles = 0;
+        for (int i = 0; i < count; i++)
+        {
+            try (TestServer ignored = TestServer.start(socket, connector -> configure(connector, args)))
+            {
+                cycles++;
+            }
+        }
+        System.out.println("CYCLED " + cycles);
+    }
+
+    private static void configure(io.github.unixhttp.connector.UnixSocketConnector connector, String[] args)
+    {
+        for (int i = 2; i < args.length - 1; i++)
+        {
+            switch (args[i])
+            {
+                case "--mode" -> connector.setFileMode(SocketFileMode.parse(args[i + 1]));
+                case "--group" -> connector.setFileGroup(args[i + 1]);
+                case "--stale" -> connector.setStaleSocketPolicy(StaleSocketPolicy.valueOf(args[i + 1].toUpperCase()));
+                default -> { }
+            }
+        }
+    }
+
+    static String rootMessage(Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (cause instanceof io.github.unixhttp.connector.binding.SocketBindException)
+                return cause.getMessage();
+        }
+        return failure.toString();
+    }
+}
