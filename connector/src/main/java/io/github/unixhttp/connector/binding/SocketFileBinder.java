@@ -35,6 +35,8 @@ public final class SocketFileBinder
 {
     /** Linux {@code sun_path} holds 108 bytes including the terminating NUL. */
     public static final int MAX_PATH_BYTES = 107;
+    /** The JDK's channels refuse one byte less than the kernel allows, to bind as well as to connect. */
+    public static final int JDK_MAX_PATH_BYTES = 106;
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketFileBinder.class);
     private static final String PRIVATE_DIR_PREFIX = ".uh";
@@ -55,11 +57,14 @@ public final class SocketFileBinder
     public static BoundSocketFile bind(SocketFileSpec spec) throws IOException
     {
         Path path = spec.path().toAbsolutePath().normalize();
-        checkLength(path, path, "");
+        checkLength(path, path, MAX_PATH_BYTES, "");
         Path parent = checkParentDirectory(path);
-        checkLength(path, privateSocketPath(parent, "x".repeat(PRIVATE_DIR_SUFFIX_LENGTH)),
+        checkLength(path, privateSocketPath(parent, "x".repeat(PRIVATE_DIR_SUFFIX_LENGTH)), JDK_MAX_PATH_BYTES,
             " once bound under its private temporary name (" + (PRIVATE_DIR_PREFIX.length() + PRIVATE_DIR_SUFFIX_LENGTH + 3) +
             " bytes more than the directory)");
+        if (byteLength(path) > JDK_MAX_PATH_BYTES)
+            LOG.warn("unix:{} is {} bytes long: curl, nginx and C clients can connect, but Java's own Unix socket " +
+                "channels cannot reach paths over {} bytes", path, byteLength(path), JDK_MAX_PATH_BYTES);
         GroupPrincipal group = lookUpGroup(path, spec.group());
         refuseWhatIsNotASocket(path);
 
@@ -70,12 +75,17 @@ public final class SocketFileBinder
         }
     }
 
-    private static void checkLength(Path target, Path bound, String when) throws SocketBindException
+    private static void checkLength(Path target, Path bound, int limit, String when) throws SocketBindException
     {
-        int bytes = bound.toString().getBytes(fileNameCharset()).length;
-        if (bytes > MAX_PATH_BYTES)
+        int bytes = byteLength(bound);
+        if (bytes > limit)
             throw new SocketBindException(target, "the path is " + bytes + " bytes long" + when + ", but a Unix socket path may have at most " +
-                MAX_PATH_BYTES + " bytes (108 with the final NUL). Choose a shorter path, e.g. under $XDG_RUNTIME_DIR or /run");
+                limit + " bytes here. Choose a shorter path, e.g. under $XDG_RUNTIME_DIR or /run");
+    }
+
+    private static int byteLength(Path path)
+    {
+        return path.toString().getBytes(fileNameCharset()).length;
     }
 
     private static Charset fileNameCharset()
