@@ -57,6 +57,12 @@ public final class ChildJvm implements AutoCloseable
         return line == null ? "<exited with " + exitCodeSoon() + ">" : line;
     }
 
+    public void send(String line) throws IOException
+    {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     public long pid()
     {
         return process.pid();

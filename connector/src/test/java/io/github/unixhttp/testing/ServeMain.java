@@ -3,10 +3,13 @@ package io.github.unixhttp.testing;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 
 /**
  * A test server in its own process, for what one JVM cannot show: another user, {@code kill -9}, a umask.
@@ -16,6 +19,10 @@ import io.github.unixhttp.connector.binding.StaleSocketPolicy;
  *     prints "LISTENING" or "FAILED message", serves until stdin closes, prints "STOPPED"
  * cycle PATH COUNT [--mode OCTAL]
  *     starts and stops a server COUNT times, prints "CYCLED n"
+ * cycle-jetty PATH COUNT --mode OCTAL
+ *     the same with Jetty's own UnixDomainServerConnector and a chmod after start, as its users must do
+ * race PATH
+ *     on each stdin line "go" tries to start and prints "WON" or "LOST message"; on "stop" stops and prints "STOPPED"
  * </pre>
  */
 public final class ServeMain
@@ -28,6 +35,8 @@ public final class ServeMain
         {
             case "serve" -> serve(socket, args);
             case "cycle" -> cycle(socket, Integer.parseInt(args[2]), args);
+            case "cycle-jetty" -> cycleJettyConnector(socket, Integer.parseInt(args[2]), SocketFileMode.parse(args[4]));
+            case "race" -> race(socket);
             default -> throw new IllegalArgumentException(command);
         }
     }
@@ -69,6 +78,55 @@ public final class ServeMain
             }
         }
         System.out.println("CYCLED " + cycles);
+    }
+
+    private static void cycleJettyConnector(Path socket, int count, SocketFileMode mode) throws Exception
+    {
+        int cycles = 0;
+        for (int i = 0; i < count; i++)
+        {
+            Server server = new Server();
+            UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
+            connector.setUnixDomainPath(socket);
+            server.addConnector(connector);
+            server.setHandler(new TestHandler());
+            server.start();
+            Files.setPosixFilePermissions(socket, mode.toPermissions());
+            server.stop();
+            cycles++;
+        }
+        System.out.println("CYCLED " + cycles);
+    }
+
+    private static void race(Path socket) throws Exception
+    {
+        TestServer won = null;
+        try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)))
+        {
+            for (String line = stdin.readLine(); line != null; line = stdin.readLine())
+            {
+                if (line.equals("go"))
+                {
+                    try
+                    {
+                        won = TestServer.start(socket);
+                        System.out.println("WON");
+                    }
+                    catch (Exception failure)
+                    {
+                        System.out.println("LOST " + rootMessage(failure));
+                    }
+                }
+                else if (line.equals("stop"))
+                {
+                    if (won != null)
+                        won.close();
+                    won = null;
+                    System.out.println("STOPPED");
+                }
+                System.out.flush();
+            }
+        }
     }
 
     private static void configure(io.github.unixhttp.connector.UnixSocketConnector connector, String[] args)
