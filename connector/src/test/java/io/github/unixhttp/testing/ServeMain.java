@@ -50,7 +50,7 @@ public final class ServeMain
         }
         catch (Exception failure)
         {
-            System.out.println("FAILED " + rootMessage(failure));
+            System.out.println("FAILED " + String.valueOf(BindFailures.bindMessage(failure) != null ? BindFailures.bindMessage(failure) : failure));
             System.exit(1);
             return;
         }
@@ -114,7 +114,7 @@ public final class ServeMain
                     }
                     catch (Exception failure)
                     {
-                        System.out.println("LOST " + rootMessage(failure));
+                        System.out.println("LOST " + String.valueOf(BindFailures.bindMessage(failure) != null ? BindFailures.bindMessage(failure) : failure));
                     }
                 }
                 else if (line.equals("stop"))
@@ -141,15 +141,5 @@ public final class ServeMain
                 default -> { }
             }
         }
-    }
-
-    static String rootMessage(Throwable failure)
-    {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause())
-        {
-            if (cause instanceof io.github.unixhttp.connector.binding.SocketBindException)
-                return cause.getMessage();
-        }
-        return failure.toString();
     }
 }

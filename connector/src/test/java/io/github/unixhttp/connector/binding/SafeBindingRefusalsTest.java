@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.testing.BindFailures;
 import io.github.unixhttp.testing.DirectorySnapshot;
 import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.Requirements;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Bad input fails the start with a message naming the problem and the fix, and leaves the file system as it was.
@@ -107,7 +107,7 @@ class SafeBindingRefusalsTest
         try (TestServer live = TestServer.start(socket))
         {
             DirectorySnapshot before = DirectorySnapshot.of(dir);
-            String message = startFailure(socket, connector -> {});
+            String message = BindFailures.startFailure(socket, connector -> {});
             assertTrue(message.contains("in use by a live server") && message.contains("Stop that server first"), message);
             assertEquals(before, DirectorySnapshot.of(dir));
             assertTrue(Exchange.get(socket, "/").endsWith("hello"));
@@ -145,7 +145,7 @@ class SafeBindingRefusalsTest
         Path socket = dir.resolve("app.sock");
         leaveDeadSocket(socket);
         DirectorySnapshot before = DirectorySnapshot.of(dir);
-        String message = startFailure(socket, connector -> connector.setStaleSocketPolicy(StaleSocketPolicy.FAIL));
+        String message = BindFailures.startFailure(socket, connector -> connector.setStaleSocketPolicy(StaleSocketPolicy.FAIL));
         assertTrue(message.contains("dead socket") && message.contains("REMOVE policy"), message);
         // The lock file is the one thing a start on a socket path may leave; here it did not exist before.
         Files.deleteIfExists(dir.resolve("app.sock.lock"));
@@ -165,28 +165,8 @@ class SafeBindingRefusalsTest
     private String refusedStart(Path socket, Consumer<UnixSocketConnector> configure) throws Exception
     {
         DirectorySnapshot before = DirectorySnapshot.of(dir);
-        String message = startFailure(socket, configure);
+        String message = BindFailures.startFailure(socket, configure);
         assertEquals(before, DirectorySnapshot.of(dir), "the refused start changed the directory");
         return message;
-    }
-
-    static String startFailure(Path socket, Consumer<UnixSocketConnector> configure) throws Exception
-    {
-        try (TestServer server = TestServer.start(socket, configure))
-        {
-            return fail("started on " + server.socket() + " though it should not have");
-        }
-        catch (Exception failure)
-        {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause())
-            {
-                if (cause instanceof SocketBindException bindFailure)
-                {
-                    assertTrue(bindFailure.getMessage().contains("unix:" + socket.toAbsolutePath()), bindFailure.getMessage());
-                    return bindFailure.getMessage();
-                }
-            }
-            throw failure;
-        }
     }
 }

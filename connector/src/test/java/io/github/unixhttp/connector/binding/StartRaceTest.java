@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.testing.BindFailures;
 import io.github.unixhttp.testing.ChildJvm;
 import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.TestServer;
@@ -74,7 +75,7 @@ class StartRaceTest
                 try
                 {
                     assertEquals(1, winners.size(), "round " + round + ": " + losers);
-                    assertTrue(SafeBindingRefusalsTestSupport.bindMessage(losers.get(0)).contains("in use by a live server"),
+                    assertTrue(String.valueOf(BindFailures.bindMessage(losers.get(0))).contains("in use by a live server"),
                         "round " + round + ": " + losers.get(0));
                     assertTrue(Exchange.get(socket, "/").endsWith("hello"), "round " + round + ": the winner does not serve");
                 }
