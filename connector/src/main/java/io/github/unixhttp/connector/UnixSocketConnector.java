@@ -10,14 +10,29 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EventListener;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.unixhttp.connector.binding.BoundSocketFile;
 import io.github.unixhttp.connector.binding.SocketFileBinder;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.SocketFileSpec;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
+import io.github.unixhttp.connector.credentials.PeerListener;
+import io.github.unixhttp.connector.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.nativeedge.PeerCredentialsReader;
+import io.github.unixhttp.connector.policy.PeerPolicy;
+import io.github.unixhttp.connector.policy.RefusalConnection;
+import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
+import io.github.unixhttp.connector.policy.Verdict;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -25,8 +40,10 @@ import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.IO;
@@ -79,6 +96,12 @@ public class UnixSocketConnector extends AbstractConnector
     private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE_SIZE;
     private int acceptedReceiveBufferSize;
     private int acceptedSendBufferSize;
+    private boolean readPeerCredentials = true;
+    private PeerPolicy peerPolicy = PeerPolicy.allowAll();
+    private PeerPolicy trustedProxies;
+    private final LongAdder refusedConnections = new LongAdder();
+    private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
+    private PeerCredentialsReader peerCredentialsReader;
     private volatile BoundSocketFile boundSocket;
     private volatile SocketAddress localAddress;
 
@@ -188,7 +211,7 @@ public class UnixSocketConnector extends AbstractConnector
     public void setStaleSocketPolicy(StaleSocketPolicy staleSocketPolicy)
     {
         checkNotStarted();
-        this.staleSocketPolicy = java.util.Objects.requireNonNull(staleSocketPolicy, "staleSocketPolicy");
+        this.staleSocketPolicy = Objects.requireNonNull(staleSocketPolicy, "staleSocketPolicy");
     }
 
     @ManagedAttribute("The listen backlog: connections the kernel queues before they are accepted")
@@ -235,6 +258,87 @@ public class UnixSocketConnector extends AbstractConnector
         this.acceptedSendBufferSize = size;
     }
 
+    @ManagedAttribute("Whether the peer's credentials are read at accept")
+    public boolean isReadPeerCredentials()
+    {
+        return readPeerCredentials;
+    }
+
+    /**
+     * @param read whether to read each peer's credentials at accept (the default), for the request attributes
+     *             {@link PeerCredentials} documents, the peer policy and the trusted-proxy check. Turning it off
+     *             saves two system calls per connection and requires the allow-all peer policy.
+     */
+    public void setReadPeerCredentials(boolean read)
+    {
+        checkNotStarted();
+        this.readPeerCredentials = read;
+    }
+
+    @ManagedAttribute("Who may connect, checked at accept on the peer's credentials")
+    public PeerPolicy getPeerPolicy()
+    {
+        return peerPolicy;
+    }
+
+    /**
+     * @param peerPolicy who may connect, decided at accept from the peer's credentials; a refused peer gets
+     *                   {@code 403 Forbidden} with the reason and no handler runs. Default: {@link PeerPolicy#allowAll()}.
+     *                   On top of the file mode, and the only access control an abstract socket has.
+     */
+    public void setPeerPolicy(PeerPolicy peerPolicy)
+    {
+        checkNotStarted();
+        this.peerPolicy = Objects.requireNonNull(peerPolicy, "peerPolicy");
+    }
+
+    @ManagedAttribute("Peers whose PROXY protocol and Forwarded headers are believed")
+    public PeerPolicy getTrustedProxies()
+    {
+        PeerPolicy trusted = trustedProxies;
+        if (trusted == null)
+            trustedProxies = trusted = PeerPolicy.builder().allowSameUser().build();
+        return trusted;
+    }
+
+    /**
+     * @param trustedProxies the peers (e.g. {@code PeerPolicy.builder().allowUser("www-data").build()} for nginx) whose
+     *                       PROXY protocol header and {@code Forwarded}/{@code X-Forwarded-*} headers are believed.
+     *                       From others, the PROXY protocol is not parsed (its header is then a bad request) and the
+     *                       headers are ignored. Default: only peers running as this server's own user.
+     */
+    public void setTrustedProxies(PeerPolicy trustedProxies)
+    {
+        checkNotStarted();
+        this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
+    }
+
+    @ManagedAttribute("Connections refused by the peer policy")
+    public long getRefusedConnections()
+    {
+        return refusedConnections.sum();
+    }
+
+    /**
+     * Adds a {@link PeerListener} (told of each accepted and refused peer) as well as any other Jetty listener.
+     */
+    @Override
+    public boolean addEventListener(EventListener listener)
+    {
+        // Jetty calls this again when it registers the listener as a bean: add once.
+        if (listener instanceof PeerListener peerListener)
+            peerListeners.addIfAbsent(peerListener);
+        return super.addEventListener(listener);
+    }
+
+    @Override
+    public boolean removeEventListener(EventListener listener)
+    {
+        if (listener instanceof PeerListener peerListener)
+            peerListeners.remove(peerListener);
+        return super.removeEventListener(listener);
+    }
+
     @ManagedAttribute("The number of selector threads")
     public int getSelectors()
     {
@@ -261,8 +365,11 @@ public class UnixSocketConnector extends AbstractConnector
     {
         if (socketPath == null)
             throw new IllegalStateException("No socket path: call setSocketPath(Path) before starting " + this);
+        if (!readPeerCredentials && !(peerPolicy instanceof PeerPolicy.AllowAll))
+            throw new IllegalStateException("A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
-        getConnectionFactories().forEach(UnixSocketConnector::defaultServerAuthority);
+        getConnectionFactories().forEach(this::prepareHttpConfiguration);
+        peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
         BoundSocketFile bound = SocketFileBinder.bind(
             new SocketFileSpec(socketPath, fileMode, fileGroup, acceptQueueSize, staleSocketPolicy));
         boundSocket = bound;
@@ -361,35 +468,87 @@ public class UnixSocketConnector extends AbstractConnector
      */
     protected EndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) throws IOException
     {
-        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress, remoteAddressOf(channel));
+        PeerCredentials peer = peerCredentialsReader == null ? null : peerCredentialsReader.read(channel);
+        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress,
+            remoteAddressOf(channel, peer), peer);
         endPoint.setIdleTimeout(getIdleTimeout());
         return endPoint;
     }
 
-    private static SocketAddress remoteAddressOf(SocketChannel channel) throws IOException
+    private static SocketAddress remoteAddressOf(SocketChannel channel, PeerCredentials peer) throws IOException
     {
         SocketAddress remote = channel.getRemoteAddress();
         if (remote instanceof UnixDomainSocketAddress named && !named.getPath().toString().isEmpty())
             return named;
-        return UnixPeerAddress.UNNAMED;
+        return UnixPeerAddress.of(peer);
     }
 
     /**
-     * A Unix socket has no host and port, and Jetty derives the authority of a request without Host (HTTP/1.0),
-     * and {@code getServerAuthority()}, from the local address; with a path there, that fails. Clients of a Unix
-     * socket address it as {@code localhost}, as curl does, so that is the authority unless one was configured.
+     * Admits or refuses the peer, then creates the connection: the default factory's, or for a peer that is not a
+     * trusted proxy, the one after a leading {@link ProxyConnectionFactory}.
      */
-    private static void defaultServerAuthority(ConnectionFactory factory)
+    protected Connection newConnection(EndPoint endPoint)
     {
-        if (factory instanceof HttpConfiguration.ConnectionFactory httpFactory)
+        PeerCredentials peer = PeerCredentialsCustomizer.peerOf(endPoint);
+        if (peer != null)
         {
-            HttpConfiguration configuration = httpFactory.getHttpConfiguration();
-            if (configuration.getServerAuthority() == null)
+            Verdict verdict = peerPolicy.evaluate(peer);
+            if (!verdict.allowed())
             {
-                configuration.setServerAuthority(LOCALHOST);
-                LOG.debug("Server authority of {} defaults to {} for Unix socket requests", factory, LOCALHOST);
+                refusedConnections.increment();
+                peerListeners.forEach(listener -> listener.onRefused(peer, verdict.reason()));
+                LOG.debug("Refused {}: {}", peer, verdict.reason());
+                return new RefusalConnection(endPoint, getExecutor(), verdict.reason());
             }
+            peerListeners.forEach(listener -> listener.onAccepted(peer));
         }
+        ConnectionFactory factory = getDefaultConnectionFactory();
+        if (factory instanceof ProxyConnectionFactory && (peer == null || !getTrustedProxies().evaluate(peer).allowed()))
+            factory = factoryAfter(factory);
+        return factory.newConnection(this, endPoint);
+    }
+
+    private ConnectionFactory factoryAfter(ConnectionFactory factory)
+    {
+        List<ConnectionFactory> factories = new ArrayList<>(getConnectionFactories());
+        int next = factories.indexOf(factory) + 1;
+        if (next >= factories.size())
+            throw new IllegalStateException("Nothing follows the ProxyConnectionFactory on " + this);
+        return factories.get(next);
+    }
+
+    /**
+     * Fits an HTTP configuration for Unix sockets. Each change is harmless to TCP connectors sharing it.
+     * <ul>
+     * <li>A Unix socket has no host and port, and Jetty derives the authority of a request without Host (HTTP/1.0),
+     * and {@code getServerAuthority()}, from the local address; with a path there, that fails. Clients of a Unix
+     * socket address it as {@code localhost}, as curl does, so that is the authority unless one was configured.</li>
+     * <li>Peer credentials become request attributes through a {@link PeerCredentialsCustomizer}.</li>
+     * <li>A plain {@link ForwardedRequestCustomizer} would believe any local user's headers: it is wrapped in a
+     * {@link TrustedForwardedCustomizer}.</li>
+     * </ul>
+     */
+    private void prepareHttpConfiguration(ConnectionFactory factory)
+    {
+        if (!(factory instanceof HttpConfiguration.ConnectionFactory httpFactory))
+            return;
+        HttpConfiguration configuration = httpFactory.getHttpConfiguration();
+        if (configuration.getServerAuthority() == null)
+            configuration.setServerAuthority(LOCALHOST);
+        List<HttpConfiguration.Customizer> customizers = new ArrayList<>();
+        for (HttpConfiguration.Customizer customizer : configuration.getCustomizers())
+        {
+            if (customizer instanceof ForwardedRequestCustomizer forwarded)
+            {
+                LOG.info("{}: Forwarded headers are believed only from trusted proxies ({})", this, getTrustedProxies());
+                customizers.add(new TrustedForwardedCustomizer(forwarded));
+            }
+            else
+                customizers.add(customizer);
+        }
+        if (readPeerCredentials && configuration.getCustomizer(PeerCredentialsCustomizer.class) == null)
+            customizers.add(0, new PeerCredentialsCustomizer());
+        configuration.setCustomizers(customizers);
     }
 
     private void checkNotStarted()
@@ -426,7 +585,7 @@ public class UnixSocketConnector extends AbstractConnector
         @Override
         public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment)
         {
-            return getDefaultConnectionFactory().newConnection(UnixSocketConnector.this, endPoint);
+            return UnixSocketConnector.this.newConnection(endPoint);
         }
 
         @Override

@@ -169,9 +169,20 @@ class UnixSocketConnectorHttpTest
         {
             String response = Exchange.exchange(socket, "GET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertTrue(response.contains("local=" + socket.toAbsolutePath()), response);
-            assertTrue(response.contains("remote=unix:\n"), response);
+            assertTrue(response.contains("remote=unix:pid=" + ProcessHandle.current().pid() + ","), response);
             assertFalse(response.contains("authority=null"), response);
             assertEquals(UnixDomainSocketAddress.of(socket.toAbsolutePath()), server.connector().getLocalSocketAddress());
+        }
+    }
+
+    @Test
+    void withoutCredentialsTheRemoteAddressIsJustUnix() throws Exception
+    {
+        Path socket = dir.resolve("app.sock");
+        try (TestServer server = TestServer.start(socket, connector -> connector.setReadPeerCredentials(false)))
+        {
+            String response = Exchange.get(socket, "/info");
+            assertTrue(response.contains("remote=unix:\n") && response.contains("peer=null"), response);
         }
     }
 

@@ -23,10 +23,12 @@ public final class ChildJvm implements AutoCloseable
 
     private final Process process;
     private final BufferedReader stdout;
+    private final Path stderr;
 
-    private ChildJvm(Process process)
+    private ChildJvm(Process process, Path stderr)
     {
         this.process = process;
+        this.stderr = stderr;
         this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
@@ -36,9 +38,23 @@ public final class ChildJvm implements AutoCloseable
      */
     public static ChildJvm start(boolean asOtherUser, String umask, String... args) throws IOException
     {
+        return start(asOtherUser, umask, true, args);
+    }
+
+    /**
+     * @param nativeEdge whether to give the JVM the options that unlock full peer credentials
+     */
+    public static ChildJvm start(boolean asOtherUser, String umask, boolean nativeEdge, String... args) throws IOException
+    {
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", asOtherUser ? readableClassPath() : System.getProperty("java.class.path"),
-            ServeMain.class.getName()));
+            "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        if (nativeEdge)
+        {
+            java.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+            if (Runtime.version().feature() >= 22)
+                java.add("--enable-native-access=ALL-UNNAMED");
+        }
+        java.addAll(List.of("-cp", asOtherUser ? readableClassPath() : System.getProperty("java.class.path"), ServeMain.class.getName()));
         java.addAll(List.of(args));
         List<String> command = asOtherUser ? Run.asOtherUser(java) : java;
         if (umask != null)
@@ -47,8 +63,9 @@ public final class ChildJvm implements AutoCloseable
             shell.addAll(command);
             command = shell;
         }
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        return new ChildJvm(process);
+        Path stderr = Files.createTempFile("unixhttp-child", ".err");
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        return new ChildJvm(process, stderr);
     }
 
     public String readLine() throws IOException
@@ -61,6 +78,12 @@ public final class ChildJvm implements AutoCloseable
     {
         process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
+    }
+
+    /** What it wrote to standard error so far. */
+    public String stderr() throws IOException
+    {
+        return Files.readString(stderr);
     }
 
     public long pid()
@@ -101,7 +124,7 @@ public final class ChildJvm implements AutoCloseable
     }
 
     @Override
-    public void close() throws InterruptedException
+    public void close() throws InterruptedException, IOException
     {
         if (process.isAlive())
         {
@@ -109,6 +132,7 @@ public final class ChildJvm implements AutoCloseable
             if (!process.waitFor(10, TimeUnit.SECONDS))
                 kill();
         }
+        Files.deleteIfExists(stderr);
     }
 
     /** The build's class path lives under root's home, which the second user cannot read: copy it once. */

@@ -4,6 +4,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -39,12 +41,29 @@ public class TestHandler extends Handler.Abstract
                 "version=" + request.getConnectionMetaData().getHttpVersion(),
                 "uri=" + request.getHttpURI(),
                 "host=" + Request.getServerName(request),
+                "peer=" + PeerCredentialsCustomizer.peerOf(request),
+                "peer.pid=" + request.getAttribute(PeerCredentials.PID_ATTRIBUTE),
+                "peer.uid=" + request.getAttribute(PeerCredentials.UID_ATTRIBUTE),
+                "peer.gid=" + request.getAttribute(PeerCredentials.GID_ATTRIBUTE),
+                "peer.groups=" + groups(request.getAttribute(PeerCredentials.GROUPS_ATTRIBUTE)),
+                "peer.user=" + request.getAttribute(PeerCredentials.USER_ATTRIBUTE),
+                "peer.group=" + request.getAttribute(PeerCredentials.GROUP_ATTRIBUTE),
                 ""));
             case "/echo" -> Content.copy(request, response, callback);
             case "/bytes" -> bytes(request, response, callback);
             default -> text(response, callback, "hello");
         }
         return true;
+    }
+
+    private static String groups(Object groups)
+    {
+        if (!(groups instanceof int[] ids))
+            return "null";
+        StringBuilder text = new StringBuilder();
+        for (int id : ids)
+            text.append(text.length() == 0 ? "" : ",").append(id);
+        return text.toString();
     }
 
     private static void text(Response response, Callback callback, String body)

@@ -1,0 +1,199 @@
+package io.github.unixhttp.connector.credentials;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who is on the other end of a Unix socket connection, as the kernel recorded it when the peer called
+ * {@code connect(2)}: process id, user and group ids, supplementary groups, and the user and group names.
+ *
+ * <p>What is known depends on how the credentials were read ({@link #known()}): with
+ * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} everything is; without it only the user and group names
+ * are (the JDK's own {@code SO_PEERCRED}). Accessors of unknown fields return -1, an empty array or
+ * {@code null}.</p>
+ *
+ * <p>Exposed on each request under the attribute names below, by {@link PeerCredentialsCustomizer}.</p>
+ */
+public final class PeerCredentials
+{
+    /** The whole {@code PeerCredentials} object. */
+    public static final String ATTRIBUTE = "io.github.unixhttp.peer";
+    /** The peer's process id, an {@code Integer}. */
+    public static final String PID_ATTRIBUTE = "io.github.unixhttp.peer.pid";
+    /** The peer's effective user id, an {@code Integer}. */
+    public static final String UID_ATTRIBUTE = "io.github.unixhttp.peer.uid";
+    /** The peer's effective group id, an {@code Integer}. */
+    public static final String GID_ATTRIBUTE = "io.github.unixhttp.peer.gid";
+    /** The peer process's supplementary group ids, an {@code int[]}. */
+    public static final String GROUPS_ATTRIBUTE = "io.github.unixhttp.peer.groups";
+    /** The peer's user name, a {@code String}. */
+    public static final String USER_ATTRIBUTE = "io.github.unixhttp.peer.user";
+    /** The name of the peer's group, a {@code String}. */
+    public static final String GROUP_ATTRIBUTE = "io.github.unixhttp.peer.group";
+
+    /** The fields a {@code PeerCredentials} may or may not know. */
+    public enum Field
+    {
+        PID, UID, GID, GROUPS, USER_NAME, GROUP_NAME
+    }
+
+    private final Set<Field> known;
+    private final int pid;
+    private final int uid;
+    private final int gid;
+    private final int[] groups;
+    private final String userName;
+    private final String groupName;
+
+    private PeerCredentials(Set<Field> known, int pid, int uid, int gid, int[] groups, String userName, String groupName)
+    {
+        this.known = known;
+        this.pid = pid;
+        this.uid = uid;
+        this.gid = gid;
+        this.groups = groups;
+        this.userName = userName;
+        this.groupName = groupName;
+    }
+
+    /**
+     * Credentials as {@code SO_PEERCRED} and {@code SO_PEERGROUPS} give them, with the names looked up.
+     *
+     * @param groups the supplementary groups, or {@code null} if they could not be read
+     * @param userName the user's name, or {@code null} if the uid has none
+     * @param groupName the group's name, or {@code null} if the gid has none
+     */
+    public static PeerCredentials of(int pid, int uid, int gid, int[] groups, String userName, String groupName)
+    {
+        Set<Field> known = EnumSet.of(Field.PID, Field.UID, Field.GID);
+        if (groups != null)
+            known.add(Field.GROUPS);
+        if (userName != null)
+            known.add(Field.USER_NAME);
+        if (groupName != null)
+            known.add(Field.GROUP_NAME);
+        return new PeerCredentials(known, pid, uid, gid, groups == null ? new int[0] : groups.clone(), userName, groupName);
+    }
+
+    /**
+     * Credentials known only by name, as the JDK's {@code SO_PEERCRED} gives them.
+     */
+    public static PeerCredentials ofNames(String userName, String groupName)
+    {
+        Set<Field> known = EnumSet.noneOf(Field.class);
+        if (userName != null)
+            known.add(Field.USER_NAME);
+        if (groupName != null)
+            known.add(Field.GROUP_NAME);
+        return new PeerCredentials(known, -1, -1, -1, new int[0], userName, groupName);
+    }
+
+    /**
+     * @return the fields these credentials know
+     */
+    public Set<Field> known()
+    {
+        return EnumSet.copyOf(known.isEmpty() ? EnumSet.noneOf(Field.class) : known);
+    }
+
+    public boolean knows(Field field)
+    {
+        return known.contains(field);
+    }
+
+    /** @return the peer's process id, or -1 if unknown */
+    public int pid()
+    {
+        return pid;
+    }
+
+    /** @return the peer's effective user id, or -1 if unknown */
+    public int uid()
+    {
+        return uid;
+    }
+
+    /** @return the peer's effective group id, or -1 if unknown */
+    public int gid()
+    {
+        return gid;
+    }
+
+    /** @return the peer process's supplementary groups, or an empty array if unknown */
+    public int[] groups()
+    {
+        return groups.clone();
+    }
+
+    /** @return whether the peer's primary or one of its supplementary groups is {@code gid} (as far as known) */
+    public boolean isInGroup(int gid)
+    {
+        if (knows(Field.GID) && this.gid == gid)
+            return true;
+        for (int group : groups)
+        {
+            if (group == gid)
+                return true;
+        }
+        return false;
+    }
+
+    /** @return the peer's user name, or {@code null} if unknown */
+    public String userName()
+    {
+        return userName;
+    }
+
+    /** @return the name of the peer's group, or {@code null} if unknown */
+    public String groupName()
+    {
+        return groupName;
+    }
+
+    @Override
+    public boolean equals(Object other)
+    {
+        return other instanceof PeerCredentials that && known.equals(that.known) && pid == that.pid && uid == that.uid &&
+            gid == that.gid && Arrays.equals(groups, that.groups) && Objects.equals(userName, that.userName) &&
+            Objects.equals(groupName, that.groupName);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Objects.hash(known, pid, uid, gid, Arrays.hashCode(groups), userName, groupName);
+    }
+
+    /**
+     * @return the known fields, e.g. {@code pid=4321,uid=1000(alice),gid=1000(alice),groups=27,100}
+     */
+    @Override
+    public String toString()
+    {
+        StringBuilder text = new StringBuilder();
+        if (knows(Field.PID))
+            text.append("pid=").append(pid);
+        appendId(text, "uid", knows(Field.UID), uid, userName);
+        appendId(text, "gid", knows(Field.GID), gid, groupName);
+        if (knows(Field.GROUPS))
+        {
+            text.append(text.length() == 0 ? "" : ",").append("groups=");
+            for (int i = 0; i < groups.length; i++)
+                text.append(i == 0 ? "" : ":").append(groups[i]);
+        }
+        return text.toString();
+    }
+
+    private static void appendId(StringBuilder text, String label, boolean idKnown, int id, String name)
+    {
+        if (!idKnown && name == null)
+            return;
+        text.append(text.length() == 0 ? "" : ",").append(label).append('=');
+        if (idKnown)
+            text.append(id);
+        if (name != null)
+            text.append(idKnown ? "(" + name + ")" : name);
+    }
+}

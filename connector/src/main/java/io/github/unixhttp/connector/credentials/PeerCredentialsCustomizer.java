@@ -1,0 +1,95 @@
+package io.github.unixhttp.connector.credentials;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import io.github.unixhttp.connector.UnixSocketEndPoint;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Attributes;
+
+/**
+ * Puts the peer's credentials on each request that came in over a Unix socket, under the attribute names
+ * {@link PeerCredentials} documents, as {@code SecureRequestCustomizer} does for TLS. Requests from other
+ * connectors pass through untouched. {@code UnixSocketConnector} adds one to its HTTP configurations unless
+ * there is one already.
+ *
+ * <p>From a Jetty {@code Handler}: {@code PeerCredentialsCustomizer.peerOf(request)} or
+ * {@code request.getAttribute(PeerCredentials.UID_ATTRIBUTE)}; from a servlet: {@code request.getAttribute(...)}.</p>
+ */
+public class PeerCredentialsCustomizer implements HttpConfiguration.Customizer
+{
+    @Override
+    public Request customize(Request request, HttpFields.Mutable responseHeaders)
+    {
+        PeerCredentials peer = peerOf(request.getConnectionMetaData().getConnection().getEndPoint());
+        return peer == null ? request : new Request.AttributesWrapper(request, new PeerAttributes(request, peer));
+    }
+
+    /**
+     * @return the credentials of the peer that sent the request, or {@code null} if it did not come over a Unix
+     *         socket connector that reads them
+     */
+    public static PeerCredentials peerOf(Request request)
+    {
+        Object attribute = request.getAttribute(PeerCredentials.ATTRIBUTE);
+        if (attribute instanceof PeerCredentials peer)
+            return peer;
+        return peerOf(request.getConnectionMetaData().getConnection().getEndPoint());
+    }
+
+    /**
+     * @return the credentials read when the endpoint's connection was accepted, looking through wrapping
+     *         endpoints such as the PROXY protocol's; {@code null} if none were read
+     */
+    public static PeerCredentials peerOf(EndPoint endPoint)
+    {
+        EndPoint current = endPoint;
+        while (current instanceof EndPoint.Wrapper wrapper && !(current instanceof UnixSocketEndPoint))
+            current = wrapper.unwrap();
+        return current instanceof UnixSocketEndPoint unixEndPoint ? unixEndPoint.getPeerCredentials() : null;
+    }
+
+    private static final class PeerAttributes extends Attributes.Synthetic
+    {
+        private final PeerCredentials peer;
+
+        PeerAttributes(Attributes request, PeerCredentials peer)
+        {
+            super(request);
+            this.peer = peer;
+        }
+
+        @Override
+        protected Object getSyntheticAttribute(String name)
+        {
+            return switch (name)
+            {
+                case PeerCredentials.ATTRIBUTE -> peer;
+                case PeerCredentials.PID_ATTRIBUTE -> peer.knows(PeerCredentials.Field.PID) ? peer.pid() : null;
+                case PeerCredentials.UID_ATTRIBUTE -> peer.knows(PeerCredentials.Field.UID) ? peer.uid() : null;
+                case PeerCredentials.GID_ATTRIBUTE -> peer.knows(PeerCredentials.Field.GID) ? peer.gid() : null;
+                case PeerCredentials.GROUPS_ATTRIBUTE -> peer.knows(PeerCredentials.Field.GROUPS) ? peer.groups() : null;
+                case PeerCredentials.USER_ATTRIBUTE -> peer.userName();
+                case PeerCredentials.GROUP_ATTRIBUTE -> peer.groupName();
+                default -> null;
+            };
+        }
+
+        @Override
+        protected Set<String> getSyntheticNameSet()
+        {
+            Set<String> names = new HashSet<>();
+            names.add(PeerCredentials.ATTRIBUTE);
+            for (String name : new String[]{PeerCredentials.PID_ATTRIBUTE, PeerCredentials.UID_ATTRIBUTE, PeerCredentials.GID_ATTRIBUTE,
+                PeerCredentials.GROUPS_ATTRIBUTE, PeerCredentials.USER_ATTRIBUTE, PeerCredentials.GROUP_ATTRIBUTE})
+            {
+                if (getSyntheticAttribute(name) != null)
+                    names.add(name);
+            }
+            return names;
+        }
+    }
+}

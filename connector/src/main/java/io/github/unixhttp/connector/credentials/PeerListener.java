@@ -1,0 +1,21 @@
+package io.github.unixhttp.connector.credentials;
+
+import java.util.EventListener;
+
+/**
+ * Observes each connection a Unix socket connector accepts, with the peer's credentials, and each it refuses
+ * (the accept-evt of Racket's and Emilua's socket APIs). Add one with {@code connector.addEventListener(...)}.
+ * Called on the selector thread: return quickly.
+ */
+public interface PeerListener extends EventListener
+{
+    /** A peer was admitted; its requests are about to be served. */
+    default void onAccepted(PeerCredentials peer)
+    {
+    }
+
+    /** A peer was refused by the peer policy; it gets 403 with {@code reason} and the connection closes. */
+    default void onRefused(PeerCredentials peer, String reason)
+    {
+    }
+}

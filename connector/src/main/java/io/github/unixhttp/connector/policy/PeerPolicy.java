@@ -1,0 +1,93 @@
+package io.github.unixhttp.connector.policy;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.github.unixhttp.connector.credentials.PeerCredentials;
+
+/**
+ * Decides, from a peer's kernel-vouched credentials, whether it may talk to the server. Checked once per
+ * connection, at accept, before any handler runs.
+ *
+ * <pre>{@code
+ * connector.setPeerPolicy(PeerPolicy.builder().allowSameUser().allowGroup("docker").build());
+ * }</pre>
+ */
+@FunctionalInterface
+public interface PeerPolicy
+{
+    Verdict evaluate(PeerCredentials peer);
+
+    /** Everyone who can reach the socket file: the default; the file mode and group are then the only check. */
+    static PeerPolicy allowAll()
+    {
+        return AllowAll.INSTANCE;
+    }
+
+    /**
+     * @return a builder of rules any one of which admits a peer
+     */
+    static PeerRules.Builder builder()
+    {
+        return PeerRules.builder();
+    }
+
+    /**
+     * @return a policy admitting only peers every one of {@code policies} admits
+     */
+    static PeerPolicy allOf(PeerPolicy... policies)
+    {
+        List<PeerPolicy> all = List.copyOf(Arrays.asList(policies));
+        return peer ->
+        {
+            for (PeerPolicy policy : all)
+            {
+                Verdict verdict = policy.evaluate(peer);
+                if (!verdict.allowed())
+                    return verdict;
+            }
+            return Verdict.allow();
+        };
+    }
+
+    /**
+     * @return a policy admitting peers any one of {@code policies} admits
+     */
+    static PeerPolicy anyOf(PeerPolicy... policies)
+    {
+        List<PeerPolicy> any = List.copyOf(Arrays.asList(policies));
+        return peer ->
+        {
+            Verdict last = Verdict.refuse("peer " + peer + " is not allowed");
+            for (PeerPolicy policy : any)
+            {
+                last = policy.evaluate(peer);
+                if (last.allowed())
+                    return last;
+            }
+            return last;
+        };
+    }
+
+    /** The shared allow-all policy, recognizable so that the connector can skip it. */
+    final class AllowAll implements PeerPolicy
+    {
+        static final AllowAll INSTANCE = new AllowAll();
+
+        private AllowAll()
+        {
+        }
+
+        @Override
+        public Verdict evaluate(PeerCredentials peer)
+        {
+            return Verdict.allow();
+        }
+
+        @Override
+        public String toString()
+        {
+            return "allow all";
+        }
+    }
+}

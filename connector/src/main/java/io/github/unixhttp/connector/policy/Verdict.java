@@ -1,0 +1,19 @@
+package io.github.unixhttp.connector.policy;
+
+/**
+ * A policy's answer for one peer: allowed, or refused with a one-line reason the peer is told.
+ */
+public record Verdict(boolean allowed, String reason)
+{
+    private static final Verdict ALLOWED = new Verdict(true, "allowed");
+
+    public static Verdict allow()
+    {
+        return ALLOWED;
+    }
+
+    public static Verdict refuse(String reason)
+    {
+        return new Verdict(false, reason);
+    }
+}

@@ -1,0 +1,194 @@
+package io.github.unixhttp.connector.credentials;
+
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.binding.SocketFileMode;
+import io.github.unixhttp.testing.ChildJvm;
+import io.github.unixhttp.testing.Exchange;
+import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.testing.Run;
+import io.github.unixhttp.testing.Scripts;
+import io.github.unixhttp.testing.TestServer;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.RequestLog;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The kernel's word on who connected reaches handlers, servlets and logs, and matches the client process.
+ */
+class PeerCredentialsTest
+{
+    @TempDir
+    Path tmp;
+
+    @Test
+    void rootClientIsSeenWithItsOwnPidUidGidAndGroups() throws Exception
+    {
+        Requirements.requireCommand("python3");
+        try (TestServer server = TestServer.start(tmp.resolve("app.sock")))
+        {
+            Map<String, String> seen = whoAmI(Run.run(Duration.ofSeconds(20),
+                List.of("/usr/bin/python3", Scripts.copy("whoami_client.py", tmp).toString(), server.socket().toString())));
+            assertEquals(seen.get("client.pid"), seen.get("peer.pid"));
+            assertEquals("0", seen.get("peer.uid"));
+            assertEquals("0", seen.get("peer.gid"));
+            assertEquals(seen.get("client.groups"), seen.get("peer.groups"));
+            assertEquals("root", seen.get("peer.user"));
+            assertEquals("root", seen.get("peer.group"));
+        }
+    }
+
+    @Test
+    void otherUserWithSupplementaryGroupsIsSeenAsItIs() throws Exception
+    {
+        Requirements.requireRoot();
+        Path dir = Run.openToOthers(tmp);
+        try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> connector.setFileMode(SocketFileMode.of(0666))))
+        {
+            Path script = Scripts.copy("whoami_client.py", dir);
+            Map<String, String> seen = whoAmI(Run.run(Duration.ofSeconds(20),
+                Run.asOtherUser(List.of("/usr/bin/python3", script.toString(), server.socket().toString()), 27, 100, 4242)));
+            assertEquals(seen.get("client.pid"), seen.get("peer.pid"));
+            assertEquals("65534", seen.get("peer.uid"));
+            assertEquals("65534", seen.get("peer.gid"));
+            assertEquals("27,100,4242", seen.get("peer.groups"));
+            assertEquals(seen.get("client.groups"), seen.get("peer.groups"));
+            assertEquals("nobody", seen.get("peer.user"));
+            assertEquals("nogroup", seen.get("peer.group"));
+        }
+    }
+
+    @Test
+    void servletsSeeTheCredentialsAsRequestAttributes() throws Exception
+    {
+        Server server = new Server();
+        UnixSocketConnector connector = new UnixSocketConnector(server);
+        connector.setSocketPath(tmp.resolve("app.sock"));
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new HttpServlet()
+        {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException
+            {
+                response.getWriter().print("uid=" + request.getAttribute(PeerCredentials.UID_ATTRIBUTE) +
+                    " pid=" + request.getAttribute(PeerCredentials.PID_ATTRIBUTE) +
+                    " user=" + request.getAttribute(PeerCredentials.USER_ATTRIBUTE) +
+                    " remote=" + request.getRemoteAddr());
+            }
+        }, "/*");
+        server.setHandler(context);
+        server.start();
+        try
+        {
+            String body = Exchange.get(connector.getSocketPath(), "/whoami");
+            long pid = ProcessHandle.current().pid();
+            assertTrue(body.contains("\r\n\r\nuid=0 pid=" + pid + " user=root remote=unix:pid=" + pid + ",uid=0(root),gid=0(root),groups="), body);
+        }
+        finally
+        {
+            server.stop();
+        }
+    }
+
+    @Test
+    void requestLogShowsThePeersPidAndUid() throws Exception
+    {
+        StringWriter log = new StringWriter();
+        try (TestServer server = TestServer.start(tmp.resolve("app.sock"), connector -> {}))
+        {
+            server.server().setRequestLog(new CustomRequestLog(new RequestLog.Writer()
+            {
+                @Override
+                public synchronized void write(String line)
+                {
+                    log.write(line + "\n");
+                }
+            }, "%a \"%r\" %s"));
+            Exchange.get(server.socket(), "/logged");
+            // The log is written after the response completes.
+            for (int i = 0; i < 100 && log.toString().isEmpty(); i++)
+                Thread.sleep(20);
+        }
+        String line = log.toString();
+        assertTrue(line.startsWith("unix:pid=" + ProcessHandle.current().pid() + ",uid=0(root),gid=0(root),groups="), line);
+        assertTrue(line.endsWith(" \"GET /logged HTTP/1.1\" 200\n"), line);
+    }
+
+    @Test
+    void peerListenerSeesEachAcceptedConnection() throws Exception
+    {
+        List<PeerCredentials> accepted = new CopyOnWriteArrayList<>();
+        try (TestServer server = TestServer.start(tmp.resolve("app.sock"), connector -> connector.addEventListener(new PeerListener()
+        {
+            @Override
+            public void onAccepted(PeerCredentials peer)
+            {
+                accepted.add(peer);
+            }
+        })))
+        {
+            Exchange.get(server.socket(), "/");
+            Exchange.get(server.socket(), "/");
+        }
+        assertEquals(2, accepted.size());
+        assertEquals(ProcessHandle.current().pid(), accepted.get(0).pid());
+        assertEquals(PeerCredentials.Field.values().length, accepted.get(0).known().size());
+    }
+
+    @Test
+    void withoutTheExportFlagOnlyNamesAreKnownAndTheLogSaysWhy() throws Exception
+    {
+        Requirements.requireCommand("curl");
+        Path socket = tmp.resolve("app.sock");
+        try (ChildJvm child = ChildJvm.start(false, null, false, "serve", socket.toString()))
+        {
+            assertEquals("LISTENING", child.readLine());
+            String info = Run.run(Duration.ofSeconds(20), "curl", "-sS", "--unix-socket", socket.toString(), "http://localhost/info")
+                .requireSuccess().stdout();
+            assertTrue(info.contains("peer=uid=root,gid=root\n"), info);
+            assertTrue(info.contains("peer.pid=null") && info.contains("peer.uid=null") && info.contains("peer.groups=null"), info);
+            assertTrue(info.contains("peer.user=root") && info.contains("peer.group=root"), info);
+            Run.run(Duration.ofSeconds(20), "curl", "-sS", "--unix-socket", socket.toString(), "http://localhost/").requireSuccess();
+            assertEquals(0, child.stop());
+            String stderr = child.stderr();
+            assertEquals(1, stderr.lines().filter(line -> line.contains("--add-exports java.base/sun.nio.ch=ALL-UNNAMED")).count(), stderr);
+            assertFalse(stderr.contains("Exception"), stderr);
+        }
+    }
+
+    /** Parses the client's "client ..." line and the server's "peer.x=..." lines into one map. */
+    static Map<String, String> whoAmI(Run.Result result)
+    {
+        result.requireSuccess();
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (String line : result.stdout().lines().collect(Collectors.toList()))
+        {
+            if (line.startsWith("client "))
+            {
+                for (String pair : line.substring("client ".length()).split(" "))
+                    seen.put("client." + pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+            else if (line.startsWith("peer.") && line.contains("="))
+                seen.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        return seen;
+    }
+}
