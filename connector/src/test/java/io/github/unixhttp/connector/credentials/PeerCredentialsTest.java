@@ -121,7 +121,7 @@ class PeerCredentialsTest
                 {
                     log.write(line + "\n");
                 }
-            }, "%a \"%r\" %s"));
+            }, "%{client}a \"%r\" %s"));
             Exchange.get(server.socket(), "/logged");
             // The log is written after the response completes.
             for (int i = 0; i < 100 && log.toString().isEmpty(); i++)
