@@ -76,6 +76,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * server.addConnector(connector);
  * }</pre>
  *
+ * <p>Each peer's {@linkplain PeerCredentials credentials} are read once, at accept; the {@linkplain #setPeerPolicy peer
+ * policy} admits or refuses the peer there (a refused peer gets 403 and no handler runs), {@link PeerListener}s are
+ * told, and requests carry the credentials as attributes. PROXY protocol and forwarded headers are believed only
+ * from {@linkplain #setTrustedProxies trusted proxies}.</p>
+ *
  * <p>With zero acceptors (the default) new connections are accepted by the selector when they are ready, and no
  * thread blocks in {@code accept(2)}.</p>
  */
