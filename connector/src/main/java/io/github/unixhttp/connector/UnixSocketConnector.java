@@ -7,7 +7,7 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.unixhttp.connector.binding.BoundSocketFile;
+import io.github.unixhttp.connector.activation.SocketActivation;
 import io.github.unixhttp.connector.binding.SocketFileBinder;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.SocketFileSpec;
@@ -95,6 +95,9 @@ public class UnixSocketConnector extends AbstractConnector
     private final SelectorManager selectorManager;
     private final AtomicReference<Closeable> selectorAcceptor = new AtomicReference<>();
     private Path socketPath;
+    private String abstractName;
+    private boolean inheritChannel;
+    private String inheritedSocketName;
     private SocketFileMode fileMode;
     private String fileGroup;
     private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.REMOVE;
@@ -107,7 +110,7 @@ public class UnixSocketConnector extends AbstractConnector
     private final LongAdder refusedConnections = new LongAdder();
     private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private PeerCredentialsReader peerCredentialsReader;
-    private volatile BoundSocketFile boundSocket;
+    private volatile ListeningSocket listening;
     private volatile SocketAddress localAddress;
 
     /**
@@ -150,25 +153,91 @@ public class UnixSocketConnector extends AbstractConnector
     {
         checkNotStarted();
         this.socketPath = socketPath;
+        this.abstractName = null;
     }
 
     /**
      * Sets the socket from text, as configuration files and command lines give it.
      *
-     * @param socket a file system path such as {@code /run/app/app.sock}
+     * @param socket a file system path such as {@code /run/app/app.sock}, or {@code @name} for a Linux abstract name
      * @throws IllegalArgumentException if the text cannot name a socket, saying why and what to write instead
      */
     public void setSocket(String socket)
     {
         if (socket == null || socket.isBlank())
-            throw new IllegalArgumentException("The socket is empty: give a path such as /run/app/app.sock");
+            throw new IllegalArgumentException("The socket is empty: give a path such as /run/app/app.sock, or @name");
         if (socket.indexOf('\0') >= 0)
-            throw new IllegalArgumentException("The socket path '" + socket.replace("\0", "\\0") +
-                "' contains a NUL byte, which no file name may hold: remove it");
+            throw new IllegalArgumentException("The socket '" + socket.replace("\0", "\\0") +
+                "' contains a NUL byte, which no file name may hold: remove it (write abstract names as @name)");
         if (socket.startsWith("@"))
-            throw new IllegalArgumentException("'" + socket + "' is an abstract socket name, which this connector " +
-                "cannot listen on yet: give a file system path such as /run/app/app.sock");
-        setSocketPath(Path.of(socket));
+            setAbstractName(socket.substring(1));
+        else
+            setSocketPath(Path.of(socket));
+    }
+
+    @ManagedAttribute("The Linux abstract name listened on (without the @), or null")
+    public String getAbstractName()
+    {
+        return abstractName;
+    }
+
+    /**
+     * Listens on a Linux abstract name instead of a path: no file, nothing to clean up, gone with the process.
+     * Abstract sockets have no file mode, so anyone on the machine (in the same network namespace) can connect:
+     * their only access control is the {@linkplain #setPeerPolicy peer policy}. Served through jnr's channels
+     * and selector, since the JDK's refuse such names.
+     *
+     * @param name the name without the {@code @}: 1 to 106 printable ASCII characters
+     * @throws IllegalArgumentException if the name is empty, too long, or not printable ASCII
+     */
+    public void setAbstractName(String name)
+    {
+        checkNotStarted();
+        if (name == null || name.isEmpty())
+            throw new IllegalArgumentException("The abstract socket name is empty: write it as @name, e.g. @myapp");
+        if (!name.chars().allMatch(c -> c >= 0x21 && c < 0x7f))
+            throw new IllegalArgumentException("The abstract socket name '@" + name + "' must be printable ASCII without " +
+                "spaces: choose a name such as @myapp.control");
+        if (name.length() > SocketFileBinder.MAX_PATH_BYTES - 1)
+            throw new IllegalArgumentException("The abstract socket name '@" + name + "' is " + name.length() +
+                " bytes; at most " + (SocketFileBinder.MAX_PATH_BYTES - 1) + " fit. Choose a shorter name");
+        this.abstractName = name;
+        this.socketPath = null;
+    }
+
+    @ManagedAttribute("Whether the listening socket is inherited from a supervisor (fd 0 or LISTEN_FDS)")
+    public boolean isInheritChannel()
+    {
+        return inheritChannel;
+    }
+
+    /**
+     * Serves the listening socket a supervisor handed over instead of binding one: on standard input
+     * ({@code s6-ipcserver-socketbinder}, systemd {@code StandardInput=socket}) or through systemd's
+     * {@code LISTEN_FDS}. The socket belongs to the supervisor: its file is never removed or chmod-ed (the
+     * supervisor sets its mode), and stopping leaves it open. Served on the JDK's channels, as fast as a bound one.
+     */
+    public void setInheritChannel(boolean inherit)
+    {
+        checkNotStarted();
+        this.inheritChannel = inherit;
+    }
+
+    @ManagedAttribute("The LISTEN_FDNAMES name of the inherited socket to serve, or null for the only one")
+    public String getInheritedSocketName()
+    {
+        return inheritedSocketName;
+    }
+
+    /**
+     * @param name which of several sockets systemd passed to serve, by its {@code FileDescriptorName=}
+     *             ({@code --fdname} of {@code systemd-socket-activate}); implies {@link #setInheritChannel(boolean) inheriting}
+     */
+    public void setInheritedSocketName(String name)
+    {
+        checkNotStarted();
+        this.inheritedSocketName = name;
+        this.inheritChannel = name != null || inheritChannel;
     }
 
     @ManagedAttribute("The socket file's permission bits in octal, or null to keep what the umask gives")
@@ -361,37 +430,55 @@ public class UnixSocketConnector extends AbstractConnector
     @Override
     public Object getTransport()
     {
-        BoundSocketFile bound = boundSocket;
-        return bound == null ? null : bound.channel();
+        ListeningSocket current = listening;
+        return current == null ? null : current.channel();
     }
 
     @Override
     protected void doStart() throws Exception
     {
-        if (socketPath == null)
-            throw new IllegalStateException("No socket path: call setSocketPath(Path) before starting " + this);
         if (!readPeerCredentials && !(peerPolicy instanceof PeerPolicy.AllowAll))
             throw new IllegalStateException("A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
         getConnectionFactories().forEach(this::prepareHttpConfiguration);
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
-        BoundSocketFile bound = SocketFileBinder.bind(
-            new SocketFileSpec(socketPath, fileMode, fileGroup, acceptQueueSize, staleSocketPolicy));
-        boundSocket = bound;
-        localAddress = UnixDomainSocketAddress.of(bound.path());
+        ListeningSocket opened = openListeningSocket();
+        listening = opened;
+        localAddress = opened.localAddress();
         try
         {
-            if (getAcceptors() == 0)
-                bound.channel().configureBlocking(false);
+            // Supervisors may hand over a non-blocking socket; acceptor threads need a blocking one.
+            opened.channel().configureBlocking(getAcceptors() > 0);
             super.doStart();
             if (getAcceptors() == 0)
                 registerSelectorAcceptor();
         }
         catch (Throwable failure)
         {
-            closeBoundSocket();
+            closeListeningSocket();
             throw failure;
         }
+    }
+
+    private ListeningSocket openListeningSocket() throws IOException
+    {
+        int ways = (socketPath != null ? 1 : 0) + (abstractName != null ? 1 : 0) + (inheritChannel ? 1 : 0);
+        if (ways == 0)
+            throw new IllegalStateException("No socket to listen on: call setSocketPath, setSocket (a path or @name) " +
+                "or setInheritChannel before starting " + this);
+        if (ways > 1)
+            throw new IllegalStateException("Choose one of a socket path, an abstract name and an inherited socket for " + this);
+        if ((inheritChannel || abstractName != null) && (fileMode != null || fileGroup != null))
+            throw new IllegalStateException(inheritChannel
+                ? "An inherited socket's mode and group are set by the supervisor that created it (SocketMode=/SocketGroup= " +
+                "in systemd, -a in s6-ipcserver-socketbinder), not by " + this + ": unset fileMode and fileGroup"
+                : "An abstract socket has no file, hence no mode or group: unset fileMode and fileGroup on " + this +
+                ", and restrict who may connect with setPeerPolicy instead");
+        if (inheritChannel)
+            return SocketActivation.inherit(inheritedSocketName);
+        if (abstractName != null)
+            return NativeEdge.bindAbstractName(abstractName, acceptQueueSize);
+        return SocketFileBinder.bind(new SocketFileSpec(socketPath, fileMode, fileGroup, acceptQueueSize, staleSocketPolicy));
     }
 
     @Override
@@ -399,16 +486,16 @@ public class UnixSocketConnector extends AbstractConnector
     {
         super.doStop();
         closeSelectorAcceptor();
-        closeBoundSocket();
+        closeListeningSocket();
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::removeEventListener);
     }
 
     @Override
     protected void accept(int acceptorID) throws IOException
     {
-        BoundSocketFile bound = boundSocket;
-        if (bound != null)
-            accepted(bound.channel().accept());
+        ListeningSocket current = listening;
+        if (current != null)
+            accepted(current.accept());
     }
 
     /**
@@ -429,10 +516,10 @@ public class UnixSocketConnector extends AbstractConnector
 
     private void registerSelectorAcceptor()
     {
-        BoundSocketFile bound = boundSocket;
-        if (bound == null || selectorAcceptor.get() != null)
+        ListeningSocket current = listening;
+        if (current == null || selectorAcceptor.get() != null)
             return;
-        Closeable acceptor = selectorManager.acceptor(bound.channel());
+        Closeable acceptor = selectorManager.acceptor(current.channel());
         if (!selectorAcceptor.compareAndSet(null, acceptor))
             IO.close(acceptor);
     }
@@ -442,12 +529,12 @@ public class UnixSocketConnector extends AbstractConnector
         IO.close(selectorAcceptor.getAndSet(null));
     }
 
-    private void closeBoundSocket() throws IOException
+    private void closeListeningSocket() throws IOException
     {
-        BoundSocketFile bound = boundSocket;
-        boundSocket = null;
-        if (bound != null)
-            bound.close();
+        ListeningSocket current = listening;
+        listening = null;
+        if (current != null)
+            current.close();
     }
 
     private void accepted(SocketChannel channel) throws IOException
@@ -565,7 +652,9 @@ public class UnixSocketConnector extends AbstractConnector
     @Override
     public String toString()
     {
-        return String.format("%s@%x[unix:%s]", getClass().getSimpleName(), hashCode(), socketPath);
+        String socket = inheritChannel ? "inherited" + (inheritedSocketName == null ? "" : " " + inheritedSocketName)
+            : abstractName != null ? "@" + abstractName : String.valueOf(socketPath);
+        return String.format("%s@%x[unix:%s]", getClass().getSimpleName(), hashCode(), socket);
     }
 
     private class UnixSocketSelectorManager extends SelectorManager
@@ -579,6 +668,22 @@ public class UnixSocketConnector extends AbstractConnector
         protected void accepted(SelectableChannel channel) throws IOException
         {
             UnixSocketConnector.this.accepted((SocketChannel)channel);
+        }
+
+        /** jnr's listening channel is no {@code ServerSocketChannel}: accept through the listening socket. */
+        @Override
+        protected SelectableChannel doAccept(SelectableChannel server) throws IOException
+        {
+            ListeningSocket current = listening;
+            return current == null ? null : current.accept();
+        }
+
+        /** jnr's channels (abstract names) register only with jnr's selector. */
+        @Override
+        protected Selector newSelector() throws IOException
+        {
+            ListeningSocket current = listening;
+            return current != null && current.needsNativeSelector() ? NativeEdge.openNativeSelector() : super.newSelector();
         }
 
         @Override

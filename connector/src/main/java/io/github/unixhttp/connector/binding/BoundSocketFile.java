@@ -1,13 +1,16 @@
 package io.github.unixhttp.connector.binding;
 
-import java.io.Closeable;
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 
+import io.github.unixhttp.connector.ListeningSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,19 +18,21 @@ import org.slf4j.LoggerFactory;
  * A listening socket and the file through which clients reach it. Closing it removes the file only if the path
  * still names our socket: a socket another server bound there after us is left alone.
  */
-public final class BoundSocketFile implements Closeable
+public final class BoundSocketFile implements ListeningSocket
 {
     private static final Logger LOG = LoggerFactory.getLogger(BoundSocketFile.class);
 
     private final Path path;
     private final ServerSocketChannel channel;
     private final Object identity;
+    private final SocketAddress localAddress;
 
     BoundSocketFile(Path path, ServerSocketChannel channel, Object identity)
     {
         this.path = path;
         this.channel = channel;
         this.identity = Objects.requireNonNull(identity, "identity");
+        this.localAddress = UnixDomainSocketAddress.of(path);
     }
 
     /**
@@ -41,9 +46,25 @@ public final class BoundSocketFile implements Closeable
     /**
      * @return the listening channel
      */
+    @Override
     public ServerSocketChannel channel()
     {
         return channel;
+    }
+
+    @Override
+    public SocketChannel accept() throws IOException
+    {
+        return channel.accept();
+    }
+
+    /**
+     * @return the path clients connect to, which the kernel does not know (it reports the temporary name)
+     */
+    @Override
+    public SocketAddress localAddress()
+    {
+        return localAddress;
     }
 
     /**

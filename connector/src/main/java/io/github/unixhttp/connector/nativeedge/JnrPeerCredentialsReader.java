@@ -14,7 +14,8 @@ import jnr.ffi.byref.IntByReference;
 
 /**
  * Everything the kernel knows: {@code getsockopt(SO_PEERCRED)} for pid, uid and gid, {@code SO_PEERGROUPS}
- * (Linux 4.13+) for the supplementary groups, on the JDK channel's own descriptor.
+ * (Linux 4.13+) for the supplementary groups, on the channel's own descriptor. For JDK channels whose
+ * descriptor is out of reach (no {@code --add-exports}), the JDK's names-only reading stands in.
  */
 final class JnrPeerCredentialsReader implements PeerCredentialsReader
 {
@@ -25,10 +26,15 @@ final class JnrPeerCredentialsReader implements PeerCredentialsReader
     private final LibC libc;
     private final Runtime runtime;
     private final NameService names;
+    private final PeerCredentialsReader jdkFallback;
 
-    JnrPeerCredentialsReader(ChannelFds fds, LibC libc, NameService names)
+    /**
+     * @param jdkFallback for JDK channels whose descriptor we may not see
+     */
+    JnrPeerCredentialsReader(ChannelFds fds, LibC libc, NameService names, PeerCredentialsReader jdkFallback)
     {
         this.fds = fds;
+        this.jdkFallback = jdkFallback;
         this.libc = libc;
         this.runtime = Runtime.getRuntime(libc);
         this.names = names;
@@ -37,6 +43,8 @@ final class JnrPeerCredentialsReader implements PeerCredentialsReader
     @Override
     public PeerCredentials read(SocketChannel channel) throws IOException
     {
+        if (!fds.canRead(channel))
+            return jdkFallback.read(channel);
         int fd = fds.fdOf(channel);
         byte[] ucred = new byte[UCRED_SIZE];
         IntByReference length = new IntByReference(UCRED_SIZE);
@@ -75,6 +83,6 @@ final class JnrPeerCredentialsReader implements PeerCredentialsReader
     @Override
     public Set<PeerCredentials.Field> fields()
     {
-        return EnumSet.allOf(PeerCredentials.Field.class);
+        return fds.readsJdkChannels() ? EnumSet.allOf(PeerCredentials.Field.class) : jdkFallback.fields();
     }
 }

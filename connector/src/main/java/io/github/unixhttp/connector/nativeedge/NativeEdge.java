@@ -1,6 +1,13 @@
 package io.github.unixhttp.connector.nativeedge;
 
+import java.io.IOException;
+import java.nio.channels.Selector;
 import java.util.OptionalInt;
+
+import io.github.unixhttp.connector.ListeningSocket;
+import jnr.enxio.channels.NativeSelectorProvider;
+import jnr.unixsocket.UnixServerSocketChannel;
+import jnr.unixsocket.UnixSocketAddress;
 
 import jnr.ffi.LibraryLoader;
 import jnr.posix.POSIX;
@@ -33,6 +40,64 @@ public final class NativeEdge
     }
 
     /**
+     * Binds and listens on a Linux abstract name.
+     *
+     * @param name the name without its leading {@code @}: 1 to 107 printable ASCII characters
+     * @throws IOException with a message naming the problem and the fix, e.g. when a live server has the name
+     */
+    public static ListeningSocket bindAbstractName(String name, int backlog) throws IOException
+    {
+        UnixServerSocketChannel channel = UnixServerSocketChannel.open();
+        try
+        {
+            // The leading NUL puts the name in the abstract namespace; jnr passes no trailing NUL on Linux.
+            channel.socket().bind(new UnixSocketAddress("\0" + name), backlog > 0 ? backlog : 50);
+            return new AbstractNameSocket(channel, name);
+        }
+        catch (IOException failure)
+        {
+            channel.close();
+            if (String.valueOf(failure.getMessage()).contains("in use"))
+                throw new IOException("Cannot listen on unix:@" + name + ": the abstract name is in use by a live server. " +
+                    "Stop that server first, or choose another name", failure);
+            throw new IOException("Cannot listen on unix:@" + name + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Makes {@code to} a copy of descriptor {@code from}, as {@code dup2(2)} does.
+     *
+     * @throws IOException if the call fails or native calls are unavailable
+     */
+    public static void dup2(int from, int to) throws IOException
+    {
+        POSIX posix = Holder.POSIX_CALLS;
+        if (posix == null)
+            throw new IOException("dup2 needs native calls, and jnr-posix could not load here");
+        if (posix.dup2(from, to) < 0)
+            throw new IOException("dup2(" + from + ", " + to + ") failed: errno " + posix.errno());
+    }
+
+    /**
+     * Removes a variable from the process environment (for native code and {@code exec}; the JDK keeps its own
+     * copy, which {@link System#getenv()} and {@code ProcessBuilder} go on showing). Does nothing without native calls.
+     */
+    public static void unsetenv(String name)
+    {
+        POSIX posix = Holder.POSIX_CALLS;
+        if (posix != null)
+            posix.unsetenv(name);
+    }
+
+    /**
+     * @return a selector for jnr channels (those of abstract names); the JDK's selectors cannot take them
+     */
+    public static Selector openNativeSelector() throws IOException
+    {
+        return NativeSelectorProvider.getInstance().openSelector();
+    }
+
+    /**
      * @return user and group name lookups; one that knows nothing if jnr cannot load
      */
     public static NameService names()
@@ -42,24 +107,25 @@ public final class NativeEdge
 
     private static final class Holder
     {
-        private static final NameService NAMES = loadNames();
+        private static final POSIX POSIX_CALLS = loadPosix();
+        private static final NameService NAMES = POSIX_CALLS == null ? new NoNames() : new JnrNameService(POSIX_CALLS);
         private static final LibC LIBC = loadLibC();
         private static final PeerCredentialsReader READER = chooseReader();
 
-        private static NameService loadNames()
+        private static POSIX loadPosix()
         {
             try
             {
                 POSIX posix = POSIXFactory.getNativePOSIX();
                 if (posix.isNative())
-                    return new JnrNameService(posix);
+                    return posix;
                 LOG.warn("jnr-posix has no native access here: peer user and group names will be missing");
             }
             catch (LinkageError | RuntimeException unavailable)
             {
                 LOG.warn("jnr-posix could not load ({}): peer user and group names will be missing", unavailable.toString());
             }
-            return new NoNames();
+            return null;
         }
 
         private static LibC loadLibC()
@@ -78,22 +144,20 @@ public final class NativeEdge
         private static PeerCredentialsReader chooseReader()
         {
             if (LIBC == null)
-                return fallback("jnr-ffi could not load the C library");
-            try
             {
-                return new JnrPeerCredentialsReader(ChannelFds.open(), LIBC, NAMES);
+                warnNamesOnly("jnr-ffi could not load the C library");
+                return new JdkPeerCredentialsReader();
             }
-            catch (ReflectiveOperationException | RuntimeException notExported)
-            {
-                return fallback("sun.nio.ch is not exported to this code");
-            }
+            ChannelFds fds = ChannelFds.open();
+            if (!fds.readsJdkChannels())
+                warnNamesOnly("java.base/sun.nio.ch is not exported to this code");
+            return new JnrPeerCredentialsReader(fds, LIBC, NAMES, new JdkPeerCredentialsReader());
         }
 
-        private static PeerCredentialsReader fallback(String why)
+        private static void warnNamesOnly(String why)
         {
             LOG.warn("Peer credentials: reading user and group names only, because {}. Start the JVM with {} " +
                 "to also get pid, uid, gid and supplementary groups", why, JVM_OPTIONS);
-            return new JdkPeerCredentialsReader();
         }
     }
 
