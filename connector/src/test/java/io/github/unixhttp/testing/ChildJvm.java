@@ -46,16 +46,7 @@ public final class ChildJvm implements AutoCloseable
      */
     public static ChildJvm start(boolean asOtherUser, String umask, boolean nativeEdge, String... args) throws IOException
     {
-        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
-        if (nativeEdge)
-        {
-            java.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
-            if (Runtime.version().feature() >= 22)
-                java.add("--enable-native-access=ALL-UNNAMED");
-        }
-        java.addAll(List.of("-cp", asOtherUser ? readableClassPath() : System.getProperty("java.class.path"), ServeMain.class.getName()));
-        java.addAll(List.of(args));
+        List<String> java = javaCommand(nativeEdge, asOtherUser ? readableClassPath() : System.getProperty("java.class.path"), args);
         List<String> command = asOtherUser ? Run.asOtherUser(java) : java;
         if (umask != null)
         {
@@ -66,6 +57,30 @@ public final class ChildJvm implements AutoCloseable
         Path stderr = Files.createTempFile("unixhttp-child", ".err");
         Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         return new ChildJvm(process, stderr);
+    }
+
+    /**
+     * @return the command line that runs {@link ServeMain} with {@code args}, for tests that start it under a
+     *         supervisor themselves
+     */
+    public static List<String> javaCommand(boolean nativeEdge, String classPath, String... args)
+    {
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        if (nativeEdge)
+        {
+            java.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+            if (Runtime.version().feature() >= 22)
+                java.add("--enable-native-access=ALL-UNNAMED");
+        }
+        java.addAll(List.of("-cp", classPath, ServeMain.class.getName()));
+        java.addAll(List.of(args));
+        return java;
+    }
+
+    public static List<String> javaCommand(String... args)
+    {
+        return javaCommand(true, System.getProperty("java.class.path"), args);
     }
 
     public String readLine() throws IOException

@@ -21,6 +21,9 @@ import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
  *     starts and stops a server COUNT times, prints "CYCLED n"
  * cycle-jetty PATH COUNT --mode OCTAL
  *     the same with Jetty's own UnixDomainServerConnector and a chmod after start, as its users must do
+ * serve-inherited - [--fdname NAME]
+ *     serves the socket a supervisor handed over; prints "LISTENING" or "FAILED message" (exit 1);
+ *     stops on SIGTERM and prints "STOPPED" on stdout and stderr once stopped
  * race PATH
  *     on each stdin line "go" tries to start and prints "WON" or "LOST message"; on "stop" stops and prints "STOPPED"
  * </pre>
@@ -30,13 +33,14 @@ public final class ServeMain
     public static void main(String[] args) throws Exception
     {
         String command = args[0];
-        Path socket = Path.of(args[1]);
+        Path socket = args[1].equals("-") ? null : Path.of(args[1]);
         switch (command)
         {
             case "serve" -> serve(socket, args);
             case "cycle" -> cycle(socket, Integer.parseInt(args[2]), args);
             case "cycle-jetty" -> cycleJettyConnector(socket, Integer.parseInt(args[2]), SocketFileMode.parse(args[4]));
             case "race" -> race(socket);
+            case "serve-inherited" -> serveInherited(args);
             default -> throw new IllegalArgumentException(command);
         }
     }
@@ -65,6 +69,44 @@ public final class ServeMain
         }
         server.close();
         System.out.println("STOPPED");
+    }
+
+    private static void serveInherited(String[] args) throws Exception
+    {
+        TestServer server;
+        try
+        {
+            server = TestServer.start(null, connector ->
+            {
+                connector.setInheritChannel(true);
+                for (int i = 2; i < args.length - 1; i++)
+                {
+                    if (args[i].equals("--fdname"))
+                        connector.setInheritedSocketName(args[i + 1]);
+                }
+            });
+        }
+        catch (Exception failure)
+        {
+            String message = BindFailures.bindMessage(failure);
+            System.out.println("FAILED " + (message != null ? message : failure.getMessage()));
+            System.exit(1);
+            return;
+        }
+        server.server().setStopAtShutdown(true);
+        server.server().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener()
+        {
+            @Override
+            public void lifeCycleStopped(org.eclipse.jetty.util.component.LifeCycle event)
+            {
+                System.out.println("STOPPED");
+                System.out.flush();
+                System.err.println("STOPPED");
+            }
+        });
+        System.out.println("LISTENING");
+        System.out.flush();
+        server.server().join();
     }
 
     private static void cycle(Path socket, int count, String[] args) throws Exception

@@ -23,7 +23,8 @@ public final class TestServer implements AutoCloseable
         threads.setName("test-server");
         server = new Server(threads);
         connector = new UnixSocketConnector(server, acceptors, -1, factories);
-        connector.setSocketPath(socket);
+        if (socket != null)
+            connector.setSocketPath(socket);
         configure.accept(connector);
         server.addConnector(connector);
         server.setHandler(handler);
@@ -76,6 +77,12 @@ public final class TestServer implements AutoCloseable
     public Path socket()
     {
         return connector.getSocketPath();
+    }
+
+    /** Starts a server whose socket the configuration names (an abstract name, an inherited socket). */
+    public static TestServer start(Consumer<UnixSocketConnector> configure) throws Exception
+    {
+        return start(null, configure);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
@@ -16,6 +15,7 @@ import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.Scripts;
 import io.github.unixhttp.testing.TestServer;
+import io.github.unixhttp.testing.WhoAmI;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -44,7 +44,7 @@ class PeerCredentialsTest
         Requirements.requireCommand("python3");
         try (TestServer server = TestServer.start(tmp.resolve("app.sock")))
         {
-            Map<String, String> seen = whoAmI(Run.run(Duration.ofSeconds(20),
+            Map<String, String> seen = WhoAmI.parse(Run.run(Duration.ofSeconds(20),
                 List.of("/usr/bin/python3", Scripts.copy("whoami_client.py", tmp).toString(), server.socket().toString())));
             assertEquals(seen.get("client.pid"), seen.get("peer.pid"));
             assertEquals("0", seen.get("peer.uid"));
@@ -63,7 +63,7 @@ class PeerCredentialsTest
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> connector.setFileMode(SocketFileMode.of(0666))))
         {
             Path script = Scripts.copy("whoami_client.py", dir);
-            Map<String, String> seen = whoAmI(Run.run(Duration.ofSeconds(20),
+            Map<String, String> seen = WhoAmI.parse(Run.run(Duration.ofSeconds(20),
                 Run.asOtherUser(List.of("/usr/bin/python3", script.toString(), server.socket().toString()), 27, 100, 4242)));
             assertEquals(seen.get("client.pid"), seen.get("peer.pid"));
             assertEquals("65534", seen.get("peer.uid"));
@@ -173,23 +173,5 @@ class PeerCredentialsTest
             assertEquals(1, stderr.lines().filter(line -> line.contains("--add-exports java.base/sun.nio.ch=ALL-UNNAMED")).count(), stderr);
             assertFalse(stderr.contains("Exception"), stderr);
         }
-    }
-
-    /** Parses the client's "client ..." line and the server's "peer.x=..." lines into one map. */
-    static Map<String, String> whoAmI(Run.Result result)
-    {
-        result.requireSuccess();
-        Map<String, String> seen = new java.util.HashMap<>();
-        for (String line : result.stdout().lines().collect(Collectors.toList()))
-        {
-            if (line.startsWith("client "))
-            {
-                for (String pair : line.substring("client ".length()).split(" "))
-                    seen.put("client." + pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-            }
-            else if (line.startsWith("peer.") && line.contains("="))
-                seen.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-        }
-        return seen;
     }
 }
