@@ -1,6 +1,5 @@
 package io.github.unixhttp.connector;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -46,7 +45,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.HostPort;
-import org.eclipse.jetty.util.IO;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -92,8 +90,8 @@ public class UnixSocketConnector extends AbstractConnector
 
     private static final HostPort LOCALHOST = new HostPort("localhost");
 
-    private final SelectorManager selectorManager;
-    private final AtomicReference<Closeable> selectorAcceptor = new AtomicReference<>();
+    private final UnixSocketSelectorManager selectorManager;
+    private final AtomicReference<SelectorAcceptor> selectorAcceptor = new AtomicReference<>();
     private Path socketPath;
     private String abstractName;
     private boolean inheritChannel;
@@ -474,6 +472,10 @@ public class UnixSocketConnector extends AbstractConnector
                 "in systemd, -a in s6-ipcserver-socketbinder), not by " + this + ": unset fileMode and fileGroup"
                 : "An abstract socket has no file, hence no mode or group: unset fileMode and fileGroup on " + this +
                 ", and restrict who may connect with setPeerPolicy instead");
+        if ((inheritChannel || abstractName != null) && getAcceptors() > 0)
+            throw new IllegalStateException((inheritChannel ? "An inherited socket" : "An abstract socket") +
+                " is accepted in the selector: construct " + this + " with 0 acceptors. (Stopping a thread blocked in " +
+                "accept(2) would close " + (inheritChannel ? "the supervisor's socket" : "the socket without waking it") + ")");
         if (inheritChannel)
             return SocketActivation.inherit(inheritedSocketName);
         if (abstractName != null)
@@ -519,14 +521,16 @@ public class UnixSocketConnector extends AbstractConnector
         ListeningSocket current = listening;
         if (current == null || selectorAcceptor.get() != null)
             return;
-        Closeable acceptor = selectorManager.acceptor(current.channel());
-        if (!selectorAcceptor.compareAndSet(null, acceptor))
-            IO.close(acceptor);
+        SelectorAcceptor acceptor = new SelectorAcceptor(selectorManager.selectorForAccepting(), current, this::accepted);
+        if (selectorAcceptor.compareAndSet(null, acceptor))
+            acceptor.start();
     }
 
     private void closeSelectorAcceptor()
     {
-        IO.close(selectorAcceptor.getAndSet(null));
+        SelectorAcceptor acceptor = selectorAcceptor.getAndSet(null);
+        if (acceptor != null)
+            acceptor.close();
     }
 
     private void closeListeningSocket() throws IOException
@@ -664,18 +668,15 @@ public class UnixSocketConnector extends AbstractConnector
             super(executor, scheduler, selectors);
         }
 
+        ManagedSelector selectorForAccepting()
+        {
+            return chooseSelector();
+        }
+
         @Override
         protected void accepted(SelectableChannel channel) throws IOException
         {
             UnixSocketConnector.this.accepted((SocketChannel)channel);
-        }
-
-        /** jnr's listening channel is no {@code ServerSocketChannel}: accept through the listening socket. */
-        @Override
-        protected SelectableChannel doAccept(SelectableChannel server) throws IOException
-        {
-            ListeningSocket current = listening;
-            return current == null ? null : current.accept();
         }
 
         /** jnr's channels (abstract names) register only with jnr's selector. */

@@ -66,7 +66,7 @@ public final class ChildJvm implements AutoCloseable
     public static List<String> javaCommand(boolean nativeEdge, String classPath, String... args)
     {
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+            "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.log.io.github.unixhttp=info"));
         if (nativeEdge)
         {
             java.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
