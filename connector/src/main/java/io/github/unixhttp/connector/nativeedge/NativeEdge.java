@@ -1,12 +1,15 @@
 package io.github.unixhttp.connector.nativeedge;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.OptionalInt;
 
 import io.github.unixhttp.connector.ListeningSocket;
 import jnr.enxio.channels.NativeSelectorProvider;
 import jnr.unixsocket.UnixServerSocketChannel;
+import jnr.unixsocket.UnixSocketChannel;
 import jnr.unixsocket.UnixSocketAddress;
 
 import jnr.ffi.LibraryLoader;
@@ -87,6 +90,23 @@ public final class NativeEdge
         POSIX posix = Holder.POSIX_CALLS;
         if (posix != null)
             posix.unsetenv(name);
+    }
+
+    /**
+     * @return an unconnected client channel able to reach abstract names (a jnr channel: use it with
+     *         {@link #openNativeSelector()}, never with the JDK's selectors)
+     */
+    public static SocketChannel openAbstractNameClient() throws IOException
+    {
+        return UnixSocketChannel.create();
+    }
+
+    /**
+     * @return the address to {@code connect} a channel from {@link #openAbstractNameClient()} to
+     */
+    public static SocketAddress abstractNameAddress(String name)
+    {
+        return new UnixSocketAddress("\0" + name);
     }
 
     /**

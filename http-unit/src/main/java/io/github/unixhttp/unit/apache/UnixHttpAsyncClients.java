@@ -1,0 +1,134 @@
+package io.github.unixhttp.unit.apache;
+
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.unit.UnixClientOptions;
+import io.github.unixhttp.unit.UnixEndpoint;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SchemePortResolver;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.nio.AsyncClientConnectionOperator;
+import org.apache.hc.client5.http.nio.ManagedAsyncClientConnection;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.net.NamedEndpoint;
+import org.apache.hc.core5.reactor.ConnectionInitiator;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Apache HttpClient 5 (async) over a Unix socket file, on HttpClient's own
+ * {@code RequestConfig.Builder.setUnixDomainSocket}; the server identity check runs on each new connection before
+ * any request byte leaves. Start the client before use, as any async client.
+ *
+ * <p>Abstract names are not supported here: the async client's I/O reactor registers the JDK's channels with the
+ * JDK's selectors, and the JDK cannot reach abstract names. Use {@link UnixHttpClients} for those.</p>
+ */
+public final class UnixHttpAsyncClients
+{
+    private UnixHttpAsyncClients()
+    {
+    }
+
+    /** A ready (not yet started) client with default options. */
+    public static CloseableHttpAsyncClient create(UnixEndpoint endpoint)
+    {
+        return custom(endpoint, UnixClientOptions.defaults()).build();
+    }
+
+    /**
+     * @throws UnsupportedOperationException for an abstract name, saying which client to use instead
+     */
+    public static HttpAsyncClientBuilder custom(UnixEndpoint endpoint, UnixClientOptions options)
+    {
+        if (endpoint.isAbstract())
+            throw new UnsupportedOperationException("The async HttpClient cannot reach the abstract name " + endpoint +
+                ": its I/O reactor takes only the JDK's channels, which refuse abstract names. Use UnixHttpClients " +
+                "(classic) for abstract names, or listen on a socket file");
+        Timeout connectTimeout = Timeout.of(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return HttpAsyncClients.custom()
+            .setConnectionManager(new UnixAsyncConnectionManagerBuilder(options)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout).build())
+                .build())
+            .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(endpoint.path()).build())
+            .setRedirectStrategy(SameSocketRedirects.INSTANCE);
+    }
+
+    private static final class UnixAsyncConnectionManagerBuilder extends PoolingAsyncClientConnectionManagerBuilder
+    {
+        private final UnixClientOptions options;
+
+        UnixAsyncConnectionManagerBuilder(UnixClientOptions options)
+        {
+            this.options = options;
+        }
+
+        @Override
+        protected AsyncClientConnectionOperator createConnectionOperator(TlsStrategy tlsStrategy, SchemePortResolver schemePortResolver,
+                                                                         DnsResolver dnsResolver)
+        {
+            AsyncClientConnectionOperator operator = super.createConnectionOperator(tlsStrategy, schemePortResolver, dnsResolver);
+            if (options.serverIdentity().isNone())
+                return operator;
+            return new IdentityCheckingOperator(operator, options);
+        }
+    }
+
+    /** Hands HttpClient's operator a connection initiator that checks each new session. */
+    private record IdentityCheckingOperator(AsyncClientConnectionOperator operator, UnixClientOptions options)
+        implements AsyncClientConnectionOperator
+    {
+        @Override
+        public Future<ManagedAsyncClientConnection> connect(ConnectionInitiator initiator, HttpHost host, SocketAddress localAddress,
+                                                            Timeout connectTimeout, Object attachment,
+                                                            FutureCallback<ManagedAsyncClientConnection> callback)
+        {
+            return operator.connect(checking(initiator), host, localAddress, connectTimeout, attachment, callback);
+        }
+
+        @Override
+        public Future<ManagedAsyncClientConnection> connect(ConnectionInitiator initiator, HttpHost host, NamedEndpoint endpointName,
+                                                            SocketAddress localAddress, Timeout connectTimeout, Object attachment,
+                                                            HttpContext context, FutureCallback<ManagedAsyncClientConnection> callback)
+        {
+            return operator.connect(checking(initiator), host, endpointName, localAddress, connectTimeout, attachment, context, callback);
+        }
+
+        @Override
+        public Future<ManagedAsyncClientConnection> connect(ConnectionInitiator initiator, HttpHost host, Path unixDomainSocket,
+                                                            NamedEndpoint endpointName, SocketAddress localAddress, Timeout connectTimeout,
+                                                            Object attachment, HttpContext context,
+                                                            FutureCallback<ManagedAsyncClientConnection> callback)
+        {
+            return operator.connect(checking(initiator), host, unixDomainSocket, endpointName, localAddress, connectTimeout, attachment,
+                context, callback);
+        }
+
+        @Override
+        public void upgrade(ManagedAsyncClientConnection connection, HttpHost host, Object attachment)
+        {
+            operator.upgrade(connection, host, attachment);
+        }
+
+        @Override
+        public void upgrade(ManagedAsyncClientConnection connection, HttpHost host, NamedEndpoint endpointName, Object attachment,
+                            HttpContext context, FutureCallback<ManagedAsyncClientConnection> callback)
+        {
+            operator.upgrade(connection, host, endpointName, attachment, context, callback);
+        }
+
+        private ConnectionInitiator checking(ConnectionInitiator initiator)
+        {
+            return new IdentityCheckingInitiator(initiator, options.serverIdentity());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.unixhttp.unit.apache;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.unit.UnixClientOptions;
+import io.github.unixhttp.unit.UnixEndpoint;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SchemePortResolver;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+
+/**
+ * Apache HttpClient 5 (classic) over a Unix socket. Every request goes to the endpoint; write URLs as
+ * {@code http://localhost/path}.
+ *
+ * <pre>{@code
+ * try (CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.parse("/run/app.sock"))) {
+ *     String body = client.execute(new HttpGet("http://localhost/status"), r -> EntityUtils.toString(r.getEntity()));
+ * }
+ * }</pre>
+ *
+ * Built on HttpClient's own {@code RequestConfig.Builder.setUnixDomainSocket}; the connection operator is ours so
+ * that connect timeouts are honoured, the server identity can be checked, and abstract names can be reached.
+ */
+public final class UnixHttpClients
+{
+    private UnixHttpClients()
+    {
+    }
+
+    /** A ready client with default options. */
+    public static CloseableHttpClient create(UnixEndpoint endpoint)
+    {
+        return custom(endpoint, UnixClientOptions.defaults()).build();
+    }
+
+    /** A builder to customize further: everything HttpClient offers, with the Unix parts already set. */
+    public static HttpClientBuilder custom(UnixEndpoint endpoint, UnixClientOptions options)
+    {
+        return HttpClients.custom()
+            .setConnectionManager(new UnixConnectionManagerBuilder(options)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                    .setConnectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .build())
+                .build())
+            .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(socketPathOf(endpoint)).build())
+            .setRedirectStrategy(SameSocketRedirects.INSTANCE);
+    }
+
+    /** HttpClient routes carry a path: an abstract name travels as {@code @name}, which only our operator reads. */
+    static Path socketPathOf(UnixEndpoint endpoint)
+    {
+        return endpoint.isAbstract() ? Path.of("@" + endpoint.abstractName()) : endpoint.path();
+    }
+
+    private static final class UnixConnectionManagerBuilder extends PoolingHttpClientConnectionManagerBuilder
+    {
+        private final UnixClientOptions options;
+
+        UnixConnectionManagerBuilder(UnixClientOptions options)
+        {
+            this.options = options;
+        }
+
+        @Override
+        protected HttpClientConnectionOperator createConnectionOperator(SchemePortResolver schemePortResolver, DnsResolver dnsResolver,
+                                                                        TlsSocketStrategy tlsSocketStrategy)
+        {
+            return new UnixConnectionOperator(super.createConnectionOperator(schemePortResolver, dnsResolver, tlsSocketStrategy),
+                options.serverIdentity());
+        }
+    }
+}

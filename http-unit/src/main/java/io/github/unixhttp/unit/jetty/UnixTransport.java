@@ -1,0 +1,47 @@
+package io.github.unixhttp.unit.jetty;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.Objects;
+
+import io.github.unixhttp.unit.ServerIdentityCheck;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.io.Transport;
+
+/**
+ * Jetty's {@link Transport.TCPUnix} with the server identity check: once connected, and before the HTTP
+ * connection that would write the request exists, the server's credentials are read from the client's socket.
+ */
+final class UnixTransport extends Transport.TCPUnix
+{
+    private final ServerIdentityCheck identity;
+
+    UnixTransport(java.nio.file.Path path, ServerIdentityCheck identity)
+    {
+        super(path);
+        this.identity = identity;
+    }
+
+    @Override
+    public Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException
+    {
+        if (endPoint instanceof SocketChannelEndPoint socketEndPoint)
+            identity.verify((SocketChannel)socketEndPoint.getChannel(), getUnixDomainPath().toString());
+        return super.newConnection(endPoint, context);
+    }
+
+    @Override
+    public boolean equals(Object other)
+    {
+        return super.equals(other) && other instanceof UnixTransport that && Objects.equals(identity, that.identity);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return super.hashCode();
+    }
+}
