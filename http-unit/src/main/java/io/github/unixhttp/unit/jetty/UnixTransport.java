@@ -18,18 +18,20 @@ import org.eclipse.jetty.io.Transport;
 final class UnixTransport extends Transport.TCPUnix
 {
     private final ServerIdentityCheck identity;
+    private final String socket;
 
     UnixTransport(java.nio.file.Path path, ServerIdentityCheck identity)
     {
         super(path);
         this.identity = identity;
+        this.socket = path.toString();
     }
 
     @Override
     public Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException
     {
         if (endPoint instanceof SocketChannelEndPoint socketEndPoint)
-            identity.verify((SocketChannel)socketEndPoint.getChannel(), getUnixDomainPath().toString());
+            identity.verify((SocketChannel)socketEndPoint.getChannel(), socket);
         return super.newConnection(endPoint, context);
     }
 
