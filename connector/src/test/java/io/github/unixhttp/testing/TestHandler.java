@@ -16,7 +16,8 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * What the tests talk to: {@code /info} describes the request as the server saw it, {@code POST /echo} streams
- * the body back, {@code /bytes?n=N} sends N bytes; anything else answers "hello". Counts the requests it handled.
+ * the body back, {@code POST /digest} answers the body's length and SHA-256, {@code /bytes?n=N} sends N bytes;
+ * anything else answers "hello". Counts the requests it handled.
  */
 public class TestHandler extends Handler.Abstract
 {
@@ -37,10 +38,11 @@ public class TestHandler extends Handler.Abstract
             case "/info" -> text(response, callback, String.join("\n",
                 "remote=" + Request.getRemoteAddr(request),
                 "local=" + Request.getLocalAddr(request),
-                "authority=" + request.getConnectionMetaData().getServerAuthority(),
+                "authority=" + authority(request),
                 "version=" + request.getConnectionMetaData().getHttpVersion(),
                 "uri=" + request.getHttpURI(),
                 "host=" + Request.getServerName(request),
+                "connection=" + request.getConnectionMetaData().getId(),
                 "peer=" + PeerCredentialsCustomizer.peerOf(request),
                 "peer.pid=" + request.getAttribute(PeerCredentials.PID_ATTRIBUTE),
                 "peer.uid=" + request.getAttribute(PeerCredentials.UID_ATTRIBUTE),
@@ -50,10 +52,41 @@ public class TestHandler extends Handler.Abstract
                 "peer.group=" + request.getAttribute(PeerCredentials.GROUP_ATTRIBUTE),
                 ""));
             case "/echo" -> Content.copy(request, response, callback);
+            case "/digest" -> digest(request, response, callback);
             case "/bytes" -> bytes(request, response, callback);
             default -> text(response, callback, "hello");
         }
         return true;
+    }
+
+    /** Jetty's own Unix connector throws here ("Bad Authority"); say so instead of failing the request. */
+    private static String authority(Request request)
+    {
+        try
+        {
+            return String.valueOf(request.getConnectionMetaData().getServerAuthority());
+        }
+        catch (RuntimeException failure)
+        {
+            return "<" + failure + ">";
+        }
+    }
+
+    /** Reads the whole body as a stream and answers its length and SHA-256: an upload without an echo. */
+    private static void digest(Request request, Response response, Callback callback) throws Exception
+    {
+        java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        long length = 0;
+        try (java.io.InputStream body = Content.Source.asInputStream(request))
+        {
+            byte[] chunk = new byte[65536];
+            for (int read = body.read(chunk); read >= 0; read = body.read(chunk))
+            {
+                sha256.update(chunk, 0, read);
+                length += read;
+            }
+        }
+        text(response, callback, "length=" + length + " sha256=" + java.util.HexFormat.of().formatHex(sha256.digest()));
     }
 
     private static String groups(Object groups)

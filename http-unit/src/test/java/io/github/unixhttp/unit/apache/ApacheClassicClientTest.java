@@ -1,0 +1,115 @@
+package io.github.unixhttp.unit.apache;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+import io.github.unixhttp.testing.TestServer;
+import io.github.unixhttp.unit.Bodies;
+import io.github.unixhttp.unit.Servers;
+import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.unit.UnixUrl;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Apache HttpClient 5 classic through {@link UnixHttpClients}, against our connector and Jetty's.
+ */
+class ApacheClassicClientTest
+{
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void getAndPostReuseOneConnection(Servers kind) throws Exception
+    {
+        Path socket = tmp.resolve("app.sock");
+        try (Servers.Running server = kind.start(socket);
+             CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+        {
+            String first = get(client, "http://localhost/info");
+            HttpPost post = new HttpPost("http://localhost/echo");
+            post.setEntity(new StringEntity("posted", ContentType.TEXT_PLAIN));
+            assertEquals("posted", client.execute(post, response -> EntityUtils.toString(response.getEntity())));
+            String third = get(client, "http://localhost/info");
+            assertEquals(Bodies.field(first, "connection"), Bodies.field(third, "connection"), "the connection was not reused");
+            assertEquals("localhost", Bodies.field(first, "host"));
+            assertEquals(3, server.handler().handled());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void tenMegabytesEachWay(Servers kind) throws Exception
+    {
+        Path socket = tmp.resolve("app.sock");
+        byte[] upload = Bodies.random(Bodies.TEN_MEGABYTES);
+        try (Servers.Running server = kind.start(socket);
+             CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+        {
+            // A classic client writes the whole body before it reads: the server digests the upload rather than echo it.
+            HttpPost post = new HttpPost("http://localhost/digest");
+            post.setEntity(new ByteArrayEntity(upload, ContentType.APPLICATION_OCTET_STREAM));
+            assertEquals(Bodies.digestOf(upload), client.execute(post, response -> EntityUtils.toString(response.getEntity())));
+            byte[] downloaded = client.execute(new HttpGet("http://localhost/bytes?n=" + Bodies.TEN_MEGABYTES),
+                response -> EntityUtils.toByteArray(response.getEntity()));
+            assertArrayEquals(Bodies.served(Bodies.TEN_MEGABYTES), downloaded);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void httpUnixUrlsWork(Servers kind) throws Exception
+    {
+        Path socket = tmp.resolve("app.sock");
+        UnixUrl url = UnixUrl.parse(UnixUrl.format(UnixEndpoint.ofPath(socket), "/info?x=1"));
+        try (Servers.Running server = kind.start(socket);
+             CloseableHttpClient client = UnixHttpClients.create(url.endpoint()))
+        {
+            String info = get(client, url.requestUri().toString());
+            assertEquals("http://localhost/info?x=1", Bodies.field(info, "uri"));
+        }
+    }
+
+    @Test
+    void abstractNamesAreReachedThroughTheNativeEdge() throws Exception
+    {
+        String name = "unixhttp-test-" + UUID.randomUUID();
+        byte[] upload = Bodies.random(1024 * 1024);
+        try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name));
+             CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.ofAbstractName(name)))
+        {
+            String first = get(client, "http://localhost/info");
+            assertEquals("@" + name, Bodies.field(first, "local"));
+            HttpPost post = new HttpPost("http://localhost/digest");
+            post.setEntity(new ByteArrayEntity(upload, ContentType.APPLICATION_OCTET_STREAM));
+            assertEquals(Bodies.digestOf(upload), client.execute(post, response -> EntityUtils.toString(response.getEntity())));
+            byte[] downloaded = client.execute(new HttpGet("http://localhost/bytes?n=" + upload.length),
+                response -> EntityUtils.toByteArray(response.getEntity()));
+            assertArrayEquals(Bodies.served(upload.length), downloaded);
+            assertEquals(Bodies.field(first, "connection"), Bodies.field(get(client, "http://localhost/info"), "connection"));
+            assertEquals(4, server.handler().handled());
+        }
+    }
+
+    static String get(CloseableHttpClient client, String uri) throws Exception
+    {
+        return client.execute(new HttpGet(uri), response ->
+        {
+            assertEquals(200, response.getCode());
+            return EntityUtils.toString(response.getEntity());
+        });
+    }
+}
