@@ -1,0 +1,102 @@
+package io.github.unixhttp.unit.jetty;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.unit.Bodies;
+import io.github.unixhttp.unit.Servers;
+import io.github.unixhttp.unit.UnixClientOptions;
+import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.unit.UnixUrl;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpMethod;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Jetty's HttpClient through {@link JettyUnixClients}, against our connector and Jetty's.
+ */
+class JettyClientTest
+{
+    @TempDir
+    Path tmp;
+    HttpClient client;
+
+    @BeforeEach
+    void startClient() throws Exception
+    {
+        client = JettyUnixClients.newHttpClient(UnixClientOptions.defaults());
+        client.start();
+    }
+
+    @AfterEach
+    void stopClient() throws Exception
+    {
+        client.stop();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void getPostAndKeepAlive(Servers kind) throws Exception
+    {
+        Path socket = tmp.resolve("app.sock");
+        String base = UnixUrl.format(UnixEndpoint.ofPath(socket), "");
+        try (Servers.Running server = kind.start(socket))
+        {
+            String first = send(JettyUnixClients.newRequest(client, base + "info")).getContentAsString();
+            ContentResponse echoed = send(JettyUnixClients.newRequest(client, base + "echo").method(HttpMethod.POST)
+                .body(new StringRequestContent("posted")));
+            assertEquals("posted", echoed.getContentAsString());
+            String third = send(JettyUnixClients.newRequest(client, base + "info?z=3")).getContentAsString();
+            assertEquals(Bodies.field(first, "connection"), Bodies.field(third, "connection"), "the connection was not reused");
+            assertEquals("http://localhost/info?z=3", Bodies.field(third, "uri"));
+            assertEquals(3, server.handler().handled());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void tenMegabytesEachWay(Servers kind) throws Exception
+    {
+        Path socket = tmp.resolve("app.sock");
+        byte[] upload = Bodies.random(Bodies.TEN_MEGABYTES);
+        try (Servers.Running server = kind.start(socket))
+        {
+            ContentResponse echoed = send(client.newRequest("http://localhost/echo").method(HttpMethod.POST)
+                .transport(JettyUnixClients.transport(UnixEndpoint.ofPath(socket))).body(new BytesRequestContent(upload)));
+            assertArrayEquals(upload, echoed.getContent());
+            ContentResponse downloaded = send(client.newRequest("http://localhost/bytes?n=" + Bodies.TEN_MEGABYTES)
+                .transport(JettyUnixClients.transport(UnixEndpoint.ofPath(socket))));
+            assertArrayEquals(Bodies.served(Bodies.TEN_MEGABYTES), downloaded.getContent());
+        }
+    }
+
+    @Test
+    void abstractNamesAreRefusedWithTheReasonAndTheAlternative()
+    {
+        UnsupportedOperationException refusal = assertThrows(UnsupportedOperationException.class,
+            () -> JettyUnixClients.transport(UnixEndpoint.ofAbstractName("x")));
+        assertTrue(refusal.getMessage().contains("Use UnixHttpClients"), refusal.getMessage());
+    }
+
+    private static ContentResponse send(org.eclipse.jetty.client.Request request) throws Exception
+    {
+        ContentResponse response = new CompletableResponseListener(request.timeout(60, TimeUnit.SECONDS), 2 * Bodies.TEN_MEGABYTES)
+            .send().get(60, TimeUnit.SECONDS);
+        assertEquals(200, response.getStatus());
+        return response;
+    }
+}
