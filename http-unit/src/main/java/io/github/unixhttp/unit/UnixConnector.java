@@ -2,12 +2,12 @@ package io.github.unixhttp.unit;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 import io.github.unixhttp.connector.nativeedge.NativeEdge;
 
@@ -33,59 +33,56 @@ public final class UnixConnector
      */
     public static SocketChannel connect(UnixEndpoint endpoint, Duration timeout, ServerIdentityCheck identity) throws IOException
     {
-        SocketChannel channel = endpoint.isAbstract() ? NativeEdge.openAbstractNameClient() : SocketChannel.open(StandardProtocolFamily.UNIX);
-        try
-        {
-            channel.configureBlocking(false);
-            connectBefore(channel, endpoint, deadline(timeout), timeout);
-            identity.verify(channel, endpoint.toString());
-            return channel;
-        }
-        catch (IOException | RuntimeException failure)
-        {
-            channel.close();
-            throw failure;
-        }
-    }
-
-    private static long deadline(Duration timeout)
-    {
-        return timeout == null || timeout.isZero() || timeout.isNegative() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-    }
-
-    private static void connectBefore(SocketChannel channel, UnixEndpoint endpoint, long deadline, Duration timeout) throws IOException
-    {
+        long deadline = timeout == null || timeout.isZero() || timeout.isNegative() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         long pause = FIRST_RETRY_NANOS;
         while (true)
         {
+            SocketChannel channel = endpoint.isAbstract() ? NativeEdge.openAbstractNameClient() : SocketChannel.open(StandardProtocolFamily.UNIX);
             try
             {
-                boolean connected = endpoint.isAbstract()
-                    ? channel.connect(NativeEdge.abstractNameAddress(endpoint.abstractName()))
-                    : channel.connect(UnixDomainSocketAddress.of(endpoint.path()));
-                if (connected || channel.finishConnect())
-                    return;
+                channel.configureBlocking(false);
+                if (tryConnect(channel, endpoint))
+                {
+                    identity.verify(channel, endpoint.toString());
+                    return channel;
+                }
+                channel.close();
             }
-            catch (ConnectException refused)
+            catch (IOException | RuntimeException failure)
             {
-                throw new ConnectException("Cannot connect to unix:" + endpoint + ": " + refused.getMessage() +
-                    " (is the server running?)");
+                channel.close();
+                throw failure;
             }
-            catch (SocketException busy)
-            {
-                if (!isBacklogFull(busy))
-                    throw busy;
-            }
-            catch (IOException jnrBusy)
-            {
-                if (!isBacklogFull(jnrBusy))
-                    throw jnrBusy;
-            }
+            // A failed connect closes the channel: the next attempt needs a new one.
             if (System.nanoTime() + pause > deadline)
                 throw new SocketTimeoutException("Connect to unix:" + endpoint + " timed out after " + timeout.toMillis() +
                     " ms: the server is not accepting (its backlog is full)");
-            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            LockSupport.parkNanos(pause);
             pause = Math.min(pause * 2, MAX_RETRY_NANOS);
+        }
+    }
+
+    /**
+     * @return true once connected; false if the backlog is full and it is worth trying again
+     */
+    private static boolean tryConnect(SocketChannel channel, UnixEndpoint endpoint) throws IOException
+    {
+        try
+        {
+            boolean connected = endpoint.isAbstract()
+                ? channel.connect(NativeEdge.abstractNameAddress(endpoint.abstractName()))
+                : channel.connect(UnixDomainSocketAddress.of(endpoint.path()));
+            return connected || channel.finishConnect();
+        }
+        catch (ConnectException refused)
+        {
+            throw new ConnectException("Cannot connect to unix:" + endpoint + ": " + refused.getMessage() + " (is the server running?)");
+        }
+        catch (IOException failure)
+        {
+            if (isBacklogFull(failure))
+                return false;
+            throw failure;
         }
     }
 

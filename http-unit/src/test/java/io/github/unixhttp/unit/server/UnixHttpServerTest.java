@@ -1,0 +1,93 @@
+package io.github.unixhttp.unit.server;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.binding.SocketFileMode;
+import io.github.unixhttp.connector.policy.PeerPolicy;
+import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.testing.Run;
+import io.github.unixhttp.testing.TestHandler;
+import io.github.unixhttp.unit.UnixEndpoint;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UnixHttpServerTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void needsCurl()
+    {
+        Requirements.requireCommand("curl");
+    }
+
+    @Test
+    void oneCallServesAHandlerOnASocketFileAndCloseRemovesIt() throws Exception
+    {
+        Path socket = tmp.resolve("app.sock");
+        try (UnixHttpServer server = UnixHttpServer.builder(UnixEndpoint.ofPath(socket)).handler(new TestHandler())
+            .mode(SocketFileMode.of(0600)).start())
+        {
+            assertEquals("600", Run.run(WAIT, "stat", "-c", "%a", socket.toString()).requireSuccess().stdout().trim());
+            assertEquals("hello", Run.run(WAIT, "curl", "-sS", "--unix-socket", socket.toString(), "http://localhost/").requireSuccess().stdout());
+        }
+        assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void abstractNameWithAPolicyAndH2c() throws Exception
+    {
+        String name = "unixhttp-test-" + UUID.randomUUID();
+        try (UnixHttpServer server = UnixHttpServer.builder(UnixEndpoint.ofAbstractName(name)).handler(new TestHandler())
+            .peerPolicy(PeerPolicy.builder().allowSameUser().build()).h2c(true).start())
+        {
+            String info = Run.run(WAIT, "curl", "-sS", "--http2-prior-knowledge", "--abstract-unix-socket", name, "http://localhost/info")
+                .requireSuccess().stdout();
+            assertTrue(info.contains("version=HTTP/2.0") && info.contains("peer.uid=0"), info);
+        }
+    }
+
+    @Test
+    void listenAddsASocketToARunningServer() throws Exception
+    {
+        Server server = new Server();
+        server.setHandler(new TestHandler());
+        server.start();
+        try
+        {
+            UnixSocketConnector connector = UnixHttpServer.listen(server, UnixEndpoint.ofPath(tmp.resolve("extra.sock")), new UnixHttpServer.Options());
+            assertTrue(connector.isStarted());
+            assertEquals("hello", Run.run(WAIT, "curl", "-sS", "--unix-socket", tmp.resolve("extra.sock").toString(), "http://localhost/")
+                .requireSuccess().stdout());
+        }
+        finally
+        {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aStartThatCannotListenFailsClearlyAndTouchesNothing() throws Exception
+    {
+        Path file = Files.writeString(tmp.resolve("app.sock"), "not a socket");
+        Exception failure = assertThrows(Exception.class, () -> UnixHttpServer.serve(UnixEndpoint.ofPath(file), new TestHandler()));
+        String messages = failure + " " + failure.getCause();
+        assertTrue(messages.contains("a regular file is already there"), messages);
+        assertEquals("not a socket", Files.readString(file));
+    }
+}

@@ -1,0 +1,31 @@
+"""A squatter: listens on a Unix socket path it should not own, and counts what clients send it.
+
+usage: squatter.py SOCKET_PATH STOP_FILE
+Prints "LISTENING", then, once STOP_FILE exists, "connections=N bytes=M".
+"""
+import os
+import socket
+import sys
+
+path, stop_file = sys.argv[1], sys.argv[2]
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(path)
+os.chmod(path, 0o666)
+server.listen(16)
+server.settimeout(0.02)
+print("LISTENING", flush=True)
+connections, received, open_connections = 0, 0, []
+while not os.path.exists(stop_file):
+    try:
+        connection, _ = server.accept()
+        connection.setblocking(False)
+        open_connections.append(connection)
+        connections += 1
+    except socket.timeout:
+        pass
+    for connection in open_connections:
+        try:
+            received += len(connection.recv(65536))
+        except (BlockingIOError, ConnectionResetError):
+            pass
+print(f"connections={connections} bytes={received}", flush=True)
