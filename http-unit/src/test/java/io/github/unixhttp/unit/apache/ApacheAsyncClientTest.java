@@ -75,8 +75,12 @@ class ApacheAsyncClientTest
             SimpleHttpResponse echoed = send(client, SimpleRequestBuilder.post("http://localhost/echo")
                 .setBody("posted", ContentType.TEXT_PLAIN).build());
             assertEquals("posted", echoed.getBodyText());
-            String third = send(client, SimpleRequestBuilder.get("http://localhost/info").build()).getBodyText();
-            assertEquals(Bodies.field(first, "connection"), Bodies.field(third, "connection"), "the connection was not reused");
+            // The async client hands the connection back to its pool just after the response completes, so a request
+            // sent at once may open another: ten in a row must still share connections.
+            Set<String> connections = new HashSet<>(Set.of(Bodies.field(first, "connection")));
+            for (int i = 0; i < 10; i++)
+                connections.add(Bodies.field(send(client, SimpleRequestBuilder.get("http://localhost/info").build()).getBodyText(), "connection"));
+            assertTrue(connections.size() < 11, "no connection was reused: " + connections);
         }
     }
 
