@@ -110,6 +110,18 @@ public final class NativeEdge
     }
 
     /**
+     * Runs {@code action} on SIGTERM and SIGINT instead of the JVM's default (shutdown hooks, then exit status
+     * 143 or 130), so that a server can stop gracefully and exit with a status of its choosing, as supervisors
+     * expect of a clean stop. Uses the JDK's {@code sun.misc.Signal} (module jdk.unsupported).
+     */
+    public static void onTerminationSignal(Runnable action)
+    {
+        sun.misc.SignalHandler handler = signal -> action.run();
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
+    }
+
+    /**
      * @return a selector for jnr channels (those of abstract names); the JDK's selectors cannot take them
      */
     public static Selector openNativeSelector() throws IOException

@@ -1,0 +1,172 @@
+package io.github.unixhttp.examples.demo;
+
+import java.util.List;
+
+import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.policy.PeerPolicy;
+import io.github.unixhttp.connector.policy.PeerRules;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.io.ConnectionStatistics;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/**
+ * The demo admin server: HTTP on a Unix socket with peer credentials, a policy, and a graceful stop.
+ * Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if it cannot listen, 2 for a bad command line.
+ */
+public final class DemoServer
+{
+    private static final long STOP_TIMEOUT_MILLIS = 30_000;
+
+    private DemoServer()
+    {
+    }
+
+    public static void main(String[] args)
+    {
+        DemoOptions options;
+        try
+        {
+            options = DemoOptions.parse(args);
+        }
+        catch (DemoOptions.UsageException bad)
+        {
+            System.err.println("unixhttp-demo: " + bad.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help())
+        {
+            System.out.print(DemoOptions.USAGE);
+            return;
+        }
+        Server server = new Server();
+        UnixSocketConnector connector;
+        try
+        {
+            connector = configure(server, options);
+            server.start();
+        }
+        catch (Exception failure)
+        {
+            System.err.println("unixhttp-demo: " + explain(failure));
+            stopQuietly(server);
+            System.exit(1);
+            return;
+        }
+        announce(connector, options);
+        NativeEdge.onTerminationSignal(() -> new Thread(() -> stopAndExit(server), "demo-stop").start());
+        try
+        {
+            server.join();
+        }
+        catch (InterruptedException interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static UnixSocketConnector configure(Server server, DemoOptions options) throws Exception
+    {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        if (!options.trustedProxies().isEmpty())
+            http.addCustomizer(new ForwardedRequestCustomizer());
+        HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+        UnixSocketConnector connector = options.h2c()
+            ? new UnixSocketConnector(server, http11, new HTTP2CServerConnectionFactory(http))
+            : new UnixSocketConnector(server, http11);
+        if (options.inherit())
+            connector.setInheritChannel(true);
+        else
+            connector.setSocket(options.socketOrDefault());
+        connector.setFileMode(options.mode());
+        connector.setFileGroup(options.group());
+        connector.setStaleSocketPolicy(options.stale());
+        if (!options.allowUids().isEmpty() || !options.allowGids().isEmpty())
+            connector.setPeerPolicy(allowed(options.allowUids(), options.allowGids()));
+        if (!options.trustedProxies().isEmpty())
+            connector.setTrustedProxies(allowed(options.trustedProxies(), List.of()));
+        ConnectionStatistics connections = new ConnectionStatistics();
+        connector.addBean(connections);
+        server.addConnector(connector);
+        server.setHandler(new GracefulHandler(new DemoHandler(connections)));
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+        return connector;
+    }
+
+    /** Entries that are numbers are ids, others names. */
+    private static PeerPolicy allowed(List<String> users, List<String> groups)
+    {
+        PeerRules.Builder rules = PeerPolicy.builder();
+        for (String user : users)
+        {
+            if (user.chars().allMatch(Character::isDigit))
+                rules.allowUid(Integer.parseInt(user));
+            else
+                rules.allowUser(user);
+        }
+        for (String group : groups)
+        {
+            if (group.chars().allMatch(Character::isDigit))
+                rules.allowGid(Integer.parseInt(group));
+            else
+                rules.allowGroup(group);
+        }
+        return rules.build();
+    }
+
+    private static void announce(UnixSocketConnector connector, DemoOptions options)
+    {
+        String address = String.valueOf(connector.getLocalSocketAddress());
+        if (options.inherit())
+            System.out.println("listening on unix:" + address + " (inherited)");
+        else if (connector.getAbstractName() != null)
+            System.out.println("listening on unix:@" + connector.getAbstractName());
+        else
+            System.out.println("listening on unix:" + address + " (mode " + options.mode() + ")");
+        if (connector.getAbstractName() != null)
+            System.out.println("try: curl --abstract-unix-socket " + connector.getAbstractName() + " http://localhost/whoami");
+        else
+            System.out.println("try: curl --unix-socket " + address + " http://localhost/whoami");
+        System.out.flush();
+    }
+
+    private static void stopAndExit(Server server)
+    {
+        System.out.println("stopping: finishing requests in flight");
+        System.out.flush();
+        stopQuietly(server);
+        System.out.println("stopped");
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private static void stopQuietly(Server server)
+    {
+        try
+        {
+            server.stop();
+        }
+        catch (Exception failure)
+        {
+            System.err.println("unixhttp-demo: while stopping: " + failure);
+        }
+    }
+
+    /** The most telling message in a start failure: the connector's own. */
+    private static String explain(Throwable failure)
+    {
+        Throwable telling = failure;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (cause.getMessage() != null)
+                telling = cause;
+        }
+        return telling.getMessage() != null ? telling.getMessage() : telling.toString();
+    }
+}

@@ -1,0 +1,211 @@
+package io.github.unixhttp.examples;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.testing.Run;
+import io.github.unixhttp.testing.Scripts;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The demo jar, started as a separate process the way a user starts it, and reached with curl and Python.
+ */
+class DemoServerIT
+{
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+    Path socket;
+
+    @BeforeEach
+    void needsCurl()
+    {
+        Requirements.requireCommand("curl");
+        socket = tmp.resolve("demo.sock");
+    }
+
+    @Test
+    void servesEachEndpointAndPrintsHowToReachIt() throws Exception
+    {
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString()))
+        {
+            String banner = demo.awaitOutput("try: ");
+            assertTrue(banner.startsWith("listening on unix:" + socket + " (mode 0600)\ntry: curl --unix-socket " + socket), banner);
+
+            String page = curl("http://localhost/");
+            assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("<dd id=\"peer-user\">root</dd>") &&
+                page.contains("id=\"connections\""), page);
+
+            Run.Result whoami = Run.run(WAIT, List.of("/usr/bin/python3", Scripts.copy("whoami_json.py", tmp).toString(), socket.toString()))
+                .requireSuccess();
+            String[] lines = whoami.stdout().split("\n");
+            assertEquals("{\"pid\":" + lines[0] + ",\"uid\":0,\"gid\":0,\"groups\":[" + lines[1] + "],\"user\":\"root\",\"group\":\"root\"}", lines[2]);
+
+            Path upload = Files.write(tmp.resolve("upload.bin"), new byte[3 * 1024 * 1024 + 7]);
+            Path echoed = tmp.resolve("echoed.bin");
+            curl("--data-binary", "@" + upload, "-o", echoed.toString(), "http://localhost/echo");
+            assertEquals(Files.size(upload), Files.size(echoed));
+            assertEquals(5_000_000, curl("http://localhost/bytes?n=5000000").length());
+            assertTrue(curl("-w", "%{http_code}", "http://localhost/bytes?n=oops").endsWith("400"));
+            assertTrue(curl("-w", "%{http_code}", "http://localhost/nope").endsWith("404"));
+        }
+    }
+
+    @Test
+    void h2cAndAbstractNames() throws Exception
+    {
+        String name = "unixhttp-demo-test-" + UUID.randomUUID();
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", "@" + name, "--h2c"))
+        {
+            assertTrue(demo.awaitOutput("try: ").startsWith("listening on unix:@" + name + "\ntry: curl --abstract-unix-socket " + name));
+            String json = Run.run(WAIT, "curl", "-sS", "--fail", "--http2-prior-knowledge", "--abstract-unix-socket", name,
+                "-w", " %{http_version}", "http://localhost/whoami").requireSuccess().stdout();
+            assertTrue(json.contains("\"user\":\"root\"") && json.endsWith(" 2"), json);
+        }
+    }
+
+    @Test
+    void modeAndGroupAreSetAndEnforcedForAnotherUser() throws Exception
+    {
+        Requirements.requireRoot();
+        Path dir = Run.openToOthers(tmp);
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString(), "--mode", "0660", "--group", "4242"))
+        {
+            assertTrue(demo.awaitOutput("try: ").contains("(mode 0660)"));
+            assertEquals("660 4242", Run.run(WAIT, "stat", "-c", "%a %g", socket.toString()).requireSuccess().stdout().trim());
+            assertEquals("connected", Scripts.connectAsOtherUser(socket, dir, 4242));
+            assertEquals("EACCES", Scripts.connectAsOtherUser(socket, dir));
+        }
+    }
+
+    @Test
+    void allowUidRefusesOthersWith403() throws Exception
+    {
+        Requirements.requireRoot();
+        Run.openToOthers(tmp);
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString(), "--mode", "0666", "--allow-uid", "root"))
+        {
+            demo.awaitOutput("try: ");
+            Run.Result other = Run.run(WAIT, Run.asOtherUser(List.of("curl", "-sS", "-w", "\n%{http_code}", "--unix-socket",
+                socket.toString(), "http://localhost/whoami"))).requireSuccess();
+            assertTrue(other.stdout().startsWith("Forbidden: peer ") && other.stdout().endsWith("\n403"), other.stdout());
+            assertTrue(curl("http://localhost/whoami").contains("\"uid\":0"));
+        }
+    }
+
+    @Test
+    void sigtermLetsASlowDownloadFinishThenExitsZero() throws Exception
+    {
+        int size = 4 * 1024 * 1024;
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString()))
+        {
+            demo.awaitOutput("try: ");
+            Path downloaded = tmp.resolve("slow.bin");
+            // About 4 s at 1 MB/s: the stop comes in the middle.
+            CompletableFuture<Run.Result> download = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    return Run.run(WAIT, "curl", "-sS", "--fail", "--limit-rate", "1M", "--unix-socket", socket.toString(),
+                        "-o", downloaded.toString(), "http://localhost/bytes?n=" + size);
+                }
+                catch (Exception e)
+                {
+                    throw new RuntimeException(e);
+                }
+            });
+            while (!Files.exists(downloaded) || Files.size(downloaded) < 512 * 1024)
+                Thread.sleep(20);
+            assertEquals(0, demo.terminate(), "exit code after SIGTERM; stderr: " + demo.errors());
+            Run.Result result = download.get(60, TimeUnit.SECONDS);
+            assertEquals(0, result.exitCode(), result.stderr());
+            assertEquals(size, Files.size(downloaded));
+            assertTrue(demo.output().endsWith("stopped\n"), demo.output());
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file was left behind");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--bogus                           | unknown option --bogus",
+        "--mode                            | --mode needs a value",
+        "--mode 0999                       | --mode 0999: Socket file mode '0999' is not an octal mode",
+        "--stale sometimes                 | --stale sometimes: say remove or fail",
+        "--allow-uid 1,,2                  | --allow-uid 1,,2: an empty entry",
+        "--inherit --socket /tmp/x.sock    | --inherit and --socket exclude each other",
+        "--socket @name --mode 0600        | --socket @name has no socket file of ours: drop --mode and --group",
+    })
+    void badArgumentsExitTwoNamingTheOption(String arguments, String message) throws Exception
+    {
+        try (DemoProcess demo = DemoProcess.start(tmp, arguments.trim().split(" +")))
+        {
+            assertEquals(2, demo.exitCode());
+            assertTrue(demo.errors().startsWith("unixhttp-demo: " + message.trim()), demo.errors());
+        }
+    }
+
+    @Test
+    void helpExitsZero() throws Exception
+    {
+        try (DemoProcess demo = DemoProcess.start(tmp, "--help"))
+        {
+            assertEquals(0, demo.exitCode());
+            assertTrue(demo.output().startsWith("usage: java -jar unixhttp-demo.jar [options]"), demo.output());
+        }
+    }
+
+    @Test
+    void aFailureToListenExitsOneWithTheConnectorsMessage() throws Exception
+    {
+        Files.writeString(socket, "precious");
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString()))
+        {
+            assertEquals(1, demo.exitCode());
+            assertTrue(demo.errors().contains("unixhttp-demo: Cannot listen on unix:" + socket + ": a regular file is already there"),
+                demo.errors());
+            assertEquals("precious", Files.readString(socket));
+        }
+    }
+
+    @Test
+    void staleFailRefusesADeadSocket() throws Exception
+    {
+        try (var dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX))
+        {
+            dead.bind(java.net.UnixDomainSocketAddress.of(socket));
+        }
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString(), "--stale", "fail"))
+        {
+            assertEquals(1, demo.exitCode());
+            assertTrue(demo.errors().contains("a dead socket is in the way"), demo.errors());
+        }
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString(), "--stale", "remove"))
+        {
+            demo.awaitOutput("try: ");
+            assertTrue(curl("http://localhost/whoami").contains("\"user\":\"root\""));
+        }
+    }
+
+    private String curl(String... arguments) throws Exception
+    {
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--unix-socket", socket.toString()));
+        command.addAll(List.of(arguments));
+        return Run.run(WAIT, command).requireSuccess().stdout();
+    }
+}
