@@ -1,0 +1,193 @@
+package io.github.unixhttp.examples;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.testing.Run;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The deployment recipes under {@code examples/deploy}, run for real: nginx in front (and a browser through it),
+ * systemd socket activation, s6, and the embedded desktop-style app.
+ */
+class DeploymentIT
+{
+    private static final Path DEPLOY = Path.of(System.getProperty("unixhttp.deployDir", "deploy"));
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void nginxProxiesToTheDemoAndItsForwardedAddressIsBelievedFromNginxOnly() throws Exception
+    {
+        Requirements.requireRoot();
+        Requirements.requireCommand("nginx");
+        Path dir = Files.createDirectory(tmp.resolve("run"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("demo.sock");
+        int port = freePort();
+        Path prefix = Files.createDirectory(tmp.resolve("nginx"));
+        String config = Files.readString(DEPLOY.resolve("nginx/unixhttp-demo.conf"))
+            .replace("@PREFIX@", prefix.toString()).replace("@SOCKET@", socket.toString()).replace("@PORT@", Integer.toString(port));
+        Path configFile = Files.writeString(prefix.resolve("nginx.conf"), config);
+
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString(), "--mode", "0660", "--group", "www-data",
+                 "--trust-proxy", "www-data");
+             DemoProcess nginx = DemoProcess.start(tmp, List.of("nginx", "-p", prefix.toString(), "-c", configFile.toString()), Map.of()))
+        {
+            demo.awaitOutput("try: ");
+            String base = "http://127.0.0.1:" + port;
+            String page = awaitHttp(base + "/admin/", nginx);
+            assertTrue(page.contains("<dd id=\"peer-user\">www-data</dd>"), "the peer behind nginx should be nginx's user: " + page);
+            assertTrue(page.contains("<dd id=\"peer-client\">127.0.0.1</dd>"), "the forwarded client address: " + page);
+
+            String viaNginx = Run.run(WAIT, "curl", "-sS", "--fail", base + "/whoami").requireSuccess().stdout();
+            assertTrue(viaNginx.contains("\"user\":\"www-data\""), viaNginx);
+
+            // A local user talking to the socket directly cannot pretend to be a remote client.
+            String direct = Run.run(WAIT, "curl", "-sS", "--fail", "--unix-socket", socket.toString(), "-H", "X-Forwarded-For: 203.0.113.66",
+                "http://localhost/").requireSuccess().stdout();
+            assertTrue(direct.contains("<dd id=\"peer-client\">unix:pid="), direct);
+            assertFalse(direct.contains("203.0.113.66"), direct);
+
+            browserRendersTheAdminPage(base + "/admin/");
+        }
+    }
+
+    private void browserRendersTheAdminPage(String url) throws Exception
+    {
+        Requirements.requireCommand("chromium");
+        Path profile = Files.createDirectory(tmp.resolve("chromium-profile"));
+        List<String> chromium = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--user-data-dir=" + profile));
+        List<String> dumpDom = new ArrayList<>(chromium);
+        dumpDom.addAll(List.of("--dump-dom", url));
+        String dom = Run.run(WAIT, dumpDom).requireSuccess().stdout();
+        assertTrue(dom.contains("<dd id=\"peer-user\">www-data</dd>") && dom.contains("<dd id=\"peer-uid\">33</dd>"), dom);
+
+        Path screenshot = Path.of(System.getProperty("unixhttp.screenshot", tmp.resolve("admin-page.png").toString()));
+        Files.deleteIfExists(screenshot);
+        List<String> shoot = new ArrayList<>(chromium);
+        shoot.addAll(List.of("--hide-scrollbars", "--window-size=1100,700", "--screenshot=" + screenshot, url));
+        Run.run(WAIT, shoot).requireSuccess();
+        assertTrue(Files.size(screenshot) > 10_000, "the screenshot is suspiciously small");
+        System.out.println("Admin page screenshot: " + screenshot);
+    }
+
+    @Test
+    void systemdUnitsVerifyAndSocketActivationServesTheDemo() throws Exception
+    {
+        Requirements.requireCommand("systemd-socket-activate");
+        String socketUnit = Files.readString(DEPLOY.resolve("systemd/unixhttp-demo.socket"));
+        String serviceUnit = Files.readString(DEPLOY.resolve("systemd/unixhttp-demo.service"));
+        assertTrue(socketUnit.contains("ListenStream=/run/unixhttp-demo.sock") && socketUnit.contains("SocketMode=0660"));
+        assertTrue(serviceUnit.contains("--inherit"));
+        if (Requirements.findCommand("systemd-analyze") != null)
+        {
+            // The service's jar lives at /opt/unixhttp in a real install: point a copy at this build's jar.
+            Path units = Files.createDirectory(tmp.resolve("units"));
+            Files.writeString(units.resolve("unixhttp-demo.socket"), socketUnit);
+            Files.writeString(units.resolve("unixhttp-demo.service"), serviceUnit
+                .replace("/usr/bin/java", DemoProcess.javaExecutable()).replace("/opt/unixhttp/unixhttp-demo.jar", DemoProcess.JAR.toString()));
+            Run.Result verify = Run.run(WAIT, "systemd-analyze", "verify", "--man=no", units.resolve("unixhttp-demo.socket").toString(),
+                units.resolve("unixhttp-demo.service").toString());
+            System.out.println("systemd-analyze verify: exit " + verify.exitCode() + " " + verify.stderr().strip());
+            assertEquals(0, verify.exitCode(), "systemd-analyze found fault in the units: " + verify.stderr());
+        }
+        Path socket = tmp.resolve("demo.sock");
+        List<String> command = new ArrayList<>(List.of("systemd-socket-activate", "-l", socket.toString(), "--fdname=demo",
+            DemoProcess.javaExecutable(), "-jar", DemoProcess.JAR.toString(), "--inherit"));
+        try (DemoProcess activated = DemoProcess.start(tmp, command, Map.of()))
+        {
+            awaitFile(socket, activated);
+            String json = Run.run(WAIT, "curl", "-sS", "--fail", "-m", "60", "--unix-socket", socket.toString(), "http://localhost/whoami")
+                .requireSuccess().stdout();
+            assertTrue(json.contains("\"user\":\"root\""), json);
+            assertTrue(activated.awaitOutput("(inherited)").contains("listening on unix:" + socket + " (inherited)"));
+            assertEquals(0, activated.terminate(), activated.errors());
+            assertTrue(activated.output().endsWith("stopped\n"), activated.output());
+            assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the supervisor's socket was removed");
+        }
+    }
+
+    @Test
+    void s6RunScriptServesTheDemo() throws Exception
+    {
+        Requirements.requireCommand("s6-ipcserver-socketbinder");
+        Path socket = tmp.resolve("demo.sock");
+        try (DemoProcess service = DemoProcess.start(tmp, List.of("sh", DEPLOY.resolve("s6/run").toString()),
+            Map.of("UNIXHTTP_SOCKET", socket.toString(), "UNIXHTTP_JAR", DemoProcess.JAR.toString(),
+                "PATH", Path.of(DemoProcess.javaExecutable()).getParent() + ":" + System.getenv("PATH"))))
+        {
+            assertTrue(service.awaitOutput("try: ").startsWith("listening on unix:" + socket + " (inherited)"));
+            assertEquals("660", Run.run(WAIT, "stat", "-c", "%a", socket.toString()).requireSuccess().stdout().trim());
+            String json = Run.run(WAIT, "curl", "-sS", "--fail", "--unix-socket", socket.toString(), "http://localhost/whoami")
+                .requireSuccess().stdout();
+            assertTrue(json.contains("\"uid\":0"), json);
+            assertEquals(0, service.terminate(), service.errors());
+            assertTrue(service.output().endsWith("stopped\n"), service.output());
+            assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the supervisor's socket was removed");
+        }
+    }
+
+    @Test
+    void embeddedAppServesItselfAndCallsItselfWithTheSameUserCheck() throws Exception
+    {
+        for (String endpoint : new String[]{"@unixhttp-embedded-test-" + ProcessHandle.current().pid(), tmp.resolve("app.sock").toString()})
+        {
+            Run.Result run = Run.run(WAIT, DemoProcess.javaExecutable(), "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp",
+                DemoProcess.JAR.toString(), "io.github.unixhttp.examples.embedded.EmbeddedApp", endpoint).requireSuccess();
+            assertTrue(run.stdout().startsWith("served on unix:" + endpoint + " and asked it: state: ready, asked by unix:pid="), run.stdout());
+        }
+        assertFalse(Files.exists(tmp.resolve("app.sock"), LinkOption.NOFOLLOW_LINKS), "the embedded app left its socket file");
+    }
+
+    private static String awaitHttp(String url, DemoProcess server) throws Exception
+    {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true)
+        {
+            Run.Result result = Run.run(WAIT, "curl", "-sS", "--fail", url);
+            if (result.exitCode() == 0)
+                return result.stdout();
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("no answer from " + url + ": " + result.stderr() + "\nserver stderr: " + server.errors());
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitFile(Path file, DemoProcess process) throws Exception
+    {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(file, LinkOption.NOFOLLOW_LINKS))
+        {
+            if (System.nanoTime() > deadline)
+                throw new AssertionError(file + " never appeared: " + process.errors());
+            Thread.sleep(25);
+        }
+    }
+
+    private static int freePort() throws Exception
+    {
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            return probe.getLocalPort();
+        }
+    }
+}
