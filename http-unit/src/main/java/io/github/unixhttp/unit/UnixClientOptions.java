@@ -12,15 +12,20 @@ import java.util.Objects;
  *
  * @param connectTimeout how long a connect may wait for the server to accept; default 10 s
  * @param serverIdentity whom the server must run as; default no check
+ * @param maxConnections how many connections the Apache clients pool to the socket; default 25 (HttpClient's own
+ *                       default of 5 per route would cap a busy client, and a socket is a single route)
  */
-public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck serverIdentity)
+public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck serverIdentity, int maxConnections)
 {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_CONNECTIONS = 25;
 
     public UnixClientOptions
     {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(serverIdentity, "serverIdentity");
+        if (maxConnections < 1)
+            throw new IllegalArgumentException("maxConnections must be at least 1, not " + maxConnections);
     }
 
     public static UnixClientOptions defaults()
@@ -37,6 +42,7 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
     {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private ServerIdentityCheck serverIdentity = ServerIdentityCheck.none();
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
         private Builder()
         {
@@ -54,9 +60,15 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
             return this;
         }
 
+        public Builder maxConnections(int maxConnections)
+        {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
         public UnixClientOptions build()
         {
-            return new UnixClientOptions(connectTimeout, serverIdentity);
+            return new UnixClientOptions(connectTimeout, serverIdentity, maxConnections);
         }
     }
 }

@@ -57,6 +57,8 @@ public final class UnixHttpAsyncClients
         Timeout connectTimeout = Timeout.of(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return HttpAsyncClients.custom()
             .setConnectionManager(new UnixAsyncConnectionManagerBuilder(options)
+                .setMaxConnTotal(options.maxConnections())
+                .setMaxConnPerRoute(options.maxConnections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout).build())
                 .build())
             .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(endpoint.path()).build())

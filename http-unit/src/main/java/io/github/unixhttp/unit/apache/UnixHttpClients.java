@@ -46,6 +46,8 @@ public final class UnixHttpClients
     {
         return HttpClients.custom()
             .setConnectionManager(new UnixConnectionManagerBuilder(options)
+                .setMaxConnTotal(options.maxConnections())
+                .setMaxConnPerRoute(options.maxConnections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                     .setConnectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .build())

@@ -1,0 +1,126 @@
+package io.github.unixhttp.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.policy.PeerPolicy;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One benchmarked server, alone in its JVM: {@code BenchServer KIND ADDRESS blocking|nonblocking}. Every kind
+ * answers the same trivial response (200, text/plain, 13 bytes) from a blocking handler (Jetty's default invocation
+ * type) or a non-blocking one; the handler type is the server's, since Jetty derives its invocation type from the
+ * whole handler tree. Prints "READY" once listening; stops when killed.
+ */
+public final class BenchServer
+{
+    static final byte[] BODY = "hello, world\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** The servers the bench compares. */
+    public enum Kind
+    {
+        /** Ours, peer credentials off. */
+        UNIXHTTP,
+        /** Ours, credentials read at accept and a peer policy checked. */
+        UNIXHTTP_CREDS,
+        /** Ours on an abstract name (jnr's channels and selector). */
+        UNIXHTTP_ABSTRACT,
+        /** Ours on a socket inherited on fd 0 (started under s6-ipcserver-socketbinder). */
+        UNIXHTTP_INHERITED,
+        /** Jetty's own UnixDomainServerConnector: the reference. */
+        JETTY_UDS,
+        /** Jetty's ServerConnector on TCP loopback. */
+        JETTY_TCP,
+        /** Ours and Jetty TCP in one server, for the client-side bench. */
+        UNIXHTTP_AND_TCP
+    }
+
+    private BenchServer()
+    {
+    }
+
+    public static void main(String[] args) throws Exception
+    {
+        Kind kind = Kind.valueOf(args[0]);
+        String address = args[1];
+        boolean nonBlocking = args.length > 2 && args[2].equals("nonblocking");
+        Server server = new Server();
+        switch (kind)
+        {
+            case UNIXHTTP, UNIXHTTP_CREDS, UNIXHTTP_ABSTRACT, UNIXHTTP_INHERITED -> server.addConnector(ours(server, kind, address));
+            case JETTY_UDS ->
+            {
+                UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
+                connector.setUnixDomainPath(Path.of(address));
+                server.addConnector(connector);
+            }
+            case JETTY_TCP -> server.addConnector(tcp(server, address));
+            case UNIXHTTP_AND_TCP ->
+            {
+                String[] both = address.split(",");
+                server.addConnector(ours(server, Kind.UNIXHTTP, both[0]));
+                server.addConnector(tcp(server, both[1]));
+            }
+        }
+        server.setHandler(nonBlocking ? new NonBlockingFixed() : new Fixed());
+        server.start();
+        System.out.println("READY");
+        System.out.flush();
+        server.join();
+    }
+
+    private static UnixSocketConnector ours(Server server, Kind kind, String address)
+    {
+        UnixSocketConnector connector = new UnixSocketConnector(server);
+        switch (kind)
+        {
+            case UNIXHTTP_INHERITED -> connector.setInheritChannel(true);
+            case UNIXHTTP_ABSTRACT -> connector.setSocket("@" + address);
+            default -> connector.setSocketPath(Path.of(address));
+        }
+        connector.setReadPeerCredentials(kind == Kind.UNIXHTTP_CREDS);
+        if (kind == Kind.UNIXHTTP_CREDS)
+            connector.setPeerPolicy(PeerPolicy.builder().allowSameUser().allowGroup("www-data").build());
+        return connector;
+    }
+
+    private static ServerConnector tcp(Server server, String port)
+    {
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(Integer.parseInt(port));
+        return connector;
+    }
+
+    /** The 13-byte answer from a blocking handler, Jetty's default. */
+    private static class Fixed extends Handler.Abstract
+    {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback)
+        {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, BODY.length);
+            response.write(true, ByteBuffer.wrap(BODY), callback);
+            return true;
+        }
+    }
+
+    /** The same answer, declared non-blocking: Jetty may then run it on the selector thread. */
+    private static final class NonBlockingFixed extends Fixed
+    {
+        @Override
+        public InvocationType getInvocationType()
+        {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.unixhttp.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Drives a server with h2load (HTTP/1.1) for a fixed time and reads back requests per second.
+ */
+final class H2load
+{
+    private static final Pattern FINISHED = Pattern.compile("finished in [0-9.]+m?s, ([0-9.]+) req/s");
+    private static final Pattern REQUESTS = Pattern.compile("requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
+
+    private H2load()
+    {
+    }
+
+    /**
+     * @param target {@code unix:/path} or {@code tcp:PORT}
+     * @return requests per second, counting only succeeded requests
+     */
+    static double run(String target, Workload workload, double seconds, double warmUpSeconds) throws IOException, InterruptedException
+    {
+        List<String> command = new ArrayList<>(List.of("h2load", "--h1", "-D", format(seconds), "--warm-up-time", format(warmUpSeconds),
+            "-c", Integer.toString(workload.clients()), "-t", Integer.toString(workload.clients() >= 64 ? 2 : 1)));
+        if (workload.churn())
+            command.addAll(List.of("-H", "Connection: close"));
+        String uri;
+        if (target.startsWith("unix:"))
+        {
+            command.addAll(List.of("-B", target));
+            uri = "http://localhost/";
+        }
+        else
+            uri = "http://127.0.0.1:" + target.substring("tcp:".length()) + "/";
+        command.add(uri);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60 + (long)(seconds + warmUpSeconds), TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new IOException("h2load did not finish: " + command);
+        }
+        Matcher finished = FINISHED.matcher(output);
+        Matcher requests = REQUESTS.matcher(output);
+        if (!finished.find() || !requests.find())
+            throw new IOException("Could not read h2load's output for " + command + ":\n" + output);
+        long total = Long.parseLong(requests.group(1));
+        long succeeded = Long.parseLong(requests.group(3));
+        double rate = Double.parseDouble(finished.group(1));
+        return total == 0 ? 0 : rate * succeeded / total;
+    }
+
+    private static String format(double seconds)
+    {
+        return Math.round(seconds * 1000) + "ms";
+    }
+
+    static String version() throws IOException, InterruptedException
+    {
+        Process process = new ProcessBuilder("h2load", "--version").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor();
+        return output;
+    }
+
+    /** What the load looks like: concurrent connections, and whether each request gets a fresh connection. */
+    record Workload(String name, int clients, boolean churn)
+    {
+    }
+}

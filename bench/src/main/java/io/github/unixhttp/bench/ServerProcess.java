@@ -1,0 +1,110 @@
+package io.github.unixhttp.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A benchmarked server in a fresh process: a {@link BenchServer} JVM (optionally under a supervisor), or nginx.
+ */
+final class ServerProcess implements AutoCloseable
+{
+    private final Process process;
+    private final String description;
+
+    private ServerProcess(Process process, String description)
+    {
+        this.process = process;
+        this.description = description;
+    }
+
+    /**
+     * @param prefix a supervisor command to run the JVM under (s6-ipcserver-socketbinder ...), or empty
+     */
+    static ServerProcess startJvm(List<String> prefix, BenchServer.Kind kind, String address, boolean nonBlocking) throws Exception
+    {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 22)
+            command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+            BenchServer.class.getName(), kind.name(), address, nonBlocking ? "nonblocking" : "blocking"));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ServerProcess server = new ServerProcess(process, kind + " " + address);
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
+        String line = out.readLine();
+        if (!"READY".equals(line))
+        {
+            server.close();
+            throw new IllegalStateException(server.description + " did not start: " + line);
+        }
+        return server;
+    }
+
+    /** nginx answering the same 13 bytes on a Unix socket, in the foreground, from a config under {@code dir}. */
+    static ServerProcess startNginx(Path dir, Path socket) throws Exception
+    {
+        String config = String.join("\n",
+            "worker_processes 1;", "daemon off;", "pid " + dir.resolve("nginx.pid") + ";", "error_log stderr error;",
+            "events { worker_connections 4096; }",
+            "http {", "  access_log off;", "  default_type text/plain;",
+            "  client_body_temp_path " + dir + "/cb; proxy_temp_path " + dir + "/px; fastcgi_temp_path " + dir + "/fc;",
+            "  uwsgi_temp_path " + dir + "/uw; scgi_temp_path " + dir + "/sc;",
+            "  server { listen unix:" + socket + " backlog=1024; location / { return 200 \"hello, world\\n\"; } }",
+            "}", "");
+        Path file = Files.writeString(dir.resolve("nginx.conf"), config);
+        Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", file.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ServerProcess server = new ServerProcess(process, "nginx " + socket);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(socket))
+        {
+            if (!process.isAlive() || System.nanoTime() > deadline)
+            {
+                server.close();
+                throw new IllegalStateException("nginx did not start on " + socket);
+            }
+            Thread.sleep(20);
+        }
+        return server;
+    }
+
+    long pid()
+    {
+        return process.pid();
+    }
+
+    /** Resident memory of the server process, in bytes. */
+    long residentBytes() throws IOException
+    {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")))
+        {
+            if (line.startsWith("VmRSS:"))
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+        throw new IOException("no VmRSS for " + description);
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static File devNull()
+    {
+        return new File("/dev/null");
+    }
+}
