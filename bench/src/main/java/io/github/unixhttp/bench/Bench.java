@@ -38,6 +38,8 @@ public final class Bench
     {
         SMOKE(1, 0.4, 0.2, List.of(new Workload("c16", 16, false)), List.of(Kind.UNIXHTTP, Kind.JETTY_UDS), false, 0),
         QUICK(3, 0.8, 0.3, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_CREDS, Kind.JETTY_UDS, Kind.JETTY_TCP), true, 5000),
+        /** Only the client side, for working on the clients. */
+        CLIENTS(3, 1.5, 1.0, List.of(), List.of(), true, 0),
         FULL(5, 3.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_CREDS, Kind.UNIXHTTP_INHERITED, Kind.JETTY_UDS,
             Kind.JETTY_TCP), true, 5000);
 
@@ -85,10 +87,11 @@ public final class Bench
                 case "--quick" -> mode = Mode.QUICK;
                 case "--full" -> mode = Mode.FULL;
                 case "--smoke" -> mode = Mode.SMOKE;
+                case "--clients" -> mode = Mode.CLIENTS;
                 case "--out" -> out = Path.of(args[++i]);
                 default ->
                 {
-                    System.err.println("usage: Bench [--quick | --full | --smoke] [--out DIR]");
+                    System.err.println("usage: Bench [--quick | --full | --smoke | --clients] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -104,7 +107,8 @@ public final class Bench
         for (int round = 1; round <= mode.rounds; round++)
         {
             System.out.println("round " + round + " of " + mode.rounds);
-            serverRound(round);
+            if (!mode.servers.isEmpty())
+                serverRound(round);
             if (mode.clientsAndScale)
             {
                 clientRound(round);
@@ -116,7 +120,7 @@ public final class Bench
         Duration took = Duration.between(start, Instant.now());
         String name = "bench-" + mode.name().toLowerCase(Locale.ROOT);
         results.writeCsv(out.resolve(name + ".csv"));
-        if (mode != Mode.SMOKE)
+        if (!mode.servers.isEmpty() && mode != Mode.SMOKE)
             results.writeRatioChart(out.resolve(name + "-ratios.png"), SERVER, REFERENCE,
                 "Throughput relative to Jetty's UnixDomainServerConnector (" + mode.name().toLowerCase(Locale.ROOT) + " run)");
         Files.writeString(out.resolve(name + ".md"), Report.markdown(mode, results, environment(), took));
@@ -163,8 +167,17 @@ public final class Bench
 
     private void measure(int round, String subject, String variant, Workload workload, String target) throws Exception
     {
-        double rate = H2load.run(target, workload, mode.seconds, mode.warmUp);
-        results.add(new Results.Measurement(round, SERVER, subject, workload.name(), variant, rate, "req/s"));
+        try
+        {
+            double rate = H2load.run(target, workload, mode.seconds, mode.warmUp);
+            results.add(new Results.Measurement(round, SERVER, subject, workload.name(), variant, rate, "req/s"));
+        }
+        catch (IOException failure)
+        {
+            // A failed point is left out (the report shows "–"), and said here; the run goes on.
+            System.out.println("  round " + round + "  " + subject + " " + workload.name() + " " + variant + " FAILED: " +
+                failure.getMessage().lines().reduce((first, last) -> last).orElse(""));
+        }
     }
 
     private void clientRound(int round) throws Exception

@@ -61,6 +61,8 @@ public final class BenchServer
             {
                 UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
                 connector.setUnixDomainPath(Path.of(address));
+                // Same backlog as ours: Jetty's default (the JDK's 50) refuses h2load's 256 clients at once.
+                connector.setAcceptQueueSize(UnixSocketConnector.DEFAULT_ACCEPT_QUEUE_SIZE);
                 server.addConnector(connector);
             }
             case JETTY_TCP -> server.addConnector(tcp(server, address));
@@ -97,6 +99,7 @@ public final class BenchServer
     {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
+        connector.setAcceptQueueSize(UnixSocketConnector.DEFAULT_ACCEPT_QUEUE_SIZE);
         connector.setPort(Integer.parseInt(port));
         return connector;
     }

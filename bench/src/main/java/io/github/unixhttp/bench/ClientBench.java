@@ -61,9 +61,10 @@ final class ClientBench
                  .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(socket).build()).build();
              CloseableHttpClient overTcp = HttpClients.custom().setConnectionManager(classicPool()).build())
         {
-            record(results, round, "classic", "unixhttp-unit", "c16", classic(unit, "http://localhost/"));
-            record(results, round, "classic", "plain-uds", "c16", classic(plain, "http://localhost/"));
-            record(results, round, "classic", "tcp", "c16", classic(overTcp, tcp));
+            inRotation(round, results, "classic", "c16", List.of(
+                new Named("unixhttp-unit", () -> classic(unit, "http://localhost/")),
+                new Named("plain-uds", () -> classic(plain, "http://localhost/")),
+                new Named("tcp", () -> classic(overTcp, tcp))));
         }
         try (CloseableHttpAsyncClient unit = UnixHttpAsyncClients.custom(endpoint, options).build();
              CloseableHttpAsyncClient plain = HttpAsyncClients.custom().setConnectionManager(asyncPool())
@@ -73,22 +74,53 @@ final class ClientBench
             unit.start();
             plain.start();
             overTcp.start();
-            record(results, round, "async", "unixhttp-unit", "inflight100", async(unit, "http://localhost/"));
-            record(results, round, "async", "plain-uds", "inflight100", async(plain, "http://localhost/"));
-            record(results, round, "async", "tcp", "inflight100", async(overTcp, tcp));
+            inRotation(round, results, "async", "inflight100", List.of(
+                new Named("unixhttp-unit", () -> async(unit, "http://localhost/")),
+                new Named("plain-uds", () -> async(plain, "http://localhost/")),
+                new Named("tcp", () -> async(overTcp, tcp))));
         }
         HttpClient jetty = new HttpClient();
         jetty.setMaxConnectionsPerDestination(IN_FLIGHT);
         jetty.start();
         try
         {
-            record(results, round, "jetty", "unixhttp-unit", "inflight100", jetty(jetty, "http://localhost/", JettyUnixClients.transport(endpoint)));
-            record(results, round, "jetty", "plain-uds", "inflight100", jetty(jetty, "http://localhost/", new Transport.TCPUnix(socket)));
-            record(results, round, "jetty", "tcp", "inflight100", jetty(jetty, tcp, null));
+            Transport unitTransport = JettyUnixClients.transport(endpoint);
+            Transport plainTransport = new Transport.TCPUnix(socket);
+            inRotation(round, results, "jetty", "inflight100", List.of(
+                new Named("unixhttp-unit", () -> jetty(jetty, "http://localhost/", unitTransport)),
+                new Named("plain-uds", () -> jetty(jetty, "http://localhost/", plainTransport)),
+                new Named("tcp", () -> jetty(jetty, tcp, null))));
         }
         finally
         {
             jetty.stop();
+        }
+    }
+
+    private record Named(String client, Measured measured)
+    {
+    }
+
+    private interface Measured
+    {
+        double rate() throws Exception;
+    }
+
+    /**
+     * Every client once unmeasured (this JVM's JIT warms up on all alike), then each measured, starting with a
+     * different one every round so that none is always first.
+     */
+    private static void inRotation(int round, Results results, String family, String load, List<Named> clients) throws Exception
+    {
+        if (round == 1)
+        {
+            for (Named named : clients)
+                named.measured().rate();
+        }
+        for (int i = 0; i < clients.size(); i++)
+        {
+            Named named = clients.get((i + round) % clients.size());
+            record(results, round, family, named.client(), load, named.measured().rate());
         }
     }
 

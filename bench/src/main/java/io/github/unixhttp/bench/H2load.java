@@ -2,6 +2,8 @@ package io.github.unixhttp.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,8 @@ import java.util.regex.Pattern;
  */
 final class H2load
 {
+    /** Requests a churn run asks for per intended second: about what one server does here. */
+    private static final double CHURN_PER_SECOND = 10_000;
     private static final Pattern FINISHED = Pattern.compile("finished in [0-9.]+m?s, ([0-9.]+) req/s");
     private static final Pattern REQUESTS = Pattern.compile("requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
 
@@ -26,8 +30,19 @@ final class H2load
      */
     static double run(String target, Workload workload, double seconds, double warmUpSeconds) throws IOException, InterruptedException
     {
-        List<String> command = new ArrayList<>(List.of("h2load", "--h1", "-D", format(seconds), "--warm-up-time", format(warmUpSeconds),
-            "-c", Integer.toString(workload.clients()), "-t", Integer.toString(workload.clients() >= 64 ? 2 : 1)));
+        if (!workload.churn())
+            return once(target, workload, List.of("-D", format(seconds), "--warm-up-time", format(warmUpSeconds)), seconds + warmUpSeconds);
+        // h2load's timed mode never ends when every request closes its connection: count requests instead,
+        // sized for about the same time, after a separate warm-up run.
+        once(target, workload, List.of("-n", Long.toString(Math.max(500, Math.round(warmUpSeconds * CHURN_PER_SECOND)))), warmUpSeconds);
+        return once(target, workload, List.of("-n", Long.toString(Math.max(1000, Math.round(seconds * CHURN_PER_SECOND)))), seconds);
+    }
+
+    private static double once(String target, Workload workload, List<String> amount, double seconds) throws IOException, InterruptedException
+    {
+        List<String> command = new ArrayList<>(List.of("h2load", "--h1"));
+        command.addAll(amount);
+        command.addAll(List.of("-c", Integer.toString(workload.clients()), "-t", Integer.toString(workload.clients() >= 64 ? 2 : 1)));
         if (workload.churn())
             command.addAll(List.of("-H", "Connection: close"));
         String uri;
@@ -39,12 +54,21 @@ final class H2load
         else
             uri = "http://127.0.0.1:" + target.substring("tcp:".length()) + "/";
         command.add(uri);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60 + (long)(seconds + warmUpSeconds), TimeUnit.SECONDS))
+        String output;
+        Path log = Files.createTempFile("h2load", ".out");
+        try
         {
-            process.destroyForcibly();
-            throw new IOException("h2load did not finish: " + command);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!process.waitFor(60 + (long)(10 * seconds), TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                throw new IOException("h2load did not finish in time: " + command);
+            }
+            output = Files.readString(log);
+        }
+        finally
+        {
+            Files.deleteIfExists(log);
         }
         Matcher finished = FINISHED.matcher(output);
         Matcher requests = REQUESTS.matcher(output);

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Socket} face on a connected, non-blocking Unix socket channel (the JDK's or jnr's), for Apache
@@ -178,23 +179,19 @@ final class ChannelSocket extends Socket
         return "ChannelSocket[" + channel + "]";
     }
 
-    /** Waits until the channel is ready for {@code operation}; false if the timeout passed first. */
-    private boolean await(int operation, int timeoutMillis) throws IOException
+    /**
+     * Waits until the channel may be ready for {@code operation}, or {@code timeoutMillis} pass (0: no limit). The
+     * interest stays set afterwards: the JDK then makes no system call to change it on the next wait.
+     */
+    private void await(int operation, long timeoutMillis) throws IOException
     {
         synchronized (selector)
         {
             SelectionKey key = channel.keyFor(selector);
-            key.interestOps(operation);
-            try
-            {
-                return selector.select(timeoutMillis) > 0 || key.isValid() && (key.readyOps() & operation) != 0;
-            }
-            finally
-            {
-                selector.selectedKeys().clear();
-                if (key.isValid())
-                    key.interestOps(0);
-            }
+            if (key.interestOps() != operation)
+                key.interestOps(operation);
+            selector.select(timeoutMillis);
+            selector.selectedKeys().clear();
         }
     }
 
@@ -214,6 +211,8 @@ final class ChannelSocket extends Socket
             if (length == 0)
                 return 0;
             ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+            int timeout = soTimeout;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
             while (true)
             {
                 if (closed)
@@ -221,9 +220,11 @@ final class ChannelSocket extends Socket
                 int read = channel.read(buffer);
                 if (read != 0)
                     return read;
-                int timeout = soTimeout;
-                if (!await(SelectionKey.OP_READ, timeout) && timeout > 0)
+                long left = timeout == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (timeout > 0 && left <= 0)
                     throw new SocketTimeoutException("Read timed out after " + timeout + " ms");
+                // The selector may wake up without data (or spuriously): the loop reads again and checks the time.
+                await(SelectionKey.OP_READ, timeout == 0 ? 0 : Math.max(1, left));
             }
         }
 

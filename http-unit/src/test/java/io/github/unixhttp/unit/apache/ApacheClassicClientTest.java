@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Apache HttpClient 5 classic through {@link UnixHttpClients}, against our connector and Jetty's.
@@ -80,6 +81,27 @@ class ApacheClassicClientTest
         {
             String info = get(client, url.requestUri().toString());
             assertEquals("http://localhost/info?x=1", Bodies.field(info, "uri"));
+        }
+    }
+
+    /**
+     * After 2 s idle HttpClient checks a pooled connection with a 1 ms read timeout; a socket adapter that got
+     * timeouts wrong once spun there until the server's idle timeout closed the connection (27 s).
+     */
+    @Test
+    void aConnectionIdleLongerThanTheStaleCheckDelayIsReusedPromptly() throws Exception
+    {
+        Path socket = tmp.resolve("app.sock");
+        try (TestServer server = TestServer.start(socket);
+             CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+        {
+            String first = get(client, "http://localhost/info");
+            Thread.sleep(2_500);
+            long start = System.nanoTime();
+            String second = get(client, "http://localhost/info");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 5_000, "the request after idling took " + millis + " ms");
+            assertEquals(Bodies.field(first, "connection"), Bodies.field(second, "connection"), "the idle connection was not reused");
         }
     }
 
