@@ -107,16 +107,14 @@ final class ClientBench
     }
 
     /**
-     * Every client once unmeasured (this JVM's JIT warms up on all alike), then each measured, starting with a
-     * different one every round so that none is always first.
+     * In the first round every client once unmeasured (this JVM's JIT warms up on all alike), in later ones one
+     * client (each round's server is a fresh JVM to warm up); then each measured, starting with a different one
+     * every round so that none is always first.
      */
     private static void inRotation(int round, Results results, String family, String load, List<Named> clients) throws Exception
     {
-        if (round == 1)
-        {
-            for (Named named : clients)
-                named.measured().rate();
-        }
+        for (Named named : round == 1 ? clients : clients.subList(0, 1))
+            named.measured().rate();
         for (int i = 0; i < clients.size(); i++)
         {
             Named named = clients.get((i + round) % clients.size());
