@@ -152,6 +152,15 @@ public final class Bench
                         measure(round, subject, variant, workload, kind == Kind.JETTY_TCP ? "tcp:" + port : "unix:" + socket);
                 }
             }
+            if (nonBlocking && mode != Mode.SMOKE)
+            {
+                Path socket = work.resolve("netty-" + round + ".sock");
+                try (ServerProcess netty = ServerProcess.startJvm(List.of(), "netty " + socket, NettyServer.class.getName(), socket.toString()))
+                {
+                    for (Workload workload : mode.workloads)
+                        measure(round, "netty", variant, workload, "unix:" + socket);
+                }
+            }
             if (!nonBlocking && mode != Mode.SMOKE && which("nginx") != null)
             {
                 Path dir = Files.createDirectories(work.resolve("nginx-" + round));
@@ -246,7 +255,8 @@ public final class Bench
             "Jetty: " + Jetty.VERSION + " (reference connector jetty-unixdomain-server 12.1.10)\n" +
             "load generator: " + H2load.version() + "\n" +
             "nginx: " + nginx + "\n" +
-            "Netty reference: not included (no Netty on the class path)";
+            "Netty reference: " + io.netty.util.Version.identify().getOrDefault("netty-transport-native-epoll",
+                io.netty.util.Version.identify().values().iterator().next()).artifactVersion() + " (epoll domain sockets, non-blocking slot only)";
     }
 
     private static String command(String... command) throws Exception

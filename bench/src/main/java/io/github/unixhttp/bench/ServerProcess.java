@@ -29,15 +29,21 @@ final class ServerProcess implements AutoCloseable
      */
     static ServerProcess startJvm(List<String> prefix, BenchServer.Kind kind, String address, boolean nonBlocking) throws Exception
     {
+        return startJvm(prefix, kind + " " + address, BenchServer.class.getName(), kind.name(), address, nonBlocking ? "nonblocking" : "blocking");
+    }
+
+    /** Any main class of this jar in a fresh JVM, which prints "READY" once it serves. */
+    static ServerProcess startJvm(List<String> prefix, String description, String mainClass, String... args) throws Exception
+    {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 22)
             command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-            BenchServer.class.getName(), kind.name(), address, nonBlocking ? "nonblocking" : "blocking"));
+        command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        ServerProcess server = new ServerProcess(process, kind + " " + address);
+        ServerProcess server = new ServerProcess(process, description);
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
         String line = out.readLine();
         if (!"READY".equals(line))
