@@ -82,9 +82,9 @@ final class Report
         if (Double.isNaN(goal))
             verdict = "stated";
         else if (goal < 0)
-            verdict = measured <= -goal ? "met" : String.format(Locale.ROOT, "missed by %.0f%%", (measured / -goal - 1) * 100);
+            verdict = measured <= -goal ? "met" : String.format(Locale.ROOT, "missed by %.1f%%", (measured / -goal - 1) * 100);
         else
-            verdict = measured >= goal ? "met" : String.format(Locale.ROOT, "missed by %.0f%%", (1 - measured / goal) * 100);
-        rows.add(new String[]{target, String.format(Locale.ROOT, "%.2fx", measured), verdict});
+            verdict = measured >= goal ? "met" : String.format(Locale.ROOT, "missed by %.1f%%", (1 - measured / goal) * 100);
+        rows.add(new String[]{target, String.format(Locale.ROOT, "%.3fx", measured), verdict});
     }
 }
