@@ -98,6 +98,7 @@ final class Results
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setAvailableSpaceFill(0.85);
         chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setXAxisLabelRotation(30);
         List<String> categories = new ArrayList<>();
         for (String workload : values(section, Measurement::workload))
         {
