@@ -1,7 +1,6 @@
 package io.github.unixhttp.bench;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -107,10 +106,5 @@ final class ServerProcess implements AutoCloseable
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    static File devNull()
-    {
-        return new File("/dev/null");
     }
 }
