@@ -1,5 +1,6 @@
 package io.github.unixhttp.connector.binding;
 
+import java.io.Serializable;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
@@ -9,10 +10,13 @@ import java.util.Set;
  *
  * <p>On Linux a client needs write permission on the socket file to connect, so {@code 0600} admits only the
  * owner, {@code 0660} the owner and the file's group, {@code 0666} everyone who can reach the directory.
- * Only the nine permission bits are accepted: set-id and sticky bits mean nothing on a socket.</p>
+ * Only the nine permission bits are accepted: set-id and sticky bits mean nothing on a socket. Serializable, so
+ * that a remote JMX console can show the connector's {@code fileMode} attribute.</p>
  */
-public final class SocketFileMode
+public final class SocketFileMode implements Serializable
 {
+    private static final long serialVersionUID = 1L;
+
     private static final PosixFilePermission[] BITS_HIGH_TO_LOW = {
         PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
         PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
