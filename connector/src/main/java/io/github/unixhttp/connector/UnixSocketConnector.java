@@ -108,6 +108,8 @@ public class UnixSocketConnector extends AbstractConnector
     private final LongAdder refusedConnections = new LongAdder();
     private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private PeerCredentialsReader peerCredentialsReader;
+    /** For peers that are not trusted proxies: the factory after a leading ProxyConnectionFactory, else null. */
+    private ConnectionFactory untrustedPeerFactory;
     private volatile ListeningSocket listening;
     private volatile SocketAddress localAddress;
 
@@ -367,10 +369,7 @@ public class UnixSocketConnector extends AbstractConnector
     @ManagedAttribute("Peers whose PROXY protocol and Forwarded headers are believed")
     public PeerPolicy getTrustedProxies()
     {
-        PeerPolicy trusted = trustedProxies;
-        if (trusted == null)
-            trustedProxies = trusted = PeerPolicy.builder().allowSameUser().build();
-        return trusted;
+        return trustedProxies != null ? trustedProxies : SameUser.POLICY;
     }
 
     /**
@@ -439,6 +438,7 @@ public class UnixSocketConnector extends AbstractConnector
             throw new IllegalStateException("A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
         getConnectionFactories().forEach(this::prepareHttpConfiguration);
+        untrustedPeerFactory = untrustedPeerFactory();
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
         ListeningSocket opened = openListeningSocket();
         listening = opened;
@@ -598,19 +598,25 @@ public class UnixSocketConnector extends AbstractConnector
             }
             peerListeners.forEach(listener -> listener.onAccepted(peer));
         }
-        ConnectionFactory factory = getDefaultConnectionFactory();
-        if (factory instanceof ProxyConnectionFactory && (peer == null || !getTrustedProxies().evaluate(peer).allowed()))
-            factory = factoryAfter(factory);
+        ConnectionFactory factory = untrustedPeerFactory;
+        if (factory == null || (peer != null && getTrustedProxies().evaluate(peer).allowed()))
+            factory = getDefaultConnectionFactory();
         return factory.newConnection(this, endPoint);
     }
 
-    private ConnectionFactory factoryAfter(ConnectionFactory factory)
+    /**
+     * @return the factory that serves peers who are not trusted proxies when a {@link ProxyConnectionFactory} comes
+     *         first (the one after it), else {@code null}: resolved once, at start, not per connection
+     */
+    private ConnectionFactory untrustedPeerFactory()
     {
         List<ConnectionFactory> factories = new ArrayList<>(getConnectionFactories());
-        int next = factories.indexOf(factory) + 1;
-        if (next >= factories.size())
-            throw new IllegalStateException("Nothing follows the ProxyConnectionFactory on " + this);
-        return factories.get(next);
+        if (factories.isEmpty() || !(factories.get(0) instanceof ProxyConnectionFactory))
+            return null;
+        if (factories.size() < 2)
+            throw new IllegalStateException("Nothing follows the ProxyConnectionFactory on " + this +
+                ": add the protocol it hands over to, e.g. an HttpConnectionFactory");
+        return factories.get(1);
     }
 
     /**
@@ -659,6 +665,12 @@ public class UnixSocketConnector extends AbstractConnector
         String socket = inheritChannel ? "inherited" + (inheritedSocketName == null ? "" : " " + inheritedSocketName)
             : abstractName != null ? "@" + abstractName : String.valueOf(socketPath);
         return String.format("%s@%x[unix:%s]", getClass().getSimpleName(), hashCode(), socket);
+    }
+
+    /** The default trusted proxies, built on first use (it looks up this process's user). */
+    private static final class SameUser
+    {
+        private static final PeerPolicy POLICY = PeerPolicy.builder().allowSameUser().build();
     }
 
     private class UnixSocketSelectorManager extends SelectorManager

@@ -211,6 +211,15 @@ class UnixSocketConnectorHttpTest
     }
 
     @Test
+    void aProxyConnectionFactoryWithNothingAfterItFailsAtStart()
+    {
+        Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+            () -> TestServer.start(dir.resolve("app.sock"), connector -> {}, new ProxyConnectionFactory()));
+        String messages = failure + " / " + failure.getCause();
+        assertTrue(messages.contains("Nothing follows the ProxyConnectionFactory") && messages.contains("HttpConnectionFactory"), messages);
+    }
+
+    @Test
     void proxyProtocolV2InFrontGivesTheProxiedClientAddress() throws Exception
     {
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> {},

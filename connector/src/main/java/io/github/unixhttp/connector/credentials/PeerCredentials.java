@@ -39,7 +39,7 @@ public final class PeerCredentials
         PID, UID, GID, GROUPS, USER_NAME, GROUP_NAME
     }
 
-    private final Set<Field> known;
+    private final EnumSet<Field> known;
     private final int pid;
     private final int uid;
     private final int gid;
@@ -47,7 +47,7 @@ public final class PeerCredentials
     private final String userName;
     private final String groupName;
 
-    private PeerCredentials(Set<Field> known, int pid, int uid, int gid, int[] groups, String userName, String groupName)
+    private PeerCredentials(EnumSet<Field> known, int pid, int uid, int gid, int[] groups, String userName, String groupName)
     {
         this.known = known;
         this.pid = pid;
@@ -67,7 +67,7 @@ public final class PeerCredentials
      */
     public static PeerCredentials of(int pid, int uid, int gid, int[] groups, String userName, String groupName)
     {
-        Set<Field> known = EnumSet.of(Field.PID, Field.UID, Field.GID);
+        EnumSet<Field> known = EnumSet.of(Field.PID, Field.UID, Field.GID);
         if (groups != null)
             known.add(Field.GROUPS);
         if (userName != null)
@@ -82,7 +82,7 @@ public final class PeerCredentials
      */
     public static PeerCredentials ofNames(String userName, String groupName)
     {
-        Set<Field> known = EnumSet.noneOf(Field.class);
+        EnumSet<Field> known = EnumSet.noneOf(Field.class);
         if (userName != null)
             known.add(Field.USER_NAME);
         if (groupName != null)
@@ -95,7 +95,7 @@ public final class PeerCredentials
      */
     public Set<Field> known()
     {
-        return EnumSet.copyOf(known.isEmpty() ? EnumSet.noneOf(Field.class) : known);
+        return EnumSet.copyOf(known);
     }
 
     public boolean knows(Field field)

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerCredentials.Field;
@@ -55,13 +56,13 @@ public final class PeerRules implements PeerPolicy
         }
         for (int gid : gids)
         {
-            if (isInGroup(peer, gid, names.groupName(gid)))
+            if (peer.isInGroup(gid) || hasGroupNameOnly(peer, () -> names.groupName(gid)))
                 return Verdict.allow();
         }
         for (String group : groups)
         {
             OptionalInt gid = names.gidOf(group);
-            if (isInGroup(peer, gid.orElse(-1), group))
+            if ((gid.isPresent() && peer.isInGroup(gid.getAsInt())) || hasGroupNameOnly(peer, () -> group))
                 return Verdict.allow();
         }
         return Verdict.refuse("peer " + peer + " is not allowed here (" + description + ")");
@@ -75,12 +76,10 @@ public final class PeerRules implements PeerPolicy
         return name != null && name.equals(peer.userName());
     }
 
-    private static boolean isInGroup(PeerCredentials peer, int gid, String groupName)
+    /** Without numeric ids (the JDK-only reading), only the primary group's name can be compared. */
+    private static boolean hasGroupNameOnly(PeerCredentials peer, Supplier<String> groupName)
     {
-        if (gid >= 0 && peer.isInGroup(gid))
-            return true;
-        // Without numeric ids, only the primary group's name can be compared.
-        return !peer.knows(Field.GID) && groupName != null && groupName.equals(peer.groupName());
+        return !peer.knows(Field.GID) && peer.groupName() != null && peer.groupName().equals(groupName.get());
     }
 
     @Override
