@@ -5,11 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -138,10 +136,8 @@ final class Results
         table.append("\n|---|");
         columns.forEach(c -> table.append("---:|"));
         table.append('\n');
-        Map<String, Double> order = new LinkedHashMap<>();
-        for (String subject : values(section, Measurement::subject))
-            order.put(subject, subject.equals(reference) ? Double.MAX_VALUE : 0.0);
-        for (String subject : order.keySet().stream().sorted(Comparator.comparing(s -> s.equals(reference) ? 0 : 1)).toList())
+        // The reference first, the others in the order they were measured.
+        for (String subject : values(section, Measurement::subject).stream().sorted(Comparator.comparing(s -> s.equals(reference) ? 0 : 1)).toList())
         {
             table.append("| ").append(subject).append(" |");
             for (String[] column : columns)

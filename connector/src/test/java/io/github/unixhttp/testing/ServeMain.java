@@ -54,7 +54,7 @@ public final class ServeMain
         }
         catch (Exception failure)
         {
-            System.out.println("FAILED " + String.valueOf(BindFailures.bindMessage(failure) != null ? BindFailures.bindMessage(failure) : failure));
+            System.out.println("FAILED " + describe(failure));
             System.exit(1);
             return;
         }
@@ -88,8 +88,7 @@ public final class ServeMain
         }
         catch (Exception failure)
         {
-            String message = BindFailures.bindMessage(failure);
-            System.out.println("FAILED " + (message != null ? message : failure.getMessage()));
+            System.out.println("FAILED " + describe(failure));
             System.exit(1);
             return;
         }
@@ -156,7 +155,7 @@ public final class ServeMain
                     }
                     catch (Exception failure)
                     {
-                        System.out.println("LOST " + String.valueOf(BindFailures.bindMessage(failure) != null ? BindFailures.bindMessage(failure) : failure));
+                        System.out.println("LOST " + describe(failure));
                     }
                 }
                 else if (line.equals("stop"))
@@ -183,5 +182,14 @@ public final class ServeMain
                 default -> { }
             }
         }
+    }
+
+    /** The bind failure's own message if there is one, else the exception. */
+    private static String describe(Exception failure)
+    {
+        String message = BindFailures.bindMessage(failure);
+        if (message != null)
+            return message;
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
     }
 }

@@ -48,18 +48,21 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
         {
         }
 
+        /** How long a connect may wait for the server to accept; zero waits as long as it takes. Default 10 s. */
         public Builder connectTimeout(Duration connectTimeout)
         {
             this.connectTimeout = connectTimeout;
             return this;
         }
 
+        /** Whom the server must run as, checked before any request byte is written. Default: no check. */
         public Builder serverIdentity(ServerIdentityCheck serverIdentity)
         {
             this.serverIdentity = serverIdentity;
             return this;
         }
 
+        /** How many connections the Apache clients pool to the socket. Default 25. */
         public Builder maxConnections(int maxConnections)
         {
             this.maxConnections = maxConnections;
