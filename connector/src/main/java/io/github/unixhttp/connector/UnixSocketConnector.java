@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -492,6 +493,48 @@ public class UnixSocketConnector extends AbstractConnector
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::removeEventListener);
     }
 
+    /**
+     * Begins a graceful stop: no new connections; a connection with no request in progress gets the shutdown idle
+     * timeout (Jetty's default, 1 s) so that it closes soon, while one with a request in progress keeps its idle
+     * timeout and closes when its response is complete. Jetty's own connectors shorten every connection's idle
+     * timeout, which cuts off a response to a client that pauses reading for longer than that (a slow download,
+     * a rate-limited {@code curl}), long before the server's stop timeout.
+     */
+    @Override
+    public CompletableFuture<Void> shutdown()
+    {
+        long forIdleConnections = getShutdownIdleTimeout();
+        CompletableFuture<Void> done;
+        // A negative value is Jetty's switch to leave idle timeouts alone; ours are applied below, to idle connections.
+        setShutdownIdleTimeout(-1);
+        try
+        {
+            done = super.shutdown();
+        }
+        finally
+        {
+            setShutdownIdleTimeout(forIdleConnections);
+        }
+        if (forIdleConnections >= 0)
+        {
+            for (EndPoint endPoint : getConnectedEndPoints())
+            {
+                UnixSocketEndPoint ours = UnixSocketEndPoint.unwrap(endPoint);
+                if (ours == null || !ours.isExchangeInProgress())
+                    endPoint.setIdleTimeout(forIdleConnections);
+            }
+        }
+        return done;
+    }
+
+    /** Called by the {@link ExchangeTracker} when a response is complete. */
+    void exchangeEnded(UnixSocketEndPoint endPoint)
+    {
+        long forIdleConnections = getShutdownIdleTimeout();
+        if (endPoint.exchangeEnded() && isShutdown() && forIdleConnections >= 0)
+            endPoint.setIdleTimeout(forIdleConnections);
+    }
+
     @Override
     protected void accept(int acceptorID) throws IOException
     {
@@ -628,6 +671,7 @@ public class UnixSocketConnector extends AbstractConnector
      * <li>Peer credentials become request attributes through a {@link PeerCredentialsCustomizer}.</li>
      * <li>A plain {@link ForwardedRequestCustomizer} would believe any local user's headers: it is wrapped in a
      * {@link TrustedForwardedCustomizer}.</li>
+     * <li>An {@link ExchangeTracker} counts the requests in progress per connection, for {@link #shutdown()}.</li>
      * </ul>
      */
     private void prepareHttpConfiguration(ConnectionFactory factory)
@@ -650,6 +694,8 @@ public class UnixSocketConnector extends AbstractConnector
         }
         if (readPeerCredentials && configuration.getCustomizer(PeerCredentialsCustomizer.class) == null)
             customizers.add(0, new PeerCredentialsCustomizer());
+        if (configuration.getCustomizer(ExchangeTracker.class) == null)
+            customizers.add(0, new ExchangeTracker());
         configuration.setCustomizers(customizers);
     }
 

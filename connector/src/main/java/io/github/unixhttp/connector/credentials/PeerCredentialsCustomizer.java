@@ -46,10 +46,8 @@ public class PeerCredentialsCustomizer implements HttpConfiguration.Customizer
      */
     public static PeerCredentials peerOf(EndPoint endPoint)
     {
-        EndPoint current = endPoint;
-        while (current instanceof EndPoint.Wrapper wrapper && !(current instanceof UnixSocketEndPoint))
-            current = wrapper.unwrap();
-        return current instanceof UnixSocketEndPoint unixEndPoint ? unixEndPoint.getPeerCredentials() : null;
+        UnixSocketEndPoint unixEndPoint = UnixSocketEndPoint.unwrap(endPoint);
+        return unixEndPoint == null ? null : unixEndPoint.getPeerCredentials();
     }
 
     private static final class PeerAttributes extends Attributes.Synthetic

@@ -1,0 +1,171 @@
+package io.github.unixhttp.connector;
+
+import java.io.ByteArrayOutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.testing.TestHandler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A graceful stop ({@code Server.stop()} with a stop timeout) finishes the responses in progress, however slowly
+ * their clients read, and closes idle keep-alive connections promptly.
+ */
+class GracefulStopTest
+{
+    private static final long STOP_TIMEOUT_MILLIS = 30_000;
+    /** Longer than the shutdown idle timeout (1 s) that Jetty applies to every connection when a stop begins. */
+    private static final long CLIENT_PAUSE_MILLIS = 3_000;
+
+    @TempDir
+    Path dir;
+    private Server server;
+    private UnixSocketConnector connector;
+
+    @BeforeEach
+    void startServer() throws Exception
+    {
+        server = new Server();
+        connector = new UnixSocketConnector(server, new HttpConnectionFactory());
+        connector.setSocketPath(dir.resolve("app.sock"));
+        server.addConnector(connector);
+        server.setHandler(new GracefulHandler(new TestHandler()));
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() throws Exception
+    {
+        server.setStopTimeout(0);
+        server.stop();
+    }
+
+    @Test
+    void aResponseToAClientThatPausesReadingDuringTheStopIsCompleted() throws Exception
+    {
+        int size = 4 * 1024 * 1024;
+        try (SocketChannel client = connect())
+        {
+            // A small receive buffer: the server really is blocked writing while the client pauses.
+            client.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
+            send(client, "GET /bytes?n=" + size + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Response response = Response.readHead(client);
+            long received = response.readBody(client, 512 * 1024);
+
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(this::stopQuietly);
+            awaitShutdown();
+            Thread.sleep(CLIENT_PAUSE_MILLIS);
+            received += response.readBody(client, Long.MAX_VALUE);
+
+            assertEquals(size, received, "body bytes received; the stop cut the response short");
+            stop.get(STOP_TIMEOUT_MILLIS / 2, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedSoonAfterTheStopBegins() throws Exception
+    {
+        try (SocketChannel client = connect())
+        {
+            send(client, "GET /info HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Response response = Response.readHead(client);
+            response.readBody(client, response.contentLength());
+            assertTrue(client.isOpen());
+
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(this::stopQuietly);
+            // Well under the 30 s stop timeout that a kept-alive connection would otherwise hold the stop for.
+            stop.get(STOP_TIMEOUT_MILLIS / 3, TimeUnit.MILLISECONDS);
+            assertEquals(-1, client.read(ByteBuffer.allocate(1)), "the server should have closed the idle connection");
+        }
+    }
+
+    private SocketChannel connect() throws Exception
+    {
+        return SocketChannel.open(UnixDomainSocketAddress.of(connector.getSocketPath()));
+    }
+
+    private void awaitShutdown() throws InterruptedException
+    {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!connector.isShutdown() && System.nanoTime() < deadline)
+            Thread.sleep(10);
+        assertTrue(connector.isShutdown(), "the graceful stop did not begin");
+    }
+
+    private void stopQuietly()
+    {
+        try
+        {
+            server.stop();
+        }
+        catch (Exception failure)
+        {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    private static void send(SocketChannel client, String request) throws Exception
+    {
+        ByteBuffer bytes = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+        while (bytes.hasRemaining())
+            client.write(bytes);
+    }
+
+    /** An HTTP/1.1 response read byte by byte up to the end of its head, then its body counted, not kept. */
+    private record Response(String head, ByteBuffer scratch)
+    {
+        static Response readHead(SocketChannel client) throws Exception
+        {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n"))
+            {
+                if (client.read(one.clear()) < 0)
+                    break;
+                head.write(one.array()[0]);
+            }
+            return new Response(head.toString(StandardCharsets.ISO_8859_1), ByteBuffer.allocate(64 * 1024));
+        }
+
+        long contentLength()
+        {
+            for (String line : head.split("\r\n"))
+            {
+                if (line.toLowerCase().startsWith("content-length:"))
+                    return Long.parseLong(line.substring("content-length:".length()).trim());
+            }
+            throw new AssertionError("no Content-Length in " + head);
+        }
+
+        /** Reads until {@code atLeast} body bytes arrived or the server closed; returns the count. */
+        long readBody(SocketChannel client, long atLeast) throws Exception
+        {
+            long count = 0;
+            while (count < atLeast)
+            {
+                int read = client.read(scratch.clear());
+                if (read < 0)
+                    break;
+                count += read;
+            }
+            return count;
+        }
+    }
+}
