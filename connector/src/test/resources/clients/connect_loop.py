@@ -1,7 +1,8 @@
 """Connects to a Unix socket path in a loop and counts the outcomes, as an attacker racing the server would.
 
 usage: connect_loop.py SOCKET_PATH STOP_FILE
-Runs until STOP_FILE exists, then prints one line: attempts=N connected=N denied=N absent=N refused=N other=N
+Prints "READY" once the first attempts are made, runs until STOP_FILE exists, then prints one line:
+attempts=N connected=N denied=N absent=N refused=N other=N
 """
 import errno
 import os
@@ -22,4 +23,6 @@ while not os.path.exists(stop_file):
             counts[key] += 1
         finally:
             s.close()
+    if counts["attempts"] == 50:
+        print("READY", flush=True)
 print(" ".join(f"{k}={v}" for k, v in counts.items()), flush=True)

@@ -15,7 +15,7 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 
     def connect(self):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(10)
+        self.sock.settimeout(60)
         self.sock.connect("\0" + self.unix_path[1:] if self.unix_path.startswith("@") else self.unix_path)
 
 

@@ -6,7 +6,7 @@ import socket
 import sys
 
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(10)
+s.settimeout(60)
 s.connect(sys.argv[1])
 s.sendall(bytes.fromhex(sys.argv[2]))
 response = b""

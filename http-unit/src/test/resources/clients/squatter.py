@@ -15,17 +15,33 @@ server.listen(16)
 server.settimeout(0.02)
 print("LISTENING", flush=True)
 connections, received, open_connections = 0, 0, []
-while not os.path.exists(stop_file):
+
+
+def take_what_is_there():
+    """Accepts what waits in the backlog and reads what has arrived; says whether anything was found."""
+    global connections, received
+    found = False
     try:
         connection, _ = server.accept()
         connection.setblocking(False)
         open_connections.append(connection)
         connections += 1
+        found = True
     except socket.timeout:
         pass
     for connection in open_connections:
         try:
-            received += len(connection.recv(65536))
+            data = connection.recv(65536)
+            received += len(data)
+            found = found or len(data) > 0
         except (BlockingIOError, ConnectionResetError):
             pass
+    return found
+
+
+while not os.path.exists(stop_file):
+    take_what_is_there()
+# Whatever clients did before the stop file appeared is already queued: take it all before counting.
+while take_what_is_there():
+    pass
 print(f"connections={connections} bytes={received}", flush=True)

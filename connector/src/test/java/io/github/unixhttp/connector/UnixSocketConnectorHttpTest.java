@@ -136,7 +136,7 @@ class UnixSocketConnectorHttpTest
             {
                 ContentResponse response = client.newRequest("http://localhost/info")
                     .transport(new Transport.TCPUnix(server.socket()))
-                    .timeout(10, TimeUnit.SECONDS)
+                    .timeout(60, TimeUnit.SECONDS)
                     .send();
                 assertEquals(200, response.getStatus());
                 assertEquals(HttpVersion.HTTP_2, response.getVersion());

@@ -11,6 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +22,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm implements AutoCloseable
 {
+    private static final long LINE_WAIT_SECONDS = 120;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable ->
+    {
+        Thread thread = new Thread(runnable, "child-jvm-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static String sharedClassPath;
 
     private final Process process;
@@ -83,10 +93,23 @@ public final class ChildJvm implements AutoCloseable
         return javaCommand(true, System.getProperty("java.class.path"), args);
     }
 
+    /**
+     * @return the next line it prints; if none comes within {@link #LINE_WAIT_SECONDS}, it is killed (a read from
+     *         a pipe cannot be interrupted) and this says it exited, so that a hung child fails the test rather
+     *         than hanging the build
+     */
     public String readLine() throws IOException
     {
-        String line = stdout.readLine();
-        return line == null ? "<exited with " + exitCodeSoon() + ">" : line;
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(process::destroyForcibly, LINE_WAIT_SECONDS, TimeUnit.SECONDS);
+        try
+        {
+            String line = stdout.readLine();
+            return line == null ? "<exited with " + exitCodeSoon() + ">" : line;
+        }
+        finally
+        {
+            watchdog.cancel(false);
+        }
     }
 
     public void send(String line) throws IOException

@@ -60,6 +60,11 @@ public final class DemoProcess implements AutoCloseable
         return process.pid();
     }
 
+    public boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
     public String output() throws IOException
     {
         return Files.readString(out);
@@ -73,14 +78,25 @@ public final class DemoProcess implements AutoCloseable
     /** Waits until standard output holds {@code text}; fails with both outputs if the process ends first. */
     public String awaitOutput(String text) throws Exception
     {
+        return await(out, text);
+    }
+
+    /** Waits until standard error holds {@code text} (where supervisors log); fails as {@link #awaitOutput} does. */
+    public String awaitErrors(String text) throws Exception
+    {
+        return await(err, text);
+    }
+
+    private String await(Path file, String text) throws Exception
+    {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!output().contains(text))
+        while (!Files.readString(file).contains(text))
         {
             if (!process.isAlive() || System.nanoTime() > deadline)
                 throw new AssertionError("never printed '" + text + "'\nstdout: " + output() + "\nstderr: " + errors());
             Thread.sleep(25);
         }
-        return output();
+        return Files.readString(file);
     }
 
     public int exitCode() throws Exception

@@ -1,5 +1,8 @@
 package io.github.unixhttp.connector.binding;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -67,10 +70,13 @@ class AtomicModeTest
         Path socket = dir.resolve("app.sock");
         Path stopFile = dir.resolve("stop");
         Path script = Scripts.copy("connect_loop.py", dir);
-        Process prober = new ProcessBuilder(Run.asOtherUser(List.of("/usr/bin/python3", script.toString(), socket.toString(), stopFile.toString())))
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process prober = new ProcessBuilder(Run.asOtherUser(List.of("/usr/bin/python3", script.toString(), socket.toString(),
+            stopFile.toString()))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader proberOutput = new BufferedReader(new InputStreamReader(prober.getInputStream(), StandardCharsets.UTF_8));
         try
         {
+            // The cycling must not begin (and end) before the prober runs.
+            assertEquals("READY", proberOutput.readLine(), "the prober did not start");
             try (ChildJvm cycler = ChildJvm.start(false, "000", cycleCommand, socket.toString(), Integer.toString(cycles), "--mode", mode))
             {
                 assertEquals("CYCLED " + cycles, cycler.readLine());
@@ -78,7 +84,7 @@ class AtomicModeTest
             }
             Files.createFile(stopFile);
             assertTrue(prober.waitFor(30, TimeUnit.SECONDS), "the prober did not stop");
-            return parse(new String(prober.getInputStream().readAllBytes()).trim());
+            return parse(proberOutput.readLine().trim());
         }
         finally
         {

@@ -95,7 +95,7 @@ class SafeBindingRefusalsTest
     void fifoAtThePathIsRefusedThoughConnectWouldCallItRefused() throws Exception
     {
         Requirements.requireCommand("mkfifo");
-        Run.run(Duration.ofSeconds(10), "mkfifo", dir.resolve("app.sock").toString()).requireSuccess();
+        Run.run(Duration.ofSeconds(60), "mkfifo", dir.resolve("app.sock").toString()).requireSuccess();
         String message = refusedStart(dir.resolve("app.sock"), connector -> {});
         assertTrue(message.contains("not a socket"), message);
     }

@@ -44,7 +44,7 @@ class SocketFilePermissionsTest
             connector.setFileGroup("www-data");
         }))
         {
-            String stat = Run.run(Duration.ofSeconds(10), "stat", "-c", "%A %a %G", server.socket().toString()).requireSuccess().stdout().trim();
+            String stat = Run.run(Duration.ofSeconds(60), "stat", "-c", "%A %a %G", server.socket().toString()).requireSuccess().stdout().trim();
             assertEquals("srw-rw---- 660 www-data", stat);
         }
     }
@@ -59,7 +59,7 @@ class SocketFilePermissionsTest
             connector.setFileGroup(Integer.toString(SOME_GROUP));
         }))
         {
-            String stat = Run.run(Duration.ofSeconds(10), "stat", "-c", "%a %g", server.socket().toString()).requireSuccess().stdout().trim();
+            String stat = Run.run(Duration.ofSeconds(60), "stat", "-c", "%a %g", server.socket().toString()).requireSuccess().stdout().trim();
             assertEquals("640 " + SOME_GROUP, stat);
         }
     }

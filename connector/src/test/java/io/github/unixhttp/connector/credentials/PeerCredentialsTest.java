@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
@@ -112,6 +114,7 @@ class PeerCredentialsTest
     void requestLogShowsThePeersPidAndUid() throws Exception
     {
         StringWriter log = new StringWriter();
+        CountDownLatch logged = new CountDownLatch(1);
         try (TestServer server = TestServer.start(tmp.resolve("app.sock"), connector -> {}))
         {
             server.server().setRequestLog(new CustomRequestLog(new RequestLog.Writer()
@@ -120,12 +123,12 @@ class PeerCredentialsTest
                 public synchronized void write(String line)
                 {
                     log.write(line + "\n");
+                    logged.countDown();
                 }
             }, "%{client}a \"%r\" %s"));
             Exchange.get(server.socket(), "/logged");
             // The log is written after the response completes.
-            for (int i = 0; i < 100 && log.toString().isEmpty(); i++)
-                Thread.sleep(20);
+            assertTrue(logged.await(30, TimeUnit.SECONDS), "nothing was logged");
         }
         String line = log.toString();
         // CustomRequestLog quotes values holding punctuation.

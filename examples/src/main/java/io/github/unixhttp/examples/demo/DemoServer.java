@@ -58,8 +58,9 @@ public final class DemoServer
             System.exit(1);
             return;
         }
-        announce(connector, options);
+        // Before the banner: whoever reads it may send SIGTERM at once, and must get the graceful stop.
         NativeEdge.onTerminationSignal(() -> new Thread(() -> stopAndExit(server), "demo-stop").start());
+        announce(connector, options);
         try
         {
             server.join();
