@@ -113,10 +113,17 @@ public final class DemoProcess implements AutoCloseable
         return exitCode();
     }
 
+    /**
+     * Stops it if it still runs: SIGTERM first, so that a supervisor or nginx's master takes its children down with
+     * it (SIGKILL on the master alone leaves nginx's workers behind), then SIGKILL.
+     */
     @Override
     public void close() throws Exception
     {
-        if (process.isAlive())
+        if (!process.isAlive())
+            return;
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS))
         {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
