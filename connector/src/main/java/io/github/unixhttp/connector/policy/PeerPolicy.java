@@ -2,6 +2,7 @@ package io.github.unixhttp.connector.policy;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 
@@ -12,6 +13,8 @@ import io.github.unixhttp.connector.credentials.PeerCredentials;
  * <pre>{@code
  * connector.setPeerPolicy(PeerPolicy.builder().allowSameUser().allowGroup("docker").build());
  * }</pre>
+ *
+ * <p>A policy of your own should say in {@code toString()} whom it admits: JMX shows that text.</p>
  */
 @FunctionalInterface
 public interface PeerPolicy
@@ -37,17 +40,7 @@ public interface PeerPolicy
      */
     static PeerPolicy allOf(PeerPolicy... policies)
     {
-        List<PeerPolicy> all = List.copyOf(Arrays.asList(policies));
-        return peer ->
-        {
-            for (PeerPolicy policy : all)
-            {
-                Verdict verdict = policy.evaluate(peer);
-                if (!verdict.allowed())
-                    return verdict;
-            }
-            return Verdict.allow();
-        };
+        return new AllOf(List.copyOf(Arrays.asList(policies)));
     }
 
     /**
@@ -55,18 +48,57 @@ public interface PeerPolicy
      */
     static PeerPolicy anyOf(PeerPolicy... policies)
     {
-        List<PeerPolicy> any = List.copyOf(Arrays.asList(policies));
-        return peer ->
+        return new AnyOf(List.copyOf(Arrays.asList(policies)));
+    }
+
+    /** {@link #allOf}; a class rather than a lambda so that JMX and logs can describe it. */
+    record AllOf(List<PeerPolicy> policies) implements PeerPolicy
+    {
+        @Override
+        public Verdict evaluate(PeerCredentials peer)
+        {
+            for (PeerPolicy policy : policies)
+            {
+                Verdict verdict = policy.evaluate(peer);
+                if (!verdict.allowed())
+                    return verdict;
+            }
+            return Verdict.allow();
+        }
+
+        @Override
+        public String toString()
+        {
+            return "all of " + describe(policies);
+        }
+    }
+
+    /** {@link #anyOf}; a class rather than a lambda so that JMX and logs can describe it. */
+    record AnyOf(List<PeerPolicy> policies) implements PeerPolicy
+    {
+        @Override
+        public Verdict evaluate(PeerCredentials peer)
         {
             Verdict last = Verdict.refuse("peer " + peer + " is not allowed");
-            for (PeerPolicy policy : any)
+            for (PeerPolicy policy : policies)
             {
                 last = policy.evaluate(peer);
                 if (last.allowed())
                     return last;
             }
             return last;
-        };
+        }
+
+        @Override
+        public String toString()
+        {
+            return "any of " + describe(policies);
+        }
+    }
+
+    private static String describe(List<PeerPolicy> policies)
+    {
+        return policies.stream().map(String::valueOf).collect(Collectors.joining("; ", "(", ")"));
     }
 
     /** The shared allow-all policy, recognizable so that the connector can skip it. */

@@ -1,0 +1,64 @@
+package io.github.unixhttp.connector.jmx;
+
+import io.github.unixhttp.connector.UnixSocketConnector;
+import org.eclipse.jetty.server.jmx.AbstractConnectorMBean;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+
+/**
+ * How JMX consoles see a {@link UnixSocketConnector}; Jetty's {@code MBeanContainer} finds this class by its name.
+ * The connector's attributes whose types are its own (the path, file mode, stale-socket policy and peer policies)
+ * are shown as text: a remote console such as JConsole cannot load those classes, and would show them as
+ * "Unavailable". The other attributes are the connector's, unchanged.
+ */
+@ManagedObject("HTTP over a Unix socket file")
+public class UnixSocketConnectorMBean extends AbstractConnectorMBean
+{
+    public UnixSocketConnectorMBean(Object managedObject)
+    {
+        super(managedObject);
+    }
+
+    @ManagedAttribute(value = "The socket file clients connect to", name = "socketPath", readonly = true)
+    public String getSocketPath()
+    {
+        return text(connector().getSocketPath());
+    }
+
+    @ManagedAttribute(value = "The socket file's permission bits in octal, or null to keep what the umask gives",
+        name = "fileMode", readonly = true)
+    public String getFileMode()
+    {
+        return text(connector().getFileMode());
+    }
+
+    @ManagedAttribute(value = "What to do with a dead socket found at the path: REMOVE or FAIL",
+        name = "staleSocketPolicy", readonly = true)
+    public String getStaleSocketPolicy()
+    {
+        return text(connector().getStaleSocketPolicy());
+    }
+
+    @ManagedAttribute(value = "Who may connect, checked at accept on the peer's credentials", name = "peerPolicy", readonly = true)
+    public String getPeerPolicy()
+    {
+        return text(connector().getPeerPolicy());
+    }
+
+    @ManagedAttribute(value = "Peers whose PROXY protocol and Forwarded headers are believed", name = "trustedProxies",
+        readonly = true)
+    public String getTrustedProxies()
+    {
+        return text(connector().getTrustedProxies());
+    }
+
+    private UnixSocketConnector connector()
+    {
+        return (UnixSocketConnector)getManagedObject();
+    }
+
+    private static String text(Object value)
+    {
+        return value == null ? null : value.toString();
+    }
+}
