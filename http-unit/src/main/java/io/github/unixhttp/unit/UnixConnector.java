@@ -18,9 +18,6 @@ import io.github.unixhttp.connector.nativeedge.NativeEdge;
  */
 public final class UnixConnector
 {
-    private static final long FIRST_RETRY_NANOS = 100_000;
-    private static final long MAX_RETRY_NANOS = 20_000_000;
-
     private UnixConnector()
     {
     }
@@ -34,7 +31,7 @@ public final class UnixConnector
     public static SocketChannel connect(UnixEndpoint endpoint, Duration timeout, ServerIdentityCheck identity) throws IOException
     {
         long deadline = timeout == null || timeout.isZero() || timeout.isNegative() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        long pause = FIRST_RETRY_NANOS;
+        long pause = ConnectRetry.FIRST_PAUSE_NANOS;
         while (true)
         {
             SocketChannel channel = endpoint.isAbstract() ? NativeEdge.openAbstractNameClient() : SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -55,10 +52,9 @@ public final class UnixConnector
             }
             // A failed connect closes the channel: the next attempt needs a new one.
             if (System.nanoTime() + pause > deadline)
-                throw new SocketTimeoutException("Connect to unix:" + endpoint + " timed out after " + timeout.toMillis() +
-                    " ms: the server is not accepting (its backlog is full)");
+                throw ConnectRetry.timedOut(endpoint, timeout);
             LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, MAX_RETRY_NANOS);
+            pause = ConnectRetry.nextPause(pause);
         }
     }
 
@@ -80,15 +76,9 @@ public final class UnixConnector
         }
         catch (IOException failure)
         {
-            if (isBacklogFull(failure))
+            if (ConnectRetry.isBacklogFull(failure))
                 return false;
             throw failure;
         }
-    }
-
-    private static boolean isBacklogFull(IOException failure)
-    {
-        String message = String.valueOf(failure.getMessage());
-        return message.contains("temporarily unavailable") || message.contains("EAGAIN") || message.contains("would block");
     }
 }

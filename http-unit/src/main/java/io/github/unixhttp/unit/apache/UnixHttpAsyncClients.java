@@ -28,7 +28,8 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * Apache HttpClient 5 (async) over a Unix socket file, on HttpClient's own
  * {@code RequestConfig.Builder.setUnixDomainSocket}; the server identity check runs on each new connection before
- * any request byte leaves. Start the client before use, as any async client.
+ * any request byte leaves, and a connect the server's full backlog refuses is retried until the connect timeout.
+ * Start the client before use, as any async client.
  *
  * <p>Abstract names are not supported here: the async client's I/O reactor registers the JDK's channels with the
  * JDK's selectors, and the JDK cannot reach abstract names. Use {@link UnixHttpClients} for those.</p>
@@ -78,15 +79,15 @@ public final class UnixHttpAsyncClients
         protected AsyncClientConnectionOperator createConnectionOperator(TlsStrategy tlsStrategy, SchemePortResolver schemePortResolver,
                                                                          DnsResolver dnsResolver)
         {
-            AsyncClientConnectionOperator operator = super.createConnectionOperator(tlsStrategy, schemePortResolver, dnsResolver);
-            if (options.serverIdentity().isNone())
-                return operator;
-            return new IdentityCheckingOperator(operator, options);
+            return new UnixOperator(super.createConnectionOperator(tlsStrategy, schemePortResolver, dnsResolver), options);
         }
     }
 
-    /** Hands HttpClient's operator a connection initiator that checks each new session. */
-    private record IdentityCheckingOperator(AsyncClientConnectionOperator operator, UnixClientOptions options)
+    /**
+     * Hands HttpClient's operator a connection initiator that retries while the server's backlog is full and, if
+     * asked to, checks the server's identity on each new session.
+     */
+    private record UnixOperator(AsyncClientConnectionOperator operator, UnixClientOptions options)
         implements AsyncClientConnectionOperator
     {
         @Override
@@ -94,7 +95,7 @@ public final class UnixHttpAsyncClients
                                                             Timeout connectTimeout, Object attachment,
                                                             FutureCallback<ManagedAsyncClientConnection> callback)
         {
-            return operator.connect(checking(initiator), host, localAddress, connectTimeout, attachment, callback);
+            return operator.connect(unix(initiator), host, localAddress, connectTimeout, attachment, callback);
         }
 
         @Override
@@ -102,7 +103,7 @@ public final class UnixHttpAsyncClients
                                                             SocketAddress localAddress, Timeout connectTimeout, Object attachment,
                                                             HttpContext context, FutureCallback<ManagedAsyncClientConnection> callback)
         {
-            return operator.connect(checking(initiator), host, endpointName, localAddress, connectTimeout, attachment, context, callback);
+            return operator.connect(unix(initiator), host, endpointName, localAddress, connectTimeout, attachment, context, callback);
         }
 
         @Override
@@ -111,7 +112,7 @@ public final class UnixHttpAsyncClients
                                                             Object attachment, HttpContext context,
                                                             FutureCallback<ManagedAsyncClientConnection> callback)
         {
-            return operator.connect(checking(initiator), host, unixDomainSocket, endpointName, localAddress, connectTimeout, attachment,
+            return operator.connect(unix(initiator), host, unixDomainSocket, endpointName, localAddress, connectTimeout, attachment,
                 context, callback);
         }
 
@@ -128,9 +129,10 @@ public final class UnixHttpAsyncClients
             operator.upgrade(connection, host, endpointName, attachment, context, callback);
         }
 
-        private ConnectionInitiator checking(ConnectionInitiator initiator)
+        private ConnectionInitiator unix(ConnectionInitiator reactor)
         {
-            return new IdentityCheckingInitiator(initiator, options.serverIdentity());
+            ConnectionInitiator retrying = new RetryingInitiator(reactor);
+            return options.serverIdentity().isNone() ? retrying : new IdentityCheckingInitiator(retrying, options.serverIdentity());
         }
     }
 }

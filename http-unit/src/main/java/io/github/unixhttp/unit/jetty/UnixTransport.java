@@ -1,19 +1,26 @@
 package io.github.unixhttp.unit.jetty;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.unit.ConnectRetry;
 import io.github.unixhttp.unit.ServerIdentityCheck;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.io.Transport;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * Jetty's {@link Transport.TCPUnix} with the server identity check: once connected, and before the HTTP
  * connection that would write the request exists, the server's credentials are read from the client's socket.
+ * A connect the server's full backlog refuses is retried on the client's scheduler until its connect timeout.
  */
 final class UnixTransport extends Transport.TCPUnix
 {
@@ -25,6 +32,46 @@ final class UnixTransport extends Transport.TCPUnix
         super(path);
         this.identity = identity;
         this.socket = path.toString();
+    }
+
+    @Override
+    public void connect(SocketAddress address, Map<String, Object> context)
+    {
+        ClientConnector connector = (ClientConnector)context.get(ClientConnector.CONTEXT_KEY);
+        @SuppressWarnings("unchecked")
+        Promise<Connection> promise = (Promise<Connection>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
+        Duration timeout = connector.getConnectTimeout();
+        long deadline = timeout.isZero() || timeout.isNegative() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>()
+        {
+            private long pause = ConnectRetry.FIRST_PAUSE_NANOS;
+
+            @Override
+            public void succeeded(Connection connection)
+            {
+                promise.succeeded(connection);
+            }
+
+            @Override
+            public void failed(Throwable failure)
+            {
+                if (!ConnectRetry.isBacklogFull(failure))
+                    promise.failed(failure);
+                else if (System.nanoTime() + pause > deadline)
+                    promise.failed(ConnectRetry.timedOut(socket, timeout));
+                else
+                {
+                    connector.getScheduler().schedule(() -> connectOnce(address, context), pause, TimeUnit.NANOSECONDS);
+                    pause = ConnectRetry.nextPause(pause);
+                }
+            }
+        });
+        connectOnce(address, context);
+    }
+
+    private void connectOnce(SocketAddress address, Map<String, Object> context)
+    {
+        super.connect(address, context);
     }
 
     @Override
