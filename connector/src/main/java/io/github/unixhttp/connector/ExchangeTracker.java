@@ -19,7 +19,7 @@ final class ExchangeTracker implements HttpConfiguration.Customizer
             UnixSocketEndPoint endPoint = UnixSocketEndPoint.unwrap(request.getConnectionMetaData().getConnection().getEndPoint());
             if (endPoint != null)
             {
-                endPoint.exchangeStarted();
+                connector.exchangeStarted(endPoint);
                 Request.addCompletionListener(request, failure -> connector.exchangeEnded(endPoint));
             }
         }

@@ -111,6 +111,8 @@ public class UnixSocketConnector extends AbstractConnector
     private PeerCredentialsReader peerCredentialsReader;
     /** For peers that are not trusted proxies: the factory after a leading ProxyConnectionFactory, else null. */
     private ConnectionFactory untrustedPeerFactory;
+    /** The idle timeout for connections that fall idle once a graceful stop began; -1 before that. */
+    private volatile long stoppingIdleTimeout = -1;
     private volatile ListeningSocket listening;
     private volatile SocketAddress localAddress;
 
@@ -440,6 +442,7 @@ public class UnixSocketConnector extends AbstractConnector
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
         getConnectionFactories().forEach(this::prepareHttpConfiguration);
         untrustedPeerFactory = untrustedPeerFactory();
+        stoppingIdleTimeout = -1;
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
         ListeningSocket opened = openListeningSocket();
         listening = opened;
@@ -498,12 +501,15 @@ public class UnixSocketConnector extends AbstractConnector
      * timeout (Jetty's default, 1 s) so that it closes soon, while one with a request in progress keeps its idle
      * timeout and closes when its response is complete. Jetty's own connectors shorten every connection's idle
      * timeout, which cuts off a response to a client that pauses reading for longer than that (a slow download,
-     * a rate-limited {@code curl}), long before the server's stop timeout.
+     * a rate-limited {@code curl}), long before the server's stop timeout. Long-lived exchanges (server-sent
+     * events, long polls, tunnels) therefore hold the stop until they end, their idle timeout expires or the
+     * server's stop timeout runs out.
      */
     @Override
     public CompletableFuture<Void> shutdown()
     {
         long forIdleConnections = getShutdownIdleTimeout();
+        stoppingIdleTimeout = forIdleConnections;
         CompletableFuture<Void> done;
         // A negative value is Jetty's switch to leave idle timeouts alone; ours are applied below, to idle connections.
         setShutdownIdleTimeout(-1);
@@ -520,18 +526,33 @@ public class UnixSocketConnector extends AbstractConnector
             for (EndPoint endPoint : getConnectedEndPoints())
             {
                 UnixSocketEndPoint ours = UnixSocketEndPoint.unwrap(endPoint);
-                if (ours == null || !ours.isExchangeInProgress())
-                    endPoint.setIdleTimeout(forIdleConnections);
+                if (ours != null && ours.isExchangeInProgress())
+                    continue;
+                endPoint.setIdleTimeout(forIdleConnections);
+                // A request that began meanwhile may have restored the usual timeout just before this shortened it.
+                if (ours != null && ours.isExchangeInProgress())
+                    endPoint.setIdleTimeout(getIdleTimeout());
             }
         }
         return done;
     }
 
+    /** Called by the {@link ExchangeTracker} when a request's head has been parsed. */
+    void exchangeStarted(UnixSocketEndPoint endPoint)
+    {
+        endPoint.exchangeStarted();
+        // A request on a connection that the stop found idle (and shortened) is served with the usual patience.
+        if (isShutdown())
+            endPoint.setIdleTimeout(getIdleTimeout());
+    }
+
     /** Called by the {@link ExchangeTracker} when a response is complete. */
     void exchangeEnded(UnixSocketEndPoint endPoint)
     {
-        long forIdleConnections = getShutdownIdleTimeout();
-        if (endPoint.exchangeEnded() && isShutdown() && forIdleConnections >= 0)
+        if (!endPoint.exchangeEnded())
+            return;
+        long forIdleConnections = stoppingIdleTimeout;
+        if (forIdleConnections >= 0 && isShutdown())
             endPoint.setIdleTimeout(forIdleConnections);
     }
 

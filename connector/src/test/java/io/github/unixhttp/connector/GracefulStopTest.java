@@ -2,7 +2,6 @@ package io.github.unixhttp.connector;
 
 import java.io.ByteArrayOutputStream;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -12,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.testing.TestHandler;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -41,11 +41,21 @@ class GracefulStopTest
     @BeforeEach
     void startServer() throws Exception
     {
+        startServer(new GracefulHandler(new TestHandler()));
+    }
+
+    private void startServer(Handler handler) throws Exception
+    {
+        if (server != null)
+            server.stop();
         server = new Server();
         connector = new UnixSocketConnector(server, new HttpConnectionFactory());
         connector.setSocketPath(dir.resolve("app.sock"));
+        // Small, so that the server really is blocked writing while the client pauses: a Unix stream socket's
+        // sender buffer is what holds unread bytes.
+        connector.setAcceptedSendBufferSize(16 * 1024);
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new TestHandler()));
+        server.setHandler(handler);
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         server.start();
     }
@@ -63,8 +73,6 @@ class GracefulStopTest
         int size = 4 * 1024 * 1024;
         try (SocketChannel client = connect())
         {
-            // A small receive buffer: the server really is blocked writing while the client pauses.
-            client.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
             send(client, "GET /bytes?n=" + size + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
             Response response = Response.readHead(client);
             long received = response.readBody(client, 512 * 1024);
@@ -93,6 +101,33 @@ class GracefulStopTest
             // Well under the stop timeout that a kept-alive connection would otherwise hold the stop for.
             stop.get(STOP_TIMEOUT_MILLIS / 3, TimeUnit.MILLISECONDS);
             assertEquals(-1, client.read(ByteBuffer.allocate(1)), "the server should have closed the idle connection");
+        }
+    }
+
+    /** Without a GracefulHandler (which would answer 503), a request may still arrive on a kept-alive connection. */
+    @Test
+    void aRequestOnAConnectionTheStopFoundIdleIsServedWithTheUsualPatience() throws Exception
+    {
+        startServer(new TestHandler());
+        int size = 4 * 1024 * 1024;
+        try (SocketChannel client = connect())
+        {
+            send(client, "GET /info HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Response first = Response.readHead(client);
+            first.readBody(client, first.contentLength());
+
+            // The stop finds the connection idle and gives it 1 s; the request comes within that second.
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(this::stopQuietly);
+            awaitShutdown();
+            send(client, "GET /bytes?n=" + size + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Response second = Response.readHead(client);
+            long received = second.readBody(client, 512 * 1024);
+            Thread.sleep(CLIENT_PAUSE_MILLIS);
+            received += second.readBody(client, Long.MAX_VALUE);
+
+            assertTrue(second.head().startsWith("HTTP/1.1 200 "), second.head());
+            assertEquals(size, received, "body bytes received; the stop cut the response short");
+            stop.get(STOP_TIMEOUT_MILLIS / 2, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -23,20 +23,46 @@ public final class ConnectRetry
     }
 
     /**
-     * @return whether {@code failure}, or one of its causes, is the EAGAIN of a connect to a full backlog
+     * @return whether {@code failure}, or one of its first few causes, is the EAGAIN of a connect to a full backlog
      */
     public static boolean isBacklogFull(Throwable failure)
     {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause())
         {
             String message = String.valueOf(cause.getMessage());
             if (cause instanceof IOException &&
                 (message.contains("temporarily unavailable") || message.contains("EAGAIN") || message.contains("would block")))
                 return true;
-            if (cause.getCause() == cause)
-                break;
         }
         return false;
+    }
+
+    /**
+     * @return how long to keep trying, in nanoseconds; {@link Long#MAX_VALUE} (as long as it takes) for a null,
+     *         zero, negative or immense timeout
+     */
+    public static long budgetNanos(Duration timeout)
+    {
+        if (timeout == null || timeout.isZero() || timeout.isNegative())
+            return Long.MAX_VALUE;
+        try
+        {
+            return timeout.toNanos();
+        }
+        catch (ArithmeticException centuries)
+        {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * @return whether pausing {@code pauseNanos} more, after trying since {@code startNanos} ({@link System#nanoTime()}),
+     *         would overrun {@code budgetNanos}
+     */
+    public static boolean wouldOverrun(long startNanos, long budgetNanos, long pauseNanos)
+    {
+        return budgetNanos != Long.MAX_VALUE && System.nanoTime() - startNanos > budgetNanos - pauseNanos;
     }
 
     /**
@@ -71,6 +97,8 @@ public final class ConnectRetry
         {
             Thread thread = new Thread(task, "unixhttp-connect-retry");
             thread.setDaemon(true);
+            // Lives as long as the JVM: it must not pin the class loader of whoever first used it.
+            thread.setContextClassLoader(null);
             return thread;
         });
     }

@@ -30,7 +30,8 @@ public final class UnixConnector
      */
     public static SocketChannel connect(UnixEndpoint endpoint, Duration timeout, ServerIdentityCheck identity) throws IOException
     {
-        long deadline = timeout == null || timeout.isZero() || timeout.isNegative() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long budget = ConnectRetry.budgetNanos(timeout);
         long pause = ConnectRetry.FIRST_PAUSE_NANOS;
         while (true)
         {
@@ -51,7 +52,7 @@ public final class UnixConnector
                 throw failure;
             }
             // A failed connect closes the channel: the next attempt needs a new one.
-            if (System.nanoTime() + pause > deadline)
+            if (ConnectRetry.wouldOverrun(start, budget, pause))
                 throw ConnectRetry.timedOut(endpoint, timeout);
             LockSupport.parkNanos(pause);
             pause = ConnectRetry.nextPause(pause);

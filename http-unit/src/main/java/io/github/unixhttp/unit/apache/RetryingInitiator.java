@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.unixhttp.unit.ConnectRetry;
 import org.apache.hc.core5.concurrent.ComplexFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.net.NamedEndpoint;
 import org.apache.hc.core5.reactor.ConnectionInitiator;
 import org.apache.hc.core5.reactor.IOSession;
@@ -31,12 +32,14 @@ final class RetryingInitiator implements ConnectionInitiator
                                      Object attachment, FutureCallback<IOSession> callback)
     {
         ComplexFuture<IOSession> result = new ComplexFuture<>(callback);
-        long deadline = Timeout.isPositive(timeout) ? System.nanoTime() + timeout.toNanoseconds() : Long.MAX_VALUE;
-        new Attempt(remoteEndpoint, remoteAddress, localAddress, timeout, attachment, result, deadline).start(ConnectRetry.FIRST_PAUSE_NANOS);
+        Duration connectTimeout = Timeout.isPositive(timeout) ? Duration.ofMillis(timeout.toMilliseconds()) : Duration.ZERO;
+        new Attempts(remoteEndpoint, remoteAddress, localAddress, timeout, attachment, result, connectTimeout)
+            .start(ConnectRetry.FIRST_PAUSE_NANOS);
         return result;
     }
 
-    private final class Attempt
+    /** The attempts of one connect, each started after the one before failed on a full backlog. */
+    private final class Attempts
     {
         private final NamedEndpoint remoteEndpoint;
         private final SocketAddress remoteAddress;
@@ -44,10 +47,13 @@ final class RetryingInitiator implements ConnectionInitiator
         private final Timeout timeout;
         private final Object attachment;
         private final ComplexFuture<IOSession> result;
-        private final long deadline;
+        private final Duration connectTimeout;
+        private final long start = System.nanoTime();
+        private final long budget;
+        private int started;
 
-        Attempt(NamedEndpoint remoteEndpoint, SocketAddress remoteAddress, SocketAddress localAddress, Timeout timeout, Object attachment,
-                ComplexFuture<IOSession> result, long deadline)
+        Attempts(NamedEndpoint remoteEndpoint, SocketAddress remoteAddress, SocketAddress localAddress, Timeout timeout, Object attachment,
+                 ComplexFuture<IOSession> result, Duration connectTimeout)
         {
             this.remoteEndpoint = remoteEndpoint;
             this.remoteAddress = remoteAddress;
@@ -55,19 +61,46 @@ final class RetryingInitiator implements ConnectionInitiator
             this.timeout = timeout;
             this.attachment = attachment;
             this.result = result;
-            this.deadline = deadline;
+            this.connectTimeout = connectTimeout;
+            this.budget = ConnectRetry.budgetNanos(connectTimeout);
         }
 
         void start(long pause)
         {
             if (result.isDone())
                 return;
-            result.setDependency(reactor.connect(remoteEndpoint, remoteAddress, localAddress, timeout, attachment, new FutureCallback<>()
+            int attempt;
+            synchronized (this)
+            {
+                attempt = ++started;
+            }
+            try
+            {
+                Future<IOSession> connecting = reactor.connect(remoteEndpoint, remoteAddress, localAddress, timeout, attachment,
+                    callback(pause));
+                synchronized (this)
+                {
+                    // A quick failure may already have started the next attempt: cancelling must reach that one.
+                    if (attempt == started)
+                        result.setDependency(connecting);
+                }
+            }
+            catch (RuntimeException closed)
+            {
+                // The client was closed between two attempts: its reactor takes no more connects.
+                result.failed(closed);
+            }
+        }
+
+        private FutureCallback<IOSession> callback(long pause)
+        {
+            return new FutureCallback<>()
             {
                 @Override
                 public void completed(IOSession session)
                 {
-                    result.completed(session);
+                    if (!result.completed(session))
+                        session.close(CloseMode.IMMEDIATE);
                 }
 
                 @Override
@@ -75,8 +108,8 @@ final class RetryingInitiator implements ConnectionInitiator
                 {
                     if (!ConnectRetry.isBacklogFull(failure))
                         result.failed(failure);
-                    else if (System.nanoTime() + pause > deadline)
-                        result.failed(ConnectRetry.timedOut(remoteAddress, Duration.ofNanos(timeout.toNanoseconds())));
+                    else if (ConnectRetry.wouldOverrun(start, budget, pause))
+                        result.failed(ConnectRetry.timedOut(remoteAddress, connectTimeout));
                     else
                         ConnectRetry.scheduler().schedule(() -> start(ConnectRetry.nextPause(pause)), pause, TimeUnit.NANOSECONDS);
                 }
@@ -86,7 +119,7 @@ final class RetryingInitiator implements ConnectionInitiator
                 {
                     result.cancel();
                 }
-            }));
+            };
         }
     }
 }

@@ -41,10 +41,12 @@ final class UnixTransport extends Transport.TCPUnix
         @SuppressWarnings("unchecked")
         Promise<Connection> promise = (Promise<Connection>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
         Duration timeout = connector.getConnectTimeout();
-        long deadline = timeout.isZero() || timeout.isNegative() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long budget = ConnectRetry.budgetNanos(timeout);
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>()
         {
-            private long pause = ConnectRetry.FIRST_PAUSE_NANOS;
+            // Written before each retry is scheduled, read when that retry fails: ordered by the scheduler's hand-off.
+            private volatile long pause = ConnectRetry.FIRST_PAUSE_NANOS;
 
             @Override
             public void succeeded(Connection connection)
@@ -55,14 +57,15 @@ final class UnixTransport extends Transport.TCPUnix
             @Override
             public void failed(Throwable failure)
             {
-                if (!ConnectRetry.isBacklogFull(failure))
+                long wait = pause;
+                if (!ConnectRetry.isBacklogFull(failure) || !connector.isRunning())
                     promise.failed(failure);
-                else if (System.nanoTime() + pause > deadline)
+                else if (ConnectRetry.wouldOverrun(start, budget, wait))
                     promise.failed(ConnectRetry.timedOut(socket, timeout));
                 else
                 {
-                    connector.getScheduler().schedule(() -> connectOnce(address, context), pause, TimeUnit.NANOSECONDS);
-                    pause = ConnectRetry.nextPause(pause);
+                    pause = ConnectRetry.nextPause(wait);
+                    connector.getScheduler().schedule(() -> connectOnce(address, context), wait, TimeUnit.NANOSECONDS);
                 }
             }
         });
