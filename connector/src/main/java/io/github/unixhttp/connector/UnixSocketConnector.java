@@ -32,6 +32,7 @@ import io.github.unixhttp.connector.nativeedge.PeerCredentialsReader;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.RefusalConnection;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
+import io.github.unixhttp.connector.policy.TrustedProxiesSource;
 import io.github.unixhttp.connector.policy.Verdict;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
@@ -84,7 +85,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * thread blocks in {@code accept(2)}.</p>
  */
 @ManagedObject("HTTP over a Unix socket file")
-public class UnixSocketConnector extends AbstractConnector
+public class UnixSocketConnector extends AbstractConnector implements TrustedProxiesSource
 {
     /** The listen backlog used unless {@link #setAcceptQueueSize(int)} says otherwise. */
     public static final int DEFAULT_ACCEPT_QUEUE_SIZE = 1024;
@@ -369,6 +370,7 @@ public class UnixSocketConnector extends AbstractConnector
         this.peerPolicy = Objects.requireNonNull(peerPolicy, "peerPolicy");
     }
 
+    @Override
     @ManagedAttribute("Peers whose PROXY protocol and Forwarded headers are believed")
     public PeerPolicy getTrustedProxies()
     {

@@ -1,6 +1,5 @@
 package io.github.unixhttp.connector.policy;
 
-import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
 import org.eclipse.jetty.http.HttpFields;
@@ -10,8 +9,8 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * Applies {@code Forwarded} / {@code X-Forwarded-*} headers (through Jetty's {@link ForwardedRequestCustomizer})
- * only to requests from a peer the connector's {@linkplain UnixSocketConnector#setTrustedProxies trusted proxies}
- * policy admits, such as nginx running as {@code www-data}. From anyone else the headers are ignored: over a
+ * only to requests from a peer the connector's trusted proxies policy ({@code UnixSocketConnector.setTrustedProxies},
+ * through {@link TrustedProxiesSource}) admits, such as nginx running as {@code www-data}. From anyone else the headers are ignored: over a
  * socket file the peer is a local process, and any local user could otherwise claim to be any remote client.
  * Requests from other connectors (TCP) get the plain customizer's behaviour.
  *
@@ -43,7 +42,7 @@ public class TrustedForwardedCustomizer implements HttpConfiguration.Customizer
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders)
     {
-        if (!(request.getConnectionMetaData().getConnector() instanceof UnixSocketConnector connector))
+        if (!(request.getConnectionMetaData().getConnector() instanceof TrustedProxiesSource connector))
             return forwarded.customize(request, responseHeaders);
         PeerCredentials peer = PeerCredentialsCustomizer.peerOf(request.getConnectionMetaData().getConnection().getEndPoint());
         if (peer != null && connector.getTrustedProxies().evaluate(peer).allowed())
