@@ -32,7 +32,7 @@ import org.apache.hc.core5.util.Timeout;
  * Start the client before use, as any async client.
  *
  * <p>Abstract names are not supported here: the async client's I/O reactor registers the JDK's channels with the
- * JDK's selectors, and the JDK cannot reach abstract names. Use {@link UnixHttpClients} for those.</p>
+ * JDK's selectors, and the JDK cannot reach abstract names. Use {@link UnixHttpClients} or the Jetty client for those.</p>
  */
 public final class UnixHttpAsyncClients
 {
@@ -54,7 +54,7 @@ public final class UnixHttpAsyncClients
         if (endpoint.isAbstract())
             throw new UnsupportedOperationException("The async HttpClient cannot reach the abstract name " + endpoint +
                 ": its I/O reactor takes only the JDK's channels, which refuse abstract names. Use UnixHttpClients " +
-                "(classic) for abstract names, or listen on a socket file");
+                "(classic) or JettyUnixClients for abstract names, or listen on a socket file");
         Timeout connectTimeout = Timeout.of(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return HttpAsyncClients.custom()
             .setConnectionManager(new UnixAsyncConnectionManagerBuilder(options)

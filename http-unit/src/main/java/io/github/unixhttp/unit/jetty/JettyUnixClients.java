@@ -15,8 +15,8 @@ import org.eclipse.jetty.io.Transport;
  * httpClient.newRequest("http://localhost/status").transport(JettyUnixClients.transport(endpoint)).send();
  * }</pre>
  *
- * <p>Abstract names are not supported: HttpClient's connector registers channels with the JDK's selectors, and
- * only jnr's channels (which need jnr's selector) can reach abstract names.</p>
+ * <p>Abstract names ({@code @name}) work too: those connections are made on jnr's channels by a connector of our
+ * own on jnr's selector (one selector thread for the JVM), then run by the HttpClient like any other.</p>
  */
 public final class JettyUnixClients
 {
@@ -25,15 +25,13 @@ public final class JettyUnixClients
     }
 
     /**
-     * @return the transport that sends a request to {@code endpoint}; equal transports share pooled connections
-     * @throws UnsupportedOperationException for an abstract name
+     * @return the transport that sends a request to {@code endpoint} (a socket file, or a Linux abstract name);
+     *         equal transports share pooled connections
      */
     public static Transport transport(UnixEndpoint endpoint, UnixClientOptions options)
     {
         if (endpoint.isAbstract())
-            throw new UnsupportedOperationException("Jetty's HttpClient cannot reach the abstract name " + endpoint +
-                ": its selectors take only the JDK's channels, which refuse abstract names. Use UnixHttpClients " +
-                "(Apache classic) for abstract names, or listen on a socket file");
+            return new AbstractNameTransport(endpoint.abstractName(), options.serverIdentity());
         return new UnixTransport(endpoint.path(), options.serverIdentity());
     }
 

@@ -3,19 +3,15 @@ package io.github.unixhttp.unit.jetty;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
-import io.github.unixhttp.unit.ConnectRetry;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.io.Transport;
-import org.eclipse.jetty.util.Promise;
 
 /**
  * Jetty's {@link Transport.TCPUnix} with the server identity check: once connected, and before the HTTP
@@ -38,43 +34,7 @@ final class UnixTransport extends Transport.TCPUnix
     public void connect(SocketAddress address, Map<String, Object> context)
     {
         ClientConnector connector = (ClientConnector)context.get(ClientConnector.CONTEXT_KEY);
-        @SuppressWarnings("unchecked")
-        Promise<Connection> promise = (Promise<Connection>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
-        Duration timeout = connector.getConnectTimeout();
-        long start = System.nanoTime();
-        long budget = ConnectRetry.budgetNanos(timeout);
-        context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>()
-        {
-            // Written before each retry is scheduled, read when that retry fails: ordered by the scheduler's hand-off.
-            private volatile long pause = ConnectRetry.FIRST_PAUSE_NANOS;
-
-            @Override
-            public void succeeded(Connection connection)
-            {
-                promise.succeeded(connection);
-            }
-
-            @Override
-            public void failed(Throwable failure)
-            {
-                long wait = pause;
-                if (!ConnectRetry.isBacklogFull(failure) || !connector.isRunning())
-                    promise.failed(failure);
-                else if (ConnectRetry.wouldOverrun(start, budget, wait))
-                    promise.failed(ConnectRetry.timedOut(socket, timeout));
-                else
-                {
-                    pause = ConnectRetry.nextPause(wait);
-                    connector.getScheduler().schedule(() -> connectOnce(address, context), wait, TimeUnit.NANOSECONDS);
-                }
-            }
-        });
-        connectOnce(address, context);
-    }
-
-    private void connectOnce(SocketAddress address, Map<String, Object> context)
-    {
-        super.connect(address, context);
+        RetryingConnect.connect(connector, address, context, socket, connector.getConnectTimeout());
     }
 
     @Override

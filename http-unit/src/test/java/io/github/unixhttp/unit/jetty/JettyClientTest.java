@@ -1,9 +1,13 @@
 package io.github.unixhttp.unit.jetty;
 
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.testing.TestServer;
 import io.github.unixhttp.unit.Bodies;
+import io.github.unixhttp.unit.ServerIdentityCheck;
+import io.github.unixhttp.unit.ServerIdentityException;
 import io.github.unixhttp.unit.Servers;
 import io.github.unixhttp.unit.UnixClientOptions;
 import io.github.unixhttp.unit.UnixEndpoint;
@@ -85,11 +89,51 @@ class JettyClientTest
     }
 
     @Test
-    void abstractNamesAreRefusedWithTheReasonAndTheAlternative()
+    void abstractNamesAreReachedOnJnrsSelectorWithKeepAliveAndLargeBodies() throws Exception
     {
-        UnsupportedOperationException refusal = assertThrows(UnsupportedOperationException.class,
-            () -> JettyUnixClients.transport(UnixEndpoint.ofAbstractName("x")));
-        assertTrue(refusal.getMessage().contains("Use UnixHttpClients"), refusal.getMessage());
+        String name = "unixhttp-jetty-test-" + UUID.randomUUID();
+        byte[] upload = Bodies.random(Bodies.TEN_MEGABYTES);
+        try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
+        {
+            String base = UnixUrl.format(UnixEndpoint.ofAbstractName(name), "");
+            String first = send(JettyUnixClients.newRequest(client, base + "info")).getContentAsString();
+            assertEquals("@" + name, Bodies.field(first, "local"));
+            ContentResponse echoed = send(JettyUnixClients.newRequest(client, base + "echo").method(HttpMethod.POST)
+                .body(new BytesRequestContent(upload)));
+            assertArrayEquals(upload, echoed.getContent());
+            ContentResponse downloaded = send(JettyUnixClients.newRequest(client, base + "bytes?n=" + Bodies.TEN_MEGABYTES));
+            assertArrayEquals(Bodies.served(Bodies.TEN_MEGABYTES), downloaded.getContent());
+            String last = send(JettyUnixClients.newRequest(client, base + "info")).getContentAsString();
+            assertEquals(Bodies.field(first, "connection"), Bodies.field(last, "connection"), "the connection was not reused");
+            assertEquals(4, server.handler().handled());
+        }
+    }
+
+    @Test
+    void abstractNamesGetTheServerIdentityCheck() throws Exception
+    {
+        String name = "unixhttp-jetty-test-" + UUID.randomUUID();
+        UnixEndpoint endpoint = UnixEndpoint.ofAbstractName(name);
+        UnixClientOptions sameUser = UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.sameUser()).build();
+        UnixClientOptions someoneElse = UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.uid(4242)).build();
+        try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
+        {
+            send(client.newRequest("http://localhost/info").transport(JettyUnixClients.transport(endpoint, sameUser)));
+            Exception refused = assertThrows(Exception.class, () -> client.newRequest("http://localhost/info")
+                .transport(JettyUnixClients.transport(endpoint, someoneElse)).timeout(60, TimeUnit.SECONDS).send());
+            assertTrue(hasCause(refused, ServerIdentityException.class), "not refused by the identity check: " + refused);
+            assertEquals(1, server.handler().handled(), "the request reached the wrong server");
+        }
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (type.isInstance(cause))
+                return true;
+        }
+        return false;
     }
 
     private static ContentResponse send(org.eclipse.jetty.client.Request request) throws Exception
