@@ -203,23 +203,36 @@ public final class Bench
         }
     }
 
-    /** h2load cannot reach abstract names: our classic client measures path and abstract alike instead. */
+    /**
+     * h2load cannot reach abstract names: our classic client (16 threads, blocking handler) and our Jetty client
+     * (100 in flight, non-blocking handler) measure path and abstract alike instead.
+     */
     private void abstractRound(int round) throws Exception
     {
         ClientBench client = new ClientBench(seconds(), warmUp());
         Path socket = work.resolve("path.sock");
-        Files.deleteIfExists(socket);
-        try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP, socket.toString(), false))
-        {
-            results.add(new Results.Measurement(round, "abstract", "unixhttp-path", "c16", "blocking",
-                client.classicRate(UnixEndpoint.ofPath(socket)), "req/s"));
-        }
         String name = "uhb-" + ProcessHandle.current().pid() + "-" + round;
-        try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP_ABSTRACT, name, false))
+        for (boolean nonBlocking : new boolean[]{false, true})
         {
-            results.add(new Results.Measurement(round, "abstract", "unixhttp-abstract", "c16", "blocking",
-                client.classicRate(UnixEndpoint.ofAbstractName(name)), "req/s"));
+            Files.deleteIfExists(socket);
+            try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP, socket.toString(), nonBlocking))
+            {
+                abstractMeasurement(round, "unixhttp-path", nonBlocking, client, UnixEndpoint.ofPath(socket));
+            }
+            try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP_ABSTRACT, name, nonBlocking))
+            {
+                abstractMeasurement(round, "unixhttp-abstract", nonBlocking, client, UnixEndpoint.ofAbstractName(name));
+            }
         }
+    }
+
+    private void abstractMeasurement(int round, String subject, boolean nonBlocking, ClientBench client, UnixEndpoint endpoint)
+        throws Exception
+    {
+        if (nonBlocking)
+            results.add(new Results.Measurement(round, "abstract", subject, "jetty100", "nonblocking", client.jettyRate(endpoint), "req/s"));
+        else
+            results.add(new Results.Measurement(round, "abstract", subject, "c16", "blocking", client.classicRate(endpoint), "req/s"));
     }
 
     private void idleConnections() throws Exception

@@ -131,6 +131,22 @@ final class ClientBench
         }
     }
 
+    /** Our Jetty client (100 requests in flight) on a path or an abstract name: abstract/path for the Jetty side. */
+    double jettyRate(UnixEndpoint endpoint) throws Exception
+    {
+        HttpClient client = new HttpClient();
+        client.setMaxConnectionsPerDestination(IN_FLIGHT);
+        client.start();
+        try
+        {
+            return jetty(client, "http://localhost/", JettyUnixClients.transport(endpoint));
+        }
+        finally
+        {
+            client.stop();
+        }
+    }
+
     private static void record(Results results, int round, String family, String client, String load, double rate)
     {
         results.add(new Results.Measurement(round, "client-" + family, client, load, "-", rate, "req/s"));

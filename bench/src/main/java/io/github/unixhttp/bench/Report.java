@@ -30,7 +30,7 @@ final class Report
                 md.append("## Client side: ").append(family).append("\n\n").append(results.table("client-" + family, "plain-uds", "requests/s")).append('\n');
         }
         if (!results.select(m -> m.section().equals("abstract")).isEmpty())
-            md.append("## Abstract name vs path (our classic client, 16 threads)\n\n").append(results.table("abstract", "unixhttp-path", "requests/s")).append('\n');
+            md.append("## Abstract name vs path (our classic client, 16 threads, blocking handler; our Jetty client, 100 in flight, non-blocking handler)\n\n").append(results.table("abstract", "unixhttp-path", "requests/s")).append('\n');
         if (!results.select(m -> m.section().equals("idle")).isEmpty())
             md.append("## ").append(mode.idleConnections).append(" idle keep-alive connections\n\n").append(results.table("idle", "jetty-uds", "ms or bytes")).append('\n');
         md.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
@@ -53,7 +53,8 @@ final class Report
             ratio(rows, "non-blocking " + workload + ": ours ≥ Netty epoll", results.medianRatio(Bench.SERVER, "unixhttp", "netty", workload, "nonblocking"), 1.0);
         for (String workload : List.of("c1", "c16", "c256", "churn16"))
             ratio(rows, "inherited " + workload + " ≥ 0.97x ours bound", results.medianRatio(Bench.SERVER, "unixhttp-inherited", "unixhttp", workload, "blocking"), 0.97);
-        ratio(rows, "abstract name vs path (stated, no target)", results.medianRatio("abstract", "unixhttp-abstract", "unixhttp-path", "c16", "blocking"), Double.NaN);
+        ratio(rows, "abstract name vs path, classic client (stated, no target)", results.medianRatio("abstract", "unixhttp-abstract", "unixhttp-path", "c16", "blocking"), Double.NaN);
+        ratio(rows, "abstract name vs path, Jetty client (stated, no target)", results.medianRatio("abstract", "unixhttp-abstract", "unixhttp-path", "jetty100", "nonblocking"), Double.NaN);
         double ours = results.median("idle", "unixhttp", "accept-all", "-");
         double jetty = results.median("idle", "jetty-uds", "accept-all", "-");
         ratio(rows, "idle connections: accept all within 2x Jetty's time (ours/Jetty, lower is better)", ours / jetty, -2.0);
