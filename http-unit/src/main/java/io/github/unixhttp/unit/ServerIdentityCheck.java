@@ -70,6 +70,19 @@ public final class ServerIdentityCheck
             throw new ServerIdentityException(socket, server, description);
     }
 
+    /** Checks of the same user are equal, so that transports built with them share pooled connections. */
+    @Override
+    public boolean equals(Object other)
+    {
+        return other instanceof ServerIdentityCheck that && uid == that.uid;
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Integer.hashCode(uid);
+    }
+
     @Override
     public String toString()
     {

@@ -13,10 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.connector.ListeningSocket;
+import io.github.unixhttp.connector.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import io.github.unixhttp.unit.jetty.JettyUnixClients;
@@ -162,6 +165,80 @@ class ConnectTimeoutTest
         }
     }
 
+    @Test
+    void jettyClientWaitsOutItsTimeoutOnAnAbstractName() throws Exception
+    {
+        try (FullAbstractBacklog full = FullAbstractBacklog.open())
+        {
+            HttpClient client = JettyUnixClients.newHttpClient(OPTIONS);
+            client.start();
+            try
+            {
+                assertGivesUpAfterTheTimeout("jetty @name", () -> client.newRequest("http://localhost/")
+                    .transport(JettyUnixClients.transport(full.endpoint(), OPTIONS)).timeout(30, TimeUnit.SECONDS).send());
+            }
+            finally
+            {
+                client.stop();
+            }
+        }
+    }
+
+    @Test
+    void jettyClientGetsThroughOnAnAbstractNameWhenTheBacklogDrains() throws Exception
+    {
+        try (FullAbstractBacklog full = FullAbstractBacklog.open())
+        {
+            HttpClient client = JettyUnixClients.newHttpClient(PATIENT);
+            client.start();
+            try
+            {
+                assertGetsThroughAfterDraining(() -> client.newRequest("http://localhost/")
+                    .transport(JettyUnixClients.transport(full.endpoint(), PATIENT)).timeout(30, TimeUnit.SECONDS).send()
+                    .getContentAsString(), full.listening()::accept, full.waiting());
+            }
+            finally
+            {
+                client.stop();
+            }
+        }
+    }
+
+    private interface Acceptor
+    {
+        SocketChannel accept() throws IOException;
+    }
+
+    /** A server on an abstract name (jnr's channels) that never accepts, its backlog filled by jnr clients. */
+    private record FullAbstractBacklog(UnixEndpoint endpoint, ListeningSocket listening, List<SocketChannel> queued, int waiting)
+        implements AutoCloseable
+    {
+        static FullAbstractBacklog open() throws IOException
+        {
+            String name = "unixhttp-backlog-" + UUID.randomUUID();
+            ListeningSocket listening = NativeEdge.bindAbstractName(name, 1);
+            List<SocketChannel> queued = new ArrayList<>();
+            for (int i = 0; i < 100; i++)
+            {
+                SocketChannel channel = NativeEdge.openAbstractNameClient();
+                queued.add(channel);
+                channel.configureBlocking(false);
+                // jnr reports EAGAIN (a full backlog) as a connect in progress.
+                if (!channel.connect(NativeEdge.abstractNameAddress(name)))
+                    return new FullAbstractBacklog(UnixEndpoint.ofAbstractName(name), listening, queued, i);
+            }
+            throw new AssertionError("the backlog never filled");
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            for (SocketChannel channel : queued)
+                channel.close();
+            listening.close();
+        }
+    }
+
     private static void assertGivesUpAfterTheTimeout(String client, org.junit.jupiter.api.function.Executable request)
     {
         long start = System.nanoTime();
@@ -189,6 +266,11 @@ class ConnectTimeoutTest
      */
     private void assertGetsThroughAfterDraining(Callable<String> request) throws Exception
     {
+        assertGetsThroughAfterDraining(request, stuck::accept, waiting);
+    }
+
+    private static void assertGetsThroughAfterDraining(Callable<String> request, Acceptor server, int waiting) throws Exception
+    {
         CompletableFuture<String> response = CompletableFuture.supplyAsync(() ->
         {
             try
@@ -203,8 +285,8 @@ class ConnectTimeoutTest
         Thread.sleep(300);
         assertTrue(!response.isDone(), "the request ended while the backlog was full: " + response);
         for (int i = 0; i < waiting; i++)
-            stuck.accept().close();
-        try (SocketChannel client = stuck.accept())
+            server.accept().close();
+        try (SocketChannel client = server.accept())
         {
             readRequestHead(client);
             client.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\ndrained"

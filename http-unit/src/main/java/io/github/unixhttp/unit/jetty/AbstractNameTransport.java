@@ -1,7 +1,6 @@
 package io.github.unixhttp.unit.jetty;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -13,6 +12,7 @@ import java.util.Objects;
 
 import io.github.unixhttp.connector.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.ServerIdentityCheck;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -20,15 +20,15 @@ import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.io.Transport;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Jetty's HttpClient to a Linux abstract name. The JDK's channels cannot reach such names and HttpClient's selectors
- * take only the JDK's channels, so these connections are made with jnr's channels by a client connector of our own
- * running jnr's selector, one for the whole JVM (daemon threads, started on first use). The HttpClient runs the
- * connections it gets like any other, with the server identity check before the request is written.
+ * take only the JDK's channels, so these connections are made with jnr's channels by a second client connector that
+ * runs jnr's selector: one per HttpClient, on the client's own executor and scheduler, started and stopped with it.
+ * The HttpClient then runs the connections like any other, with the server identity check before the request is
+ * written, its idle timeout, and the connect retry while the server's backlog is full.
  */
 final class AbstractNameTransport extends Transport.Socket
 {
@@ -62,9 +62,18 @@ final class AbstractNameTransport extends Transport.Socket
     @Override
     public void connect(SocketAddress address, Map<String, Object> context)
     {
-        // The timeout is the one the HttpClient's own connector was given; the connect goes through ours.
+        HttpClient client = (HttpClient)context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
         Duration timeout = ((ClientConnector)context.get(ClientConnector.CONTEXT_KEY)).getConnectTimeout();
-        ClientConnector connector = SharedConnector.get();
+        ClientConnector connector;
+        try
+        {
+            connector = AbstractNameConnector.of(client);
+        }
+        catch (Exception failure)
+        {
+            ((Promise<?>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY)).failed(failure);
+            return;
+        }
         context.put(ClientConnector.CONTEXT_KEY, connector);
         RetryingConnect.connect(connector, address, context, "@" + name, timeout);
     }
@@ -74,6 +83,10 @@ final class AbstractNameTransport extends Transport.Socket
     {
         if (endPoint instanceof SocketChannelEndPoint socketEndPoint)
             identity.verify((SocketChannel)socketEndPoint.getChannel(), "@" + name);
+        // The endpoint was made by our connector; the client's idle timeout is the one its user set.
+        HttpClient client = (HttpClient)context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
+        if (client != null)
+            endPoint.setIdleTimeout(client.getIdleTimeout());
         return super.newConnection(endPoint, context);
     }
 
@@ -95,48 +108,54 @@ final class AbstractNameTransport extends Transport.Socket
         return "AbstractNameTransport[@" + name + "]";
     }
 
-    /** The client connector on jnr's selector, started on first use and running as long as the JVM. */
-    private static final class SharedConnector
+    /** A client connector on jnr's selector, a managed bean of the HttpClient it serves. */
+    private static final class AbstractNameConnector extends ClientConnector
     {
-        private static final ClientConnector INSTANCE = start();
+        private static final Object CREATION = new Object();
 
-        static ClientConnector get()
+        static ClientConnector of(HttpClient client) throws Exception
         {
-            return INSTANCE;
+            synchronized (CREATION)
+            {
+                AbstractNameConnector connector = client.getBean(AbstractNameConnector.class);
+                if (connector == null)
+                {
+                    connector = new AbstractNameConnector();
+                    connector.setExecutor(client.getExecutor());
+                    connector.setScheduler(client.getScheduler());
+                    connector.setByteBufferPool(client.getByteBufferPool());
+                    connector.setSelectors(1);
+                    client.addBean(connector, true);
+                }
+                if (!connector.isStarted())
+                    connector.start();
+                return connector;
+            }
         }
 
-        private static ClientConnector start()
+        @Override
+        protected SelectorManager newSelectorManager()
         {
-            QueuedThreadPool threads = new QueuedThreadPool(64, 2);
-            threads.setName("unixhttp-abstract-client");
-            threads.setDaemon(true);
-            ClientConnector connector = new ClientConnector()
+            return new ClientSelectorManager(getExecutor(), getScheduler(), getSelectors())
             {
                 @Override
-                protected SelectorManager newSelectorManager()
+                protected Selector newSelector() throws IOException
                 {
-                    return new ClientSelectorManager(getExecutor(), getScheduler(), getSelectors())
-                    {
-                        @Override
-                        protected Selector newSelector() throws IOException
-                        {
-                            return NativeEdge.openNativeSelector();
-                        }
-                    };
+                    return NativeEdge.openNativeSelector();
+                }
+
+                /**
+                 * jnr reports a connect to a full backlog (EAGAIN) as pending and the retry as still pending;
+                 * Jetty would then fail with a bare ConnectException. Say what it is, so that it is retried.
+                 */
+                @Override
+                protected boolean doFinishConnect(SelectableChannel channel) throws IOException
+                {
+                    if (super.doFinishConnect(channel))
+                        return true;
+                    throw new IOException("Resource temporarily unavailable (EAGAIN): the server's backlog is full");
                 }
             };
-            connector.setExecutor(threads);
-            connector.setScheduler(new ScheduledExecutorScheduler("unixhttp-abstract-client-scheduler", true));
-            connector.setSelectors(1);
-            try
-            {
-                connector.start();
-            }
-            catch (Exception failure)
-            {
-                throw new UncheckedIOException(new IOException("Cannot start the client connector for abstract names", failure));
-            }
-            return connector;
         }
     }
 }

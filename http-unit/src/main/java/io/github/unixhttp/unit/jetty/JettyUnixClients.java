@@ -15,8 +15,9 @@ import org.eclipse.jetty.io.Transport;
  * httpClient.newRequest("http://localhost/status").transport(JettyUnixClients.transport(endpoint)).send();
  * }</pre>
  *
- * <p>Abstract names ({@code @name}) work too: those connections are made on jnr's channels by a connector of our
- * own on jnr's selector (one selector thread for the JVM), then run by the HttpClient like any other.</p>
+ * <p>Abstract names ({@code @name}) work too: those connections are made on jnr's channels by a second client
+ * connector on jnr's selector, added to the HttpClient as a bean (its executor, started and stopped with it), then
+ * run by the HttpClient like any other.</p>
  */
 public final class JettyUnixClients
 {

@@ -110,6 +110,28 @@ class JettyClientTest
     }
 
     @Test
+    void abstractNameConnectionsFollowTheClientsIdleTimeout() throws Exception
+    {
+        String name = "unixhttp-jetty-test-" + UUID.randomUUID();
+        HttpClient impatient = JettyUnixClients.newHttpClient(UnixClientOptions.defaults());
+        impatient.setIdleTimeout(300);
+        impatient.start();
+        try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
+        {
+            String base = UnixUrl.format(UnixEndpoint.ofAbstractName(name), "");
+            String first = send(JettyUnixClients.newRequest(impatient, base + "info")).getContentAsString();
+            Thread.sleep(1500);
+            String second = send(JettyUnixClients.newRequest(impatient, base + "info")).getContentAsString();
+            assertTrue(!Bodies.field(first, "connection").equals(Bodies.field(second, "connection")),
+                "the connection outlived the client's 300 ms idle timeout");
+        }
+        finally
+        {
+            impatient.stop();
+        }
+    }
+
+    @Test
     void abstractNamesGetTheServerIdentityCheck() throws Exception
     {
         String name = "unixhttp-jetty-test-" + UUID.randomUUID();
