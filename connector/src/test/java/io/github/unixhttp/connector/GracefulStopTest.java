@@ -1,7 +1,5 @@
 package io.github.unixhttp.connector;
 
-import java.io.ByteArrayOutputStream;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -10,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.TestHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -168,15 +167,7 @@ class GracefulStopTest
     {
         static Response readHead(SocketChannel client) throws Exception
         {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n"))
-            {
-                if (client.read(one.clear()) < 0)
-                    break;
-                head.write(one.array()[0]);
-            }
-            return new Response(head.toString(StandardCharsets.ISO_8859_1), ByteBuffer.allocate(64 * 1024));
+            return new Response(Exchange.readHead(client), ByteBuffer.allocate(64 * 1024));
         }
 
         long contentLength()

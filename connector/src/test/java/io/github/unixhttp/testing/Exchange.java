@@ -1,6 +1,7 @@
 package io.github.unixhttp.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -21,6 +22,19 @@ public final class Exchange
     public static String get(Path socket, String path) throws Exception
     {
         return exchange(socket, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    }
+
+    /**
+     * Reads one HTTP message head, byte by byte so that nothing after it is consumed: up to and including the
+     * blank line, or what came before the peer closed.
+     */
+    public static String readHead(SocketChannel channel) throws IOException
+    {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n") && channel.read(one.clear()) > 0)
+            head.write(one.array()[0]);
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     public static String exchange(Path socket, String request) throws Exception

@@ -1,6 +1,5 @@
 package io.github.unixhttp.unit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
@@ -20,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.connector.ListeningSocket;
 import io.github.unixhttp.connector.nativeedge.NativeEdge;
+import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import io.github.unixhttp.unit.jetty.JettyUnixClients;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -283,23 +284,15 @@ class ConnectTimeoutTest
             }
         });
         Thread.sleep(300);
-        assertTrue(!response.isDone(), "the request ended while the backlog was full: " + response);
+        assertFalse(response.isDone(), "the request ended while the backlog was full: " + response);
         for (int i = 0; i < waiting; i++)
             server.accept().close();
         try (SocketChannel client = server.accept())
         {
-            readRequestHead(client);
+            Exchange.readHead(client);
             client.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\ndrained"
                 .getBytes(StandardCharsets.US_ASCII)));
         }
         assertEquals("drained", response.get(30, TimeUnit.SECONDS));
-    }
-
-    private static void readRequestHead(SocketChannel client) throws IOException
-    {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        ByteBuffer one = ByteBuffer.allocate(1);
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n") && client.read(one.clear()) > 0)
-            head.write(one.array()[0]);
     }
 }

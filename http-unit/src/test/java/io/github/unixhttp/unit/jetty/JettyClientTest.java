@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,7 +123,7 @@ class JettyClientTest
             String first = send(JettyUnixClients.newRequest(impatient, base + "info")).getContentAsString();
             Thread.sleep(1500);
             String second = send(JettyUnixClients.newRequest(impatient, base + "info")).getContentAsString();
-            assertTrue(!Bodies.field(first, "connection").equals(Bodies.field(second, "connection")),
+            assertNotEquals(Bodies.field(first, "connection"), Bodies.field(second, "connection"),
                 "the connection outlived the client's 300 ms idle timeout");
         }
         finally
