@@ -14,6 +14,9 @@ import org.eclipse.jetty.util.annotation.ManagedObject;
 @ManagedObject("HTTP over a Unix socket file")
 public class UnixSocketConnectorMBean extends AbstractConnectorMBean
 {
+    /**
+     * @param managedObject the {@link UnixSocketConnector} shown; Jetty's MBeanContainer calls this
+     */
     public UnixSocketConnectorMBean(Object managedObject)
     {
         super(managedObject);
