@@ -101,6 +101,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private SocketFileMode fileMode;
     private String fileGroup;
     private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.REMOVE;
+    private boolean allowUnsafeDirectory;
     private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE_SIZE;
     private int acceptedReceiveBufferSize;
     private int acceptedSendBufferSize;
@@ -290,6 +291,27 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     {
         checkNotStarted();
         this.staleSocketPolicy = Objects.requireNonNull(staleSocketPolicy, "staleSocketPolicy");
+    }
+
+    @ManagedAttribute("Whether a socket directory other users could replace the socket in is accepted (with a warning)")
+    public boolean isAllowUnsafeDirectory()
+    {
+        return allowUnsafeDirectory;
+    }
+
+    /**
+     * By default the connector refuses to bind where a user other than root and its own could replace the socket
+     * file: in a directory, or below a directory, that such a user owns or may write to without the sticky bit
+     * (say a 0777 directory). Whoever can do that can move the live socket away, bind their own at the path, and
+     * receive this server's clients' requests, passwords and tokens included. Allow it only if every user who can
+     * write there is trusted; a warning is logged at each start.
+     *
+     * @param allowUnsafeDirectory whether to bind in such a directory anyway (default {@code false})
+     */
+    public void setAllowUnsafeDirectory(boolean allowUnsafeDirectory)
+    {
+        checkNotStarted();
+        this.allowUnsafeDirectory = allowUnsafeDirectory;
     }
 
     @ManagedAttribute("The listen backlog: connections the kernel queues before they are accepted")
@@ -486,7 +508,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             return SocketActivation.inherit(inheritedSocketName);
         if (abstractName != null)
             return NativeEdge.bindAbstractName(abstractName, acceptQueueSize);
-        return SocketFileBinder.bind(new SocketFileSpec(socketPath, fileMode, fileGroup, acceptQueueSize, staleSocketPolicy));
+        return SocketFileBinder.bind(new SocketFileSpec(socketPath, fileMode, fileGroup, acceptQueueSize, staleSocketPolicy,
+            allowUnsafeDirectory));
     }
 
     @Override

@@ -2,31 +2,32 @@ package io.github.unixhttp.connector.binding;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
- * The connector could not listen at its socket path. The message names the problem and how to fix it; the
- * file system is left as it was before the attempt.
+ * The connector could not listen at its socket path. The message names the problem and how to fix it, and
+ * {@link #problem()} says which it is; the file system is left as it was before the attempt.
  */
 public class SocketBindException extends IOException
 {
-    private final Path path;
+    private final BindProblem problem;
 
-    public SocketBindException(Path path, String problemAndFix)
+    public SocketBindException(Path path, String problemAndFix, BindProblem problem)
     {
-        this(path, problemAndFix, null);
+        this(path, problemAndFix, problem, null);
     }
 
-    public SocketBindException(Path path, String problemAndFix, Throwable cause)
+    public SocketBindException(Path path, String problemAndFix, BindProblem problem, Throwable cause)
     {
         super("Cannot listen on unix:" + path + ": " + problemAndFix, cause);
-        this.path = path;
+        this.problem = Objects.requireNonNull(problem, "problem");
     }
 
     /**
-     * @return the socket path the connector was asked to listen on
+     * @return which problem prevented the bind
      */
-    public Path getPath()
+    public BindProblem problem()
     {
-        return path;
+        return problem;
     }
 }

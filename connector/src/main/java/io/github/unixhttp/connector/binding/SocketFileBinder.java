@@ -6,30 +6,32 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.Charset;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.SecureRandom;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
+import io.github.unixhttp.connector.nativeedge.Directory;
+import io.github.unixhttp.connector.nativeedge.FileStatus;
+import io.github.unixhttp.connector.nativeedge.NativeCallException;
+import io.github.unixhttp.connector.nativeedge.NativeEdge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Binds a listening Unix socket at a path so that the file has its final mode and group from the first instant
- * clients can reach it, never replaces anything that is not a dead socket, and never races another starter.
+ * clients can reach it, never replaces anything that is not a dead socket, never races another starter, and never
+ * lets another local user redirect a step.
  *
- * <p>How: the socket is bound inside a fresh 0700 directory next to the target (so no one else can reach it
- * there), given its mode and group, then hard-linked to the target. {@code link(2)} fails if the target exists,
- * so nothing is ever clobbered; the temporary name and directory are removed afterwards. A socket already at
- * the path is probed with {@code connect(2)}: a live server is an error, a dead one is removed or not as the
- * {@link StaleSocketPolicy} says. Those steps run under a {@link StartLock}.</p>
+ * <p>How: the socket's directory is opened once, and checked ({@link DirectorySafety}): no one but root and the
+ * server's user may rename entries in it or above it. Every later step goes through that descriptor, by name,
+ * without following links. Under the {@link StartLock}, a socket already at the path is probed with
+ * {@code connect(2)}: a live server is an error, a dead one is removed or not as the {@link StaleSocketPolicy} says.
+ * The socket is then bound inside a fresh private directory (created, opened without following links, and checked
+ * to be ours and 0700, so no one else can reach or replace anything in it), given its mode and group there, and
+ * hard-linked to the target name. {@code link(2)} fails if the target exists, so nothing is ever clobbered; the
+ * temporary name and directory are removed afterwards. The socket is bound through the private directory's
+ * {@code /proc/self/fd} name, which is also short: the final path may use all 107 bytes.</p>
  */
 public final class SocketFileBinder
 {
@@ -39,7 +41,7 @@ public final class SocketFileBinder
     public static final int JDK_MAX_PATH_BYTES = 106;
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketFileBinder.class);
-    private static final String PRIVATE_DIR_PREFIX = ".uh";
+    private static final String PRIVATE_DIR_MARK = ".uh";
     private static final String PRIVATE_SOCKET_NAME = "s";
     private static final int PRIVATE_DIR_SUFFIX_LENGTH = 6;
     private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -57,221 +59,374 @@ public final class SocketFileBinder
     public static BoundSocketFile bind(SocketFileSpec spec) throws IOException
     {
         Path path = spec.path().toAbsolutePath().normalize();
-        checkLength(path, path, MAX_PATH_BYTES, "");
-        Path parent = checkParentDirectory(path);
-        checkLength(path, privateSocketPath(parent, "x".repeat(PRIVATE_DIR_SUFFIX_LENGTH)), JDK_MAX_PATH_BYTES,
-            " once bound under its private temporary name (" + (PRIVATE_DIR_PREFIX.length() + PRIVATE_DIR_SUFFIX_LENGTH + 3) +
-            " bytes more than the directory)");
-        if (byteLength(path) > JDK_MAX_PATH_BYTES)
-            LOG.warn("unix:{} is {} bytes long: curl, nginx and C clients can connect, but Java's own Unix socket " +
-                "channels cannot reach paths over {} bytes", path, byteLength(path), JDK_MAX_PATH_BYTES);
-        GroupPrincipal group = lookUpGroup(path, spec.group());
-        refuseWhatIsNotASocket(path);
-
-        try (StartLock ignored = StartLock.acquire(path))
-        {
-            clearTheWay(path, spec.stalePolicy());
-            return bindAndLink(path, parent, spec, group);
-        }
-    }
-
-    private static void checkLength(Path target, Path bound, int limit, String when) throws SocketBindException
-    {
-        int bytes = byteLength(bound);
-        if (bytes > limit)
-            throw new SocketBindException(target, "the path is " + bytes + " bytes long" + when + ", but a Unix socket path may have at most " +
-                limit + " bytes here. Choose a shorter path, e.g. under $XDG_RUNTIME_DIR or /run");
-    }
-
-    private static int byteLength(Path path)
-    {
-        return path.toString().getBytes(fileNameCharset()).length;
-    }
-
-    private static Charset fileNameCharset()
-    {
-        String encoding = System.getProperty("sun.jnu.encoding");
-        return encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding) : Charset.defaultCharset();
-    }
-
-    private static Path checkParentDirectory(Path path) throws SocketBindException
-    {
-        Path parent = path.getParent();
-        if (parent == null)
-            throw new SocketBindException(path, "the path names no file. Give the socket a file name, e.g. /run/app/app.sock");
-        if (!Files.exists(parent))
-            throw new SocketBindException(path, "the directory " + parent + " does not exist. Create it first " +
-                "(mkdir -p, or RuntimeDirectory= in a systemd unit), or choose a socket path in an existing directory");
-        if (!Files.isDirectory(parent))
-            throw new SocketBindException(path, parent + " is not a directory. Choose a socket path inside a directory");
-        return parent;
-    }
-
-    private static Path privateSocketPath(Path parent, String suffix)
-    {
-        return parent.resolve(PRIVATE_DIR_PREFIX + suffix).resolve(PRIVATE_SOCKET_NAME);
-    }
-
-    private static GroupPrincipal lookUpGroup(Path path, String group) throws IOException
-    {
-        if (group == null)
-            return null;
+        checkLength(path);
+        Path parentPath = path.getParent();
+        if (parentPath == null || path.getFileName() == null)
+            throw new SocketBindException(path, "the path names no file. Give the socket a file name, e.g. /run/app/app.sock",
+                BindProblem.INVALID_PATH);
+        String name = path.getFileName().toString();
+        OptionalInt gid = lookUpGroup(path, spec.group());
+        Directory directory = openDirectory(path, parentPath);
         try
         {
-            return path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+            String risk = DirectorySafety.check(path, directory, spec.allowUnsafeDirectory());
+            if (risk != null)
+                LOG.warn("unix:{}: {}. Allowed by setAllowUnsafeDirectory(true)", path, risk);
+            refuseWhatIsNotASocket(path, directory, name);
+            try (StartLock ignored = StartLock.acquire(directory, name, path, StartLock.START_WAIT))
+            {
+                removeLeftovers(directory, name);
+                clearTheWay(path, directory, name, spec.stalePolicy());
+                return bindAndLink(path, directory, name, spec, gid);
+            }
         }
-        catch (UserPrincipalNotFoundException unknown)
+        catch (IOException | RuntimeException | Error failure)
         {
+            closeQuietly(directory);
+            throw failure;
+        }
+    }
+
+    private static void checkLength(Path path) throws SocketBindException
+    {
+        int bytes = Directory.fileNameBytes(path.toString()).length;
+        if (bytes > MAX_PATH_BYTES)
+            throw new SocketBindException(path, "the path is " + bytes + " bytes long, but a Unix socket path may have at most " +
+                MAX_PATH_BYTES + " bytes here. Choose a shorter path, e.g. under $XDG_RUNTIME_DIR or /run", BindProblem.INVALID_PATH);
+        if (bytes > JDK_MAX_PATH_BYTES)
+            LOG.warn("unix:{} is {} bytes long: curl, nginx and C clients can connect, but Java's own Unix socket " +
+                "channels cannot reach paths over {} bytes", path, bytes, JDK_MAX_PATH_BYTES);
+    }
+
+    private static OptionalInt lookUpGroup(Path path, String group) throws SocketBindException
+    {
+        if (group == null)
+            return OptionalInt.empty();
+        if (group.matches("[0-9]{1,9}"))
+            return OptionalInt.of(Integer.parseInt(group));
+        OptionalInt gid = NativeEdge.names().gidOf(group);
+        if (gid.isEmpty())
             throw new SocketBindException(path, "the group '" + group + "' does not exist. Give an existing group name " +
-                "(see /etc/group or getent group) or a numeric gid", unknown);
+                "(see /etc/group or getent group) or a numeric gid", BindProblem.GROUP);
+        return gid;
+    }
+
+    private static Directory openDirectory(Path path, Path parent) throws IOException
+    {
+        try
+        {
+            return Directory.open(parent);
+        }
+        catch (NativeCallException failure)
+        {
+            String problem = switch (failure.errno())
+            {
+                case NativeCallException.ENOENT -> "the directory " + parent + " does not exist. Create it first " +
+                    "(mkdir -p, or RuntimeDirectory= in a systemd unit), or choose a socket path in an existing directory";
+                case NativeCallException.ENOTDIR -> parent + " is not a directory. Choose a socket path inside a directory";
+                case NativeCallException.EACCES -> "this process (" + ProcessUser.describe() + ") may not open the " +
+                    "directory " + parent + ". Run as a user who may, or choose another directory";
+                default -> "cannot open the directory " + parent + ": " + failure.getMessage();
+            };
+            throw new SocketBindException(path, problem, BindProblem.INVALID_PATH, failure);
         }
     }
 
     /** Before taking the lock: refusals that need no lock leave not even a lock file behind. */
-    private static void refuseWhatIsNotASocket(Path path) throws IOException
+    private static void refuseWhatIsNotASocket(Path path, Directory directory, String name) throws IOException
     {
-        FileKind existing = FileKind.of(path);
+        FileKind existing = FileKind.of(directory.statusOf(name));
         if (existing != FileKind.ABSENT && existing != FileKind.SOCKET)
             throw new SocketBindException(path, existing.description() + " is already there, and unixhttp never removes " +
-                "anything but a dead socket. Move it away yourself, or choose another socket path");
+                "anything but a dead socket. Move it away yourself, or choose another socket path", BindProblem.NOT_A_SOCKET);
     }
 
-    private static void clearTheWay(Path path, StaleSocketPolicy policy) throws IOException
+    private static void clearTheWay(Path path, Directory directory, String name, StaleSocketPolicy policy) throws IOException
     {
         // Again under the lock: the path may have changed since the first look.
-        refuseWhatIsNotASocket(path);
-        if (FileKind.of(path) == FileKind.ABSENT)
+        refuseWhatIsNotASocket(path, directory, name);
+        FileStatus existing = directory.statusOf(name);
+        if (existing == null)
             return;
-        if (isLive(path))
+        if (isLive(path, directory, name))
             throw new SocketBindException(path, "the address is in use by a live server. Stop that server first, " +
-                "or choose another socket path");
+                "or choose another socket path", BindProblem.IN_USE);
         if (policy == StaleSocketPolicy.FAIL)
             throw new SocketBindException(path, "a dead socket is in the way (nothing listens on it) and the stale-socket " +
-                "policy is FAIL. Remove it yourself, or use the REMOVE policy");
+                "policy is FAIL. Remove it yourself, or use the REMOVE policy", BindProblem.STALE_SOCKET);
+        if (!existing.sameFileAs(directory.statusOf(name)))
+            throw new SocketBindException(path, "the socket at the path was replaced while it was being probed. " +
+                "Stop whatever else is starting on this path, then start again", BindProblem.IN_USE);
         LOG.info("Removing dead socket unix:{} (nothing listens on it)", path);
-        Files.delete(path);
+        directory.unlink(name);
     }
 
     /**
      * @return whether a server listens behind the socket file; a refused connection means it is dead
      * @throws SocketBindException if the probe cannot tell, e.g. the socket is not ours to connect to
      */
-    private static boolean isLive(Path path) throws IOException
+    private static boolean isLive(Path path, Directory directory, String name) throws IOException
+    {
+        try
+        {
+            return probe(reachable(path, directory.pathOf(name)));
+        }
+        catch (IOException cannotTell)
+        {
+            throw new SocketBindException(path, "a socket is already there and probing it failed (" + cannotTell.getMessage() +
+                "), so it may belong to a live server. If it is yours and dead, remove it yourself; " +
+                "otherwise choose another socket path", BindProblem.IN_USE, cannotTell);
+        }
+    }
+
+    /**
+     * @return whether something listens on the socket at {@code address}; {@code false} if the connection is refused
+     */
+    private static boolean probe(Path address) throws IOException
     {
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
         {
             // Non-blocking, so that a live server with a full backlog cannot make the probe hang.
             probe.configureBlocking(false);
-            probe.connect(UnixDomainSocketAddress.of(path));
+            probe.connect(UnixDomainSocketAddress.of(address));
             return true;
         }
         catch (ConnectException refused)
         {
             return false;
         }
-        catch (IOException cannotTell)
+    }
+
+    /**
+     * @return the directory-descriptor name of a socket if the JDK can connect to it, else its path
+     */
+    private static Path reachable(Path path, Path throughDescriptor)
+    {
+        return Directory.fileNameBytes(throughDescriptor.toString()).length <= JDK_MAX_PATH_BYTES ? throughDescriptor : path;
+    }
+
+    /**
+     * Removes private directories that earlier starts on this path left behind when they were killed: ours (same
+     * owner, 0700, this socket's name pattern) and holding nothing but a dead socket. Under the start lock no other
+     * start on this path is under way, so a private directory of this path's pattern cannot be in use.
+     */
+    private static void removeLeftovers(Directory directory, String name) throws IOException
+    {
+        Pattern pattern = Pattern.compile(Pattern.quote(privateDirectoryPrefix(name)) + "[" + SUFFIX_ALPHABET + "]{" +
+            PRIVATE_DIR_SUFFIX_LENGTH + "}");
+        int uid = Directory.effectiveUid();
+        for (String entry : directory.list())
         {
-            throw new SocketBindException(path, "a socket is already there and probing it failed (" + cannotTell.getMessage() +
-                "), so it may belong to a live server. If it is yours and dead, remove it yourself; " +
-                "otherwise choose another socket path", cannotTell);
+            if (!pattern.matcher(entry).matches())
+                continue;
+            FileStatus status = directory.statusOf(entry);
+            if (status == null || !status.isDirectory() || status.uid() != uid || status.permissions() != 0700)
+                continue;
+            try (Directory leftover = directory.openDirectory(entry))
+            {
+                if (!leftover.status().sameFileAs(status) || !holdsOnlyADeadSocket(leftover))
+                    continue;
+                if (leftover.statusOf(PRIVATE_SOCKET_NAME) != null)
+                    leftover.unlink(PRIVATE_SOCKET_NAME);
+                directory.removeDirectory(entry);
+                LOG.info("Removed {}, left behind by an interrupted start", directory.path().resolve(entry));
+            }
+            catch (IOException skipped)
+            {
+                LOG.debug("Left {} in place: {}", directory.path().resolve(entry), skipped.toString());
+            }
         }
     }
 
-    private static BoundSocketFile bindAndLink(Path path, Path parent, SocketFileSpec spec, GroupPrincipal group) throws IOException
+    private static boolean holdsOnlyADeadSocket(Directory leftover) throws IOException
     {
-        Path privateDir = createPrivateDirectory(path, parent);
-        Path privateSocket = privateDir.resolve(PRIVATE_SOCKET_NAME);
-        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try
+        var entries = leftover.list();
+        if (entries.isEmpty())
+            return true;
+        if (entries.size() != 1 || !entries.get(0).equals(PRIVATE_SOCKET_NAME))
+            return false;
+        FileStatus socket = leftover.statusOf(PRIVATE_SOCKET_NAME);
+        return socket != null && socket.isSocket() && !probe(leftover.pathOf(PRIVATE_SOCKET_NAME));
+    }
+
+    private static String privateDirectoryPrefix(String name)
+    {
+        return "." + name + PRIVATE_DIR_MARK;
+    }
+
+    private static BoundSocketFile bindAndLink(Path path, Directory directory, String name, SocketFileSpec spec, OptionalInt gid)
+        throws IOException
+    {
+        String privateName = createPrivateDirectory(path, directory, name);
+        ServerSocketChannel channel = null;
+        try (Directory privateDir = openPrivateDirectory(path, directory, privateName))
         {
-            channel.bind(UnixDomainSocketAddress.of(privateSocket), Math.max(0, spec.backlog()));
-            if (spec.mode() != null)
-                Files.setPosixFilePermissions(privateSocket, spec.mode().toPermissions());
-            if (group != null)
-                changeGroup(path, privateSocket, group, spec.group());
-            Object identity = FileKind.identityOf(privateSocket);
-            link(path, privateSocket);
-            return new BoundSocketFile(path, channel, identity);
-        }
-        catch (IOException | RuntimeException | Error failure)
-        {
-            channel.close();
-            throw failure;
+            try
+            {
+                channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                channel.bind(UnixDomainSocketAddress.of(privateDir.pathOf(PRIVATE_SOCKET_NAME)), Math.max(0, spec.backlog()));
+                FileStatus bound = privateDir.statusOf(PRIVATE_SOCKET_NAME);
+                if (bound == null || !bound.isSocket() || bound.uid() != Directory.effectiveUid())
+                    throw new SocketBindException(path, "the socket just bound in " + privateDir + " is not there as bound: " +
+                        "someone is tampering with the directory. Use a directory only this server's user can write to",
+                        BindProblem.UNSAFE_DIRECTORY);
+                if (spec.mode() != null)
+                    privateDir.changeMode(PRIVATE_SOCKET_NAME, spec.mode().bits());
+                if (gid.isPresent())
+                    changeGroup(path, privateDir, gid.getAsInt(), spec.group());
+                FileStatus identity = privateDir.statusOf(PRIVATE_SOCKET_NAME);
+                link(path, privateDir, directory, name);
+                return new BoundSocketFile(path, directory, channel, identity);
+            }
+            catch (IOException | RuntimeException | Error failure)
+            {
+                if (channel != null)
+                    channel.close();
+                throw failure;
+            }
+            finally
+            {
+                unlinkQuietly(privateDir, PRIVATE_SOCKET_NAME);
+            }
         }
         finally
         {
-            deleteQuietly(privateSocket);
-            deleteQuietly(privateDir);
+            removePrivateDirectory(directory, privateName);
         }
     }
 
-    private static Path createPrivateDirectory(Path path, Path parent) throws IOException
+    private static String createPrivateDirectory(Path path, Directory directory, String name) throws IOException
     {
         while (true)
         {
-            StringBuilder suffix = new StringBuilder(PRIVATE_DIR_SUFFIX_LENGTH);
+            StringBuilder privateName = new StringBuilder(privateDirectoryPrefix(name));
             for (int i = 0; i < PRIVATE_DIR_SUFFIX_LENGTH; i++)
-                suffix.append(SUFFIX_ALPHABET.charAt(RANDOM.nextInt(SUFFIX_ALPHABET.length())));
-            Path dir = privateSocketPath(parent, suffix.toString()).getParent();
+                privateName.append(SUFFIX_ALPHABET.charAt(RANDOM.nextInt(SUFFIX_ALPHABET.length())));
             try
             {
-                return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                if (directory.makeDirectory(privateName.toString(), 0700))
+                    return privateName.toString();
+                LOG.debug("Private directory {} exists, trying another name", privateName);
             }
-            catch (FileAlreadyExistsException taken)
+            catch (NativeCallException failure)
             {
-                LOG.debug("Private directory {} exists, trying another name", dir);
-            }
-            catch (AccessDeniedException denied)
-            {
-                throw new SocketBindException(path, "this process (user " + System.getProperty("user.name") +
-                    ") may not create files in " + parent + ". Run as a user who may write there, or choose another directory", denied);
+                if (failure.errno() == NativeCallException.EACCES || failure.errno() == NativeCallException.EPERM ||
+                    failure.errno() == NativeCallException.EROFS)
+                    throw new SocketBindException(path, "this process (" + ProcessUser.describe() + ") may not create " +
+                        "files in " + directory.path() + " (" + DirectorySafety.describe(directory.status()) + "). Run as " +
+                        "a user who may write there, or choose another directory", BindProblem.DIRECTORY_NOT_WRITABLE, failure);
+                throw failure;
             }
         }
     }
 
-    private static void changeGroup(Path path, Path privateSocket, GroupPrincipal group, String groupName) throws IOException
+    /**
+     * Opens the private directory without following a link, and checks that it is the one we made: ours, 0700, empty.
+     */
+    private static Directory openPrivateDirectory(Path path, Directory directory, String privateName) throws IOException
     {
+        Directory privateDir;
         try
         {
-            Files.getFileAttributeView(privateSocket, PosixFileAttributeView.class).setGroup(group);
+            privateDir = directory.openDirectory(privateName);
         }
-        catch (FileSystemException denied)
+        catch (NativeCallException replaced)
         {
-            throw new SocketBindException(path, "this process (user " + System.getProperty("user.name") +
-                ") may not give the socket to group '" + groupName + "' (" + denied.getReason() +
-                "): only members of a group may chown to it. Add the user to the group (usermod -aG " + groupName +
-                "), run as root, or leave the group unset", denied);
+            throw tampered(path, directory, replaced);
+        }
+        try
+        {
+            FileStatus status = privateDir.status();
+            if (status.uid() != Directory.effectiveUid())
+                throw tampered(path, directory, null);
+            // The umask may have taken bits away; no one else can have added any.
+            if (status.permissions() != 0700)
+                privateDir.changeOwnMode(0700);
+            if (!privateDir.list().isEmpty())
+                throw tampered(path, directory, null);
+            return privateDir;
+        }
+        catch (IOException | RuntimeException | Error failure)
+        {
+            closeQuietly(privateDir);
+            throw failure;
         }
     }
 
-    private static void link(Path path, Path privateSocket) throws IOException
+    private static SocketBindException tampered(Path path, Directory directory, Throwable cause)
+    {
+        return new SocketBindException(path, "the private directory created in " + directory.path() + " was replaced " +
+            "before the socket could be bound in it: another user is tampering with the directory. Use a directory only " +
+            "this server's user can write to", BindProblem.UNSAFE_DIRECTORY, cause);
+    }
+
+    private static void changeGroup(Path path, Directory privateDir, int gid, String groupName) throws IOException
     {
         try
         {
-            Files.createLink(path, privateSocket);
+            privateDir.changeGroup(PRIVATE_SOCKET_NAME, gid);
         }
-        catch (FileAlreadyExistsException raced)
+        catch (NativeCallException denied)
         {
-            throw new SocketBindException(path, "another program created a file at the path while we were binding. " +
-                "Stop it, or choose another socket path", raced);
+            throw new SocketBindException(path, "this process (" + ProcessUser.describe() + ") may not give the socket to " +
+                "group '" + groupName + "' (" + denied.getMessage() + "): only members of a group may chown to it. Add the " +
+                "user to the group (usermod -aG " + groupName + "), run as root, or leave the group unset", BindProblem.GROUP, denied);
         }
-        catch (FileSystemException unsupported)
+    }
+
+    private static void link(Path path, Directory privateDir, Directory directory, String name) throws IOException
+    {
+        try
         {
-            throw new SocketBindException(path, "could not link the socket into place (" + unsupported.getReason() +
+            privateDir.link(PRIVATE_SOCKET_NAME, directory, name);
+        }
+        catch (NativeCallException failure)
+        {
+            if (failure.errno() == NativeCallException.EEXIST)
+                throw new SocketBindException(path, "another program created a file at the path while we were binding. " +
+                    "Stop it, or choose another socket path", BindProblem.IN_USE, failure);
+            throw new SocketBindException(path, "could not link the socket into place (" + failure.getMessage() +
                 "). The directory's file system must support hard links; choose a directory on a local file system " +
-                "such as /run or $XDG_RUNTIME_DIR", unsupported);
+                "such as /run or $XDG_RUNTIME_DIR", BindProblem.OTHER, failure);
         }
     }
 
-    private static void deleteQuietly(Path path)
+    private static void removePrivateDirectory(Directory directory, String privateName)
     {
         try
         {
-            Files.deleteIfExists(path);
+            FileStatus status = directory.statusOf(privateName);
+            if (status != null && status.isDirectory() && status.uid() == Directory.effectiveUid())
+                directory.removeDirectory(privateName);
         }
         catch (IOException e)
         {
-            LOG.warn("Could not remove temporary {}: {}", path, e.toString());
+            LOG.warn("Could not remove temporary directory {}: {}", directory.path().resolve(privateName), e.toString());
+        }
+    }
+
+    private static void unlinkQuietly(Directory directory, String name)
+    {
+        try
+        {
+            if (directory.statusOf(name) != null)
+                directory.unlink(name);
+        }
+        catch (IOException e)
+        {
+            LOG.warn("Could not remove temporary {}: {}", directory.path().resolve(name), e.toString());
+        }
+    }
+
+    private static void closeQuietly(Directory directory)
+    {
+        try
+        {
+            directory.close();
+        }
+        catch (IOException ignored)
+        {
+            // a descriptor we could not close; nothing more to do with it
         }
     }
 }

@@ -137,6 +137,14 @@ public final class NativeEdge
         return Holder.NAMES;
     }
 
+    /**
+     * @return the C library calls, or {@code null} if jnr-ffi cannot load them here
+     */
+    static LibC libc()
+    {
+        return Holder.LIBC;
+    }
+
     private static final class Holder
     {
         private static final POSIX POSIX_CALLS = loadPosix();

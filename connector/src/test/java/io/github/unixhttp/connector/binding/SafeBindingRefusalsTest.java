@@ -39,17 +39,6 @@ class SafeBindingRefusalsTest
     }
 
     @Test
-    void pathThatFitsOnlyWithoutTheTemporaryNameIsRefusedClearly() throws Exception
-    {
-        // The final path is within the limit, but the longer private name it is first bound under is not.
-        String name = "a.sock";
-        int directoryLength = SocketFileBinder.JDK_MAX_PATH_BYTES - name.length() - 1;
-        Path deep = Files.createDirectory(dir.resolve("d".repeat(directoryLength - dir.toString().length() - 1)));
-        String message = refusedStart(deep.resolve(name), connector -> {});
-        assertTrue(message.contains("private temporary name") && message.contains("Choose a shorter path"), message);
-    }
-
-    @Test
     void missingParentDirectoryIsRefused() throws Exception
     {
         String message = refusedStart(dir.resolve("missing/app.sock"), connector -> {});

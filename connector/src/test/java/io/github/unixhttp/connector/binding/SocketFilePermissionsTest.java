@@ -104,7 +104,8 @@ class SocketFilePermissionsTest
     {
         Requirements.requireRoot();
         Path shared = Files.createDirectory(dir.resolve("shared"));
-        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        // Sticky, as /tmp is: a directory others may write to without the sticky bit is refused before anything else.
+        Run.run(java.time.Duration.ofSeconds(60), "chmod", "1777", shared.toString()).requireSuccess();
         DirectorySnapshot before = DirectorySnapshot.of(shared);
         // As nobody (not a member of group root), chown(2) to root's group fails with EPERM.
         try (ChildJvm child = ChildJvm.start(true, null, "serve", shared.resolve("app.sock").toString(), "--group", "root"))
