@@ -13,7 +13,10 @@ enum FileKind
     DIRECTORY("a directory"),
     SYMBOLIC_LINK("a symbolic link (unixhttp neither follows nor replaces links)"),
     REGULAR_FILE("a regular file"),
-    OTHER("a file that is not a socket (a FIFO or a device)");
+    FIFO("a FIFO"),
+    OTHER("a file that is not a socket (a device)");
+
+    private static final int S_IFIFO = 0010000;
 
     private final String description;
 
@@ -40,6 +43,7 @@ enum FileKind
             case FileStatus.S_IFDIR -> DIRECTORY;
             case FileStatus.S_IFLNK -> SYMBOLIC_LINK;
             case FileStatus.S_IFREG -> REGULAR_FILE;
+            case S_IFIFO -> FIFO;
             default -> OTHER;
         };
     }

@@ -137,7 +137,7 @@ public final class SocketFileBinder
     {
         FileKind existing = FileKind.of(directory.statusOf(name));
         if (existing != FileKind.ABSENT && existing != FileKind.SOCKET)
-            throw new SocketBindException(path, existing.description() + " is already there, and unixhttp never removes " +
+            throw new SocketBindException(path, existing.description() + " is already there (not a socket), and unixhttp never removes " +
                 "anything but a dead socket. Move it away yourself, or choose another socket path", BindProblem.NOT_A_SOCKET);
     }
 
