@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -102,6 +103,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private String fileGroup;
     private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.REMOVE;
     private boolean allowUnsafeDirectory;
+    private volatile AcceptBackoff acceptBackoff;
     private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE_SIZE;
     private int acceptedReceiveBufferSize;
     private int acceptedSendBufferSize;
@@ -470,6 +472,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
         ListeningSocket opened = openListeningSocket();
         listening = opened;
+        acceptBackoff = new AcceptBackoff(opened);
         localAddress = opened.localAddress();
         try
         {
@@ -585,8 +588,40 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     protected void accept(int acceptorID) throws IOException
     {
         ListeningSocket current = listening;
-        if (current != null)
-            accepted(current.accept());
+        if (current == null)
+            return;
+        SocketChannel channel;
+        try
+        {
+            channel = current.accept();
+        }
+        catch (ClosedChannelException stopping)
+        {
+            throw stopping;
+        }
+        catch (IOException failure)
+        {
+            if (!isRunning())
+                throw failure;
+            // Jetty's acceptor would log a stack trace and sleep 1 s per failure: pause as the selector acceptor does.
+            pauseAcceptorThread(acceptBackoff.failed(failure));
+            return;
+        }
+        acceptBackoff.succeeded();
+        accepted(channel);
+    }
+
+    private static void pauseAcceptorThread(long millis) throws IOException
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException interrupted)
+        {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while pausing accepts");
+        }
     }
 
     /**
@@ -610,7 +645,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         ListeningSocket current = listening;
         if (current == null || selectorAcceptor.get() != null)
             return;
-        SelectorAcceptor acceptor = new SelectorAcceptor(selectorManager.selectorForAccepting(), current, this::accepted);
+        SelectorAcceptor acceptor = new SelectorAcceptor(selectorManager.selectorForAccepting(), current, this::accepted,
+            getScheduler(), acceptBackoff);
         if (selectorAcceptor.compareAndSet(null, acceptor))
             acceptor.start();
     }

@@ -70,6 +70,18 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Starts it with at most {@code maxOpenFiles} descriptors ({@code ulimit -n}), to see how it copes with running out.
+     */
+    public static ChildJvm startWithFileLimit(int maxOpenFiles, String... args) throws IOException
+    {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"", "sh"));
+        command.addAll(javaCommand(args));
+        Path stderr = Files.createTempFile("unixhttp-child", ".err");
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        return new ChildJvm(process, stderr);
+    }
+
+    /**
      * @return the command line that runs {@link ServeMain} with {@code args}, for tests that start it under a
      *         supervisor themselves
      */

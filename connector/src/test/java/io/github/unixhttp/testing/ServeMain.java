@@ -15,7 +15,7 @@ import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
  * A test server in its own process, for what one JVM cannot show: another user, {@code kill -9}, a umask.
  *
  * <pre>
- * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail]
+ * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail] [--acceptors N]
  *     prints "LISTENING" or "FAILED message", serves until stdin closes, prints "STOPPED"
  * cycle PATH COUNT [--mode OCTAL]
  *     starts and stops a server COUNT times, prints "CYCLED n"
@@ -50,7 +50,7 @@ public final class ServeMain
         TestServer server;
         try
         {
-            server = TestServer.start(socket, connector -> configure(connector, args));
+            server = TestServer.startWithAcceptors(socket, acceptors(args), connector -> configure(connector, args));
         }
         catch (Exception failure)
         {
@@ -182,6 +182,16 @@ public final class ServeMain
                 default -> { }
             }
         }
+    }
+
+    private static int acceptors(String[] args)
+    {
+        for (int i = 2; i < args.length - 1; i++)
+        {
+            if (args[i].equals("--acceptors"))
+                return Integer.parseInt(args[i + 1]);
+        }
+        return 0;
     }
 
     /** The bind failure's own message if there is one, else the exception. */

@@ -42,7 +42,12 @@ public final class TestServer implements AutoCloseable
 
     public static TestServer startWithAcceptors(Path socket, int acceptors) throws Exception
     {
-        return start(new TestServer(socket, acceptors, connector -> {}));
+        return startWithAcceptors(socket, acceptors, connector -> {});
+    }
+
+    public static TestServer startWithAcceptors(Path socket, int acceptors, Consumer<UnixSocketConnector> configure) throws Exception
+    {
+        return start(new TestServer(socket, acceptors, configure));
     }
 
     private static TestServer start(TestServer testServer) throws Exception

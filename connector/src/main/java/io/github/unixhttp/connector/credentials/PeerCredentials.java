@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Who is on the other end of a Unix socket connection, as the kernel recorded it when the peer called
@@ -44,10 +45,14 @@ public final class PeerCredentials
     private final int uid;
     private final int gid;
     private final int[] groups;
-    private final String userName;
-    private final String groupName;
+    /** Where names come from when first asked for; {@code null} when they were given. */
+    private final IntFunction<String> userNames;
+    private final IntFunction<String> groupNames;
+    private volatile String userName;
+    private volatile String groupName;
 
-    private PeerCredentials(EnumSet<Field> known, int pid, int uid, int gid, int[] groups, String userName, String groupName)
+    private PeerCredentials(EnumSet<Field> known, int pid, int uid, int gid, int[] groups, String userName, String groupName,
+                            IntFunction<String> userNames, IntFunction<String> groupNames)
     {
         this.known = known;
         this.pid = pid;
@@ -56,6 +61,8 @@ public final class PeerCredentials
         this.groups = groups;
         this.userName = userName;
         this.groupName = groupName;
+        this.userNames = userNames;
+        this.groupNames = groupNames;
     }
 
     /**
@@ -74,7 +81,26 @@ public final class PeerCredentials
             known.add(Field.USER_NAME);
         if (groupName != null)
             known.add(Field.GROUP_NAME);
-        return new PeerCredentials(known, pid, uid, gid, groups == null ? new int[0] : groups.clone(), userName, groupName);
+        return new PeerCredentials(known, pid, uid, gid, groups == null ? new int[0] : groups.clone(), userName, groupName,
+            null, null);
+    }
+
+    /**
+     * Credentials as {@code SO_PEERCRED} and {@code SO_PEERGROUPS} give them, with the names looked up only when
+     * first asked for: a name service lookup may block (LDAP, sssd) and most connections never need a name.
+     *
+     * @param groups the supplementary groups, or {@code null} if they could not be read
+     * @param userNames the name of a uid, or {@code null} if it has none or cannot be looked up now (asked again later)
+     * @param groupNames the name of a gid, likewise
+     */
+    public static PeerCredentials withNameLookup(int pid, int uid, int gid, int[] groups, IntFunction<String> userNames,
+                                                 IntFunction<String> groupNames)
+    {
+        EnumSet<Field> known = EnumSet.of(Field.PID, Field.UID, Field.GID);
+        if (groups != null)
+            known.add(Field.GROUPS);
+        return new PeerCredentials(known, pid, uid, gid, groups == null ? new int[0] : groups.clone(), null, null,
+            Objects.requireNonNull(userNames, "userNames"), Objects.requireNonNull(groupNames, "groupNames"));
     }
 
     /**
@@ -87,7 +113,7 @@ public final class PeerCredentials
             known.add(Field.USER_NAME);
         if (groupName != null)
             known.add(Field.GROUP_NAME);
-        return new PeerCredentials(known, -1, -1, -1, new int[0], userName, groupName);
+        return new PeerCredentials(known, -1, -1, -1, new int[0], userName, groupName, null, null);
     }
 
     /**
@@ -95,12 +121,25 @@ public final class PeerCredentials
      */
     public Set<Field> known()
     {
-        return EnumSet.copyOf(known);
+        EnumSet<Field> fields = EnumSet.copyOf(known);
+        if (userName() != null)
+            fields.add(Field.USER_NAME);
+        if (groupName() != null)
+            fields.add(Field.GROUP_NAME);
+        return fields;
     }
 
+    /**
+     * @return whether the field is known; for a name, looked up if need be
+     */
     public boolean knows(Field field)
     {
-        return known.contains(field);
+        return switch (field)
+        {
+            case USER_NAME -> userName() != null;
+            case GROUP_NAME -> groupName() != null;
+            default -> known.contains(field);
+        };
     }
 
     /** @return the peer's process id, or -1 if unknown */
@@ -140,30 +179,36 @@ public final class PeerCredentials
         return false;
     }
 
-    /** @return the peer's user name, or {@code null} if unknown */
+    /** @return the peer's user name, or {@code null} if unknown (looked up on first call if need be) */
     public String userName()
     {
-        return userName;
+        String name = userName;
+        if (name == null && userNames != null)
+            userName = name = userNames.apply(uid);
+        return name;
     }
 
-    /** @return the name of the peer's group, or {@code null} if unknown */
+    /** @return the name of the peer's group, or {@code null} if unknown (looked up on first call if need be) */
     public String groupName()
     {
-        return groupName;
+        String name = groupName;
+        if (name == null && groupNames != null)
+            groupName = name = groupNames.apply(gid);
+        return name;
     }
 
     @Override
     public boolean equals(Object other)
     {
-        return other instanceof PeerCredentials that && known.equals(that.known) && pid == that.pid && uid == that.uid &&
-            gid == that.gid && Arrays.equals(groups, that.groups) && Objects.equals(userName, that.userName) &&
-            Objects.equals(groupName, that.groupName);
+        return other instanceof PeerCredentials that && known().equals(that.known()) && pid == that.pid && uid == that.uid &&
+            gid == that.gid && Arrays.equals(groups, that.groups) && Objects.equals(userName(), that.userName()) &&
+            Objects.equals(groupName(), that.groupName());
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(known, pid, uid, gid, Arrays.hashCode(groups), userName, groupName);
+        return Objects.hash(known(), pid, uid, gid, Arrays.hashCode(groups), userName(), groupName());
     }
 
     /**
@@ -175,8 +220,8 @@ public final class PeerCredentials
         StringBuilder text = new StringBuilder();
         if (knows(Field.PID))
             text.append("pid=").append(pid);
-        appendId(text, "uid", knows(Field.UID), uid, userName);
-        appendId(text, "gid", knows(Field.GID), gid, groupName);
+        appendId(text, "uid", knows(Field.UID), uid, userName());
+        appendId(text, "gid", knows(Field.GID), gid, groupName());
         if (knows(Field.GROUPS))
         {
             text.append(text.length() == 0 ? "" : ",").append("groups=");

@@ -54,7 +54,7 @@ final class JnrPeerCredentialsReader implements PeerCredentialsReader
         int pid = fields.getInt();
         int uid = fields.getInt();
         int gid = fields.getInt();
-        return PeerCredentials.of(pid, uid, gid, groups(fd), names.userName(uid), names.groupName(gid));
+        return PeerCredentials.withNameLookup(pid, uid, gid, groups(fd), names::userName, names::groupName);
     }
 
     /**

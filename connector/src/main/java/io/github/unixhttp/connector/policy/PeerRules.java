@@ -51,7 +51,9 @@ public final class PeerRules implements PeerPolicy
         }
         for (String user : users)
         {
-            if (user.equals(peer.userName()) || (peer.knows(Field.UID) && names.uidOf(user).equals(OptionalInt.of(peer.uid()))))
+            // By uid when the kernel gave one: the peer's own name is then never looked up.
+            boolean allowed = peer.knows(Field.UID) ? names.uidOf(user).equals(OptionalInt.of(peer.uid())) : user.equals(peer.userName());
+            if (allowed)
                 return Verdict.allow();
         }
         for (int gid : gids)
