@@ -536,6 +536,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     public CompletableFuture<Void> shutdown()
     {
+        stopListening();
         long forIdleConnections = getShutdownIdleTimeout();
         stoppingIdleTimeout = forIdleConnections;
         CompletableFuture<Void> done;
@@ -595,9 +596,12 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         {
             channel = current.accept();
         }
-        catch (ClosedChannelException stopping)
+        catch (ClosedChannelException closed)
         {
-            throw stopping;
+            // Closed by a graceful stop: the acceptor loop ends quietly at its next check.
+            if (isShutdown() || !isRunning())
+                return;
+            throw closed;
         }
         catch (IOException failure)
         {
@@ -658,6 +662,24 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             acceptor.close();
     }
 
+    /**
+     * Stops taking connections at once, as Jetty's network connectors do on shutdown: the listening socket is
+     * closed (and its file removed if still ours), so that a client connecting from now on is refused rather than
+     * served (or answered 503) and cannot prolong the stop. Connections already accepted go on to the end.
+     */
+    private void stopListening()
+    {
+        closeSelectorAcceptor();
+        try
+        {
+            closeListeningSocket();
+        }
+        catch (IOException | RuntimeException failure)
+        {
+            LOG.warn("Closing the listening socket of {} at the start of its stop: {}", this, failure.toString());
+        }
+    }
+
     private void closeListeningSocket() throws IOException
     {
         ListeningSocket current = listening;
@@ -691,17 +713,21 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     {
         PeerCredentials peer = peerCredentialsReader == null ? null : peerCredentialsReader.read(channel);
         UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress,
-            remoteAddressOf(channel, peer), peer);
+            remoteAddressOf(channel), peer);
         endPoint.setIdleTimeout(getIdleTimeout());
         return endPoint;
     }
 
-    private static SocketAddress remoteAddressOf(SocketChannel channel, PeerCredentials peer) throws IOException
+    /**
+     * @return the client's address as Jetty's own Unix-domain connector reports it: a {@link UnixDomainSocketAddress},
+     *         whose path is empty for the usual client that did not bind its socket (and for abstract-name clients)
+     */
+    private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
+
+    private static SocketAddress remoteAddressOf(SocketChannel channel) throws IOException
     {
         SocketAddress remote = channel.getRemoteAddress();
-        if (remote instanceof UnixDomainSocketAddress named && !named.getPath().toString().isEmpty())
-            return named;
-        return UnixPeerAddress.of(peer);
+        return remote instanceof UnixDomainSocketAddress ? remote : UNNAMED_PEER;
     }
 
     /**

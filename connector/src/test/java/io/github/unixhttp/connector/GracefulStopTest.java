@@ -1,5 +1,6 @@
 package io.github.unixhttp.connector;
 
+import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -18,8 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -125,6 +129,42 @@ class GracefulStopTest
             received += second.readBody(client, Long.MAX_VALUE);
 
             assertTrue(second.head().startsWith("HTTP/1.1 200 "), second.head());
+            assertEquals(size, received, "body bytes received; the stop cut the response short");
+            stop.get(STOP_TIMEOUT_MILLIS / 2, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Jetty's connectors close their listening socket when a stop begins. Without a GracefulHandler a connection
+     * accepted during the stop would be served normally (and could prolong the stop); with one, answered 503.
+     */
+    @ParameterizedTest(name = "acceptors={0}, graceful handler={1}")
+    @CsvSource({"0,false", "0,true", "1,false"})
+    void aConnectionAfterTheStopBeganIsRefusedWhileTheResponseInProgressFinishes(int acceptors, boolean gracefulHandler) throws Exception
+    {
+        server.stop();
+        server = new Server();
+        connector = new UnixSocketConnector(server, acceptors, -1, new HttpConnectionFactory());
+        connector.setSocketPath(dir.resolve("app.sock"));
+        connector.setAcceptedSendBufferSize(16 * 1024);
+        server.addConnector(connector);
+        server.setHandler(gracefulHandler ? new GracefulHandler(new TestHandler()) : new TestHandler());
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+        server.start();
+
+        int size = 4 * 1024 * 1024;
+        try (SocketChannel client = connect())
+        {
+            send(client, "GET /bytes?n=" + size + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Response response = Response.readHead(client);
+            long received = response.readBody(client, 512 * 1024);
+
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(this::stopQuietly);
+            awaitShutdown();
+            IOException refused = assertThrows(IOException.class, this::connect, "a connection after the stop began was accepted");
+            assertTrue(refused instanceof java.net.ConnectException || refused instanceof java.net.SocketException, refused.toString());
+
+            received += response.readBody(client, Long.MAX_VALUE);
             assertEquals(size, received, "body bytes received; the stop cut the response short");
             stop.get(STOP_TIMEOUT_MILLIS / 2, TimeUnit.MILLISECONDS);
         }

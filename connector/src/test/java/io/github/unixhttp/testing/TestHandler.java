@@ -37,7 +37,9 @@ public class TestHandler extends Handler.Abstract
         {
             case "/info" -> text(response, callback, String.join("\n",
                 "remote=" + Request.getRemoteAddr(request),
+                "remote.type=" + request.getConnectionMetaData().getRemoteSocketAddress().getClass().getName(),
                 "local=" + Request.getLocalAddr(request),
+                "local.type=" + request.getConnectionMetaData().getLocalSocketAddress().getClass().getName(),
                 "authority=" + authority(request),
                 "version=" + request.getConnectionMetaData().getHttpVersion(),
                 "uri=" + request.getHttpURI(),

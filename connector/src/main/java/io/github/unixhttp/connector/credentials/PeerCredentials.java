@@ -34,6 +34,14 @@ public final class PeerCredentials
     /** The name of the peer's group, a {@code String}. */
     public static final String GROUP_ATTRIBUTE = "io.github.unixhttp.peer.group";
 
+    /**
+     * A {@code CustomRequestLog} format that shows who made each request: the peer's credentials (e.g.
+     * {@code pid=4321,uid=1000(alice),gid=1000(alice),groups=27}) where the NCSA format has the client address,
+     * which on a Unix socket is an empty {@link java.net.UnixDomainSocketAddress}. Use
+     * {@code %{io.github.unixhttp.peer}attr} in a format of your own for the same.
+     */
+    public static final String REQUEST_LOG_FORMAT = "%{" + ATTRIBUTE + "}attr - %u %t \"%r\" %s %O \"%{Referer}i\" \"%{User-Agent}i\"";
+
     /** The fields a {@code PeerCredentials} may or may not know. */
     public enum Field
     {

@@ -2,6 +2,7 @@ package io.github.unixhttp.connector.nativeedge;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 
@@ -20,7 +21,8 @@ final class AbstractNameSocket implements ListeningSocket
     AbstractNameSocket(UnixServerSocketChannel channel, String name)
     {
         this.channel = channel;
-        this.localAddress = new AbstractNameAddress(name);
+        // Jetty's contract is a UnixDomainSocketAddress; "@name" is how ss, systemd and Go write abstract names.
+        this.localAddress = UnixDomainSocketAddress.of("@" + name);
     }
 
     @Override

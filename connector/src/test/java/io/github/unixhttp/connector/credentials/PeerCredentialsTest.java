@@ -102,7 +102,9 @@ class PeerCredentialsTest
         {
             String body = Exchange.get(connector.getSocketPath(), "/whoami");
             long pid = ProcessHandle.current().pid();
-            assertTrue(body.contains("\r\n\r\nuid=0 pid=" + pid + " user=root remote=unix:pid=" + pid + ",uid=0(root),gid=0(root),groups="), body);
+            // Jetty's contract: an unnamed client's address is an empty UnixDomainSocketAddress; who it is, is in the attributes.
+            assertTrue(body.contains("\r\n\r\nuid=0 pid=" + pid + " user=root remote="), body);
+            assertTrue(body.endsWith("remote="), body);
         }
         finally
         {
@@ -125,15 +127,15 @@ class PeerCredentialsTest
                     log.write(line + "\n");
                     logged.countDown();
                 }
-            }, "%{client}a \"%r\" %s"));
+            }, PeerCredentials.REQUEST_LOG_FORMAT));
             Exchange.get(server.socket(), "/logged");
             // The log is written after the response completes.
             assertTrue(logged.await(30, TimeUnit.SECONDS), "nothing was logged");
         }
         String line = log.toString();
         // CustomRequestLog quotes values holding punctuation.
-        assertTrue(line.startsWith("\"unix:pid=" + ProcessHandle.current().pid() + ",uid=0(root),gid=0(root),groups="), line);
-        assertTrue(line.endsWith(" \"GET /logged HTTP/1.1\" 200\n"), line);
+        assertTrue(line.startsWith("\"pid=" + ProcessHandle.current().pid() + ",uid=0(root),gid=0(root),groups="), line);
+        assertTrue(line.contains(" \"GET /logged HTTP/1.1\" 200 "), line);
     }
 
     @Test
