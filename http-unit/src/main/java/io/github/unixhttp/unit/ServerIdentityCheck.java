@@ -2,28 +2,59 @@ package io.github.unixhttp.unit;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Objects;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.nativeedge.NativeEdge;
 import io.github.unixhttp.connector.policy.ServerIdentity;
 
 /**
- * What a client requires of the server behind a Unix socket, checked with {@code SO_PEERCRED} on the client's own
- * socket right after {@code connect(2)} and before any byte of a request is written. This defends against a
- * squatter: a program that put its own socket at the path in a shared directory (such as /tmp) to read what
- * clients send.
+ * What a client requires of the server behind a Unix socket. This defends against a squatter (a program that put
+ * its own socket at the path in a shared directory such as /tmp, to read what clients send) and against a symbolic
+ * link planted there that points at some other service's socket.
+ *
+ * <p>Two checks, in this order:</p>
+ * <ol>
+ *   <li><b>Before connecting</b>, the socket path is looked at without following a link at its last component
+ *       (lstat): a symbolic link is refused unless {@link #allowLinks()} was asked for, the file must be a socket,
+ *       and, with {@link #requireFileOwner(int)}, the socket file must belong to that user. Refusals are
+ *       {@link SocketFileException}s.</li>
+ *   <li><b>After connecting</b>, and before any byte of a request is written, the server's credentials are read
+ *       with {@code SO_PEERCRED} on the client's own socket and compared with the required user. Refusals are
+ *       {@link ServerIdentityException}s.</li>
+ * </ol>
+ *
+ * <p>The second check is the proof: the kernel says who is on the other end of the very connection the request
+ * will travel on. The first one cannot be: between the lstat and {@code connect(2)} the path can be swapped (a
+ * residual race no path-based client can close), so it only refuses links and non-sockets early, with a clearer
+ * message, and catches a link to a socket whose server would pass the second check (another root-owned service,
+ * for {@code uid(0)}). A swap in that window still meets the {@code SO_PEERCRED} check.</p>
+ *
+ * <p><b>Socket activation.</b> {@code SO_PEERCRED} reports the credentials of whoever called {@code listen(2)},
+ * not of the process that accepts: when systemd (or {@code s6-ipcserver-socketbinder} run as root) creates the
+ * listening socket and hands it to a service running as another user, a client sees uid 0 (systemd: pid 1), not
+ * the service's user. Require {@code uid(0)} for such a service, and, to tell it from other root services, the
+ * owner of its socket file ({@code SocketUser=} in the socket unit) with {@link #requireFileOwner(int)}.</p>
+ *
+ * <p>{@link #none()} checks nothing, not even the file. Abstract names have no file: only the second check applies.
+ * Immutable; equal checks let transports share pooled connections.</p>
  */
 public final class ServerIdentityCheck
 {
-    private static final ServerIdentityCheck NONE = new ServerIdentityCheck(-1, "any user");
+    private static final ServerIdentityCheck NONE = new ServerIdentityCheck(-1, "any user", false, -1);
 
     private final int uid;
     private final String description;
+    private final boolean allowLinks;
+    private final int fileOwner;
 
-    private ServerIdentityCheck(int uid, String description)
+    private ServerIdentityCheck(int uid, String description, boolean allowLinks, int fileOwner)
     {
         this.uid = uid;
         this.description = description;
+        this.allowLinks = allowLinks;
+        this.fileOwner = fileOwner;
     }
 
     /** No check: any server will do (the default). */
@@ -32,31 +63,81 @@ public final class ServerIdentityCheck
         return NONE;
     }
 
-    /** The server must run as this user id, e.g. 0 for a system daemon. */
+    /** The server must run as this user id, e.g. 0 for a system daemon (or for a socket-activated service). */
     public static ServerIdentityCheck uid(int uid)
     {
-        if (uid < 0)
-            throw new IllegalArgumentException("A user id is 0 or more, not " + uid);
-        return new ServerIdentityCheck(uid, "uid " + uid);
+        return new ServerIdentityCheck(requireUid(uid), "uid " + uid, false, -1);
     }
 
     /** The server must run as the same user as this client: the check for a desktop app talking to itself. */
     public static ServerIdentityCheck sameUser()
     {
-        return new ServerIdentityCheck(ServerIdentity.uid(), "uid " + ServerIdentity.uid() + " (the same user as this client)");
-    }
-
-    public boolean isNone()
-    {
-        return uid < 0;
+        return new ServerIdentityCheck(ServerIdentity.uid(), "uid " + ServerIdentity.uid() + " (the same user as this client)", false, -1);
     }
 
     /**
+     * @return this check, but following a symbolic link at the socket path (the file it leads to must still be a
+     *         socket, of the required owner if one is required). Only for a link in a directory that no one else
+     *         can write to: the server's uid still is checked after connecting, but any service running as that
+     *         user would pass.
+     */
+    public ServerIdentityCheck allowLinks()
+    {
+        return new ServerIdentityCheck(uid, description, true, fileOwner);
+    }
+
+    /**
+     * @param owner the uid the socket file must belong to, e.g. the {@code SocketUser=} of a systemd socket unit
+     * @return this check, also requiring the owner of the socket file (seen before connecting)
+     */
+    public ServerIdentityCheck requireFileOwner(int owner)
+    {
+        return new ServerIdentityCheck(uid, uid < 0 ? "any user" : description, allowLinks, requireUid(owner));
+    }
+
+    private static int requireUid(int uid)
+    {
+        if (uid < 0)
+            throw new IllegalArgumentException("A user id is 0 or more, not " + uid);
+        return uid;
+    }
+
+    /**
+     * @return whether nothing is checked, neither the file nor the server
+     */
+    public boolean isNone()
+    {
+        return uid < 0 && fileOwner < 0;
+    }
+
+    /**
+     * @return whether a symbolic link at the socket path is followed rather than refused
+     */
+    public boolean allowsLinks()
+    {
+        return allowLinks;
+    }
+
+    /**
+     * The check before connecting: looks at {@code socket} without following a link (see the class comment). A
+     * missing file passes, for {@code connect(2)} to report.
+     *
+     * @throws SocketFileException if what is at the path is refused
+     */
+    public void verifyPath(Path socket) throws IOException
+    {
+        if (!isNone())
+            SocketFileCheck.inspect(socket, allowLinks, fileOwner);
+    }
+
+    /**
+     * The check after connecting, before any request byte is written.
+     *
      * @throws ServerIdentityException if the server on the other end of {@code channel} is not who is required
      */
     public void verify(SocketChannel channel, String socket) throws IOException
     {
-        if (isNone())
+        if (uid < 0)
             return;
         PeerCredentials server = NativeEdge.peerCredentialsReader().read(channel);
         if (server.knows(PeerCredentials.Field.UID))
@@ -70,22 +151,28 @@ public final class ServerIdentityCheck
             throw new ServerIdentityException(socket, server, description);
     }
 
-    /** Checks of the same user are equal, so that transports built with them share pooled connections. */
+    /** Checks of the same requirements are equal, so that transports built with them share pooled connections. */
     @Override
     public boolean equals(Object other)
     {
-        return other instanceof ServerIdentityCheck that && uid == that.uid;
+        return other instanceof ServerIdentityCheck that && uid == that.uid && allowLinks == that.allowLinks && fileOwner == that.fileOwner;
     }
 
     @Override
     public int hashCode()
     {
-        return Integer.hashCode(uid);
+        return Objects.hash(uid, allowLinks, fileOwner);
     }
 
     @Override
     public String toString()
     {
-        return isNone() ? "no server identity check" : "server must be " + description;
+        if (isNone())
+            return "no server identity check";
+        StringBuilder text = new StringBuilder(uid < 0 ? "any server" : "server must be " + description);
+        if (fileOwner >= 0)
+            text.append(", socket file owned by uid ").append(fileOwner);
+        text.append(allowLinks ? ", links followed" : ", links refused");
+        return text.toString();
     }
 }

@@ -6,7 +6,8 @@ import io.github.unixhttp.connector.credentials.PeerCredentials;
 
 /**
  * The server behind a Unix socket is not the one the client requires ({@link ServerIdentityCheck}); the
- * connection was closed before any byte of the request was written.
+ * connection was closed before any byte of the request was written. {@link SocketFileException}, a subclass, says
+ * that what is at the socket path was refused before connecting.
  */
 public class ServerIdentityException extends IOException
 {
@@ -21,7 +22,17 @@ public class ServerIdentityException extends IOException
     }
 
     /**
-     * @return the credentials of the server that was found
+     * For subclasses that refuse before a server was reached.
+     */
+    protected ServerIdentityException(String message)
+    {
+        super(message);
+        this.server = null;
+    }
+
+    /**
+     * @return the credentials of the server that was found, or {@code null} if none was reached (a
+     *         {@link SocketFileException})
      */
     public PeerCredentials getServer()
     {

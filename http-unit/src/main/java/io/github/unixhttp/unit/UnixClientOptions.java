@@ -11,7 +11,8 @@ import java.util.Objects;
  * }</pre>
  *
  * @param connectTimeout how long a connect may wait for the server to accept; default 10 s
- * @param serverIdentity whom the server must run as; default no check
+ * @param serverIdentity whom the server must run as, and what the socket file must be (not a link unless allowed, a
+ *                       socket, of a required owner); default no check
  * @param maxConnections how many connections the Apache clients pool to the socket; default 25 (HttpClient's own
  *                       default of 5 per route would cap a busy client, and a socket is a single route)
  */
@@ -55,7 +56,10 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
             return this;
         }
 
-        /** Whom the server must run as, checked before any request byte is written. Default: no check. */
+        /**
+         * Whom the server must run as, checked before any request byte is written, and what the socket file must be,
+         * checked before connecting (see {@link ServerIdentityCheck}). Default: no check.
+         */
         public Builder serverIdentity(ServerIdentityCheck serverIdentity)
         {
             this.serverIdentity = serverIdentity;

@@ -14,7 +14,8 @@ import io.github.unixhttp.connector.nativeedge.NativeEdge;
 /**
  * Opens client connections to a Unix endpoint, honouring a connect timeout even when the server's backlog is full
  * (a blocking {@code connect(2)} would wait forever; a non-blocking one fails at once with EAGAIN, so it is
- * retried until the deadline), then checks the server's identity.
+ * retried until the deadline). The {@link ServerIdentityCheck} looks at the socket file before each attempt and at
+ * the server's credentials once connected.
  */
 public final class UnixConnector
 {
@@ -27,6 +28,7 @@ public final class UnixConnector
      * @return a connected channel in non-blocking mode: a JDK channel for a path, a jnr channel for an abstract name
      * @throws SocketTimeoutException if the server did not take the connection in time
      * @throws ServerIdentityException if the server is not the one {@code identity} requires
+     * @throws SocketFileException if what is at the socket path is refused (a link, not a socket, another owner)
      */
     public static SocketChannel connect(UnixEndpoint endpoint, Duration timeout, ServerIdentityCheck identity) throws IOException
     {
@@ -35,6 +37,8 @@ public final class UnixConnector
         long pause = ConnectRetry.FIRST_PAUSE_NANOS;
         while (true)
         {
+            if (!endpoint.isAbstract())
+                identity.verifyPath(endpoint.path());
             SocketChannel channel = endpoint.isAbstract() ? NativeEdge.openAbstractNameClient() : SocketChannel.open(StandardProtocolFamily.UNIX);
             try
             {

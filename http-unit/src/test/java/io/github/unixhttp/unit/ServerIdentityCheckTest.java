@@ -3,8 +3,10 @@ package io.github.unixhttp.unit;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,12 +27,16 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The client-side check of who serves a socket: a squatter running as another user gets the connection but not a
- * single byte of the request; the right server passes.
+ * single byte of the request; the right server passes. Before connecting, the socket path itself is looked at: a
+ * symbolic link (unless allowed), something that is not a socket, or a socket file of the wrong owner is refused,
+ * by each client.
  */
 class ServerIdentityCheckTest
 {
@@ -117,6 +123,137 @@ class ServerIdentityCheckTest
             }
             assertEquals(3, server.handler().handled());
         }
+    }
+
+    @Test
+    void aSymlinkToALiveSocketIsRefusedUnlessLinksAreAllowed() throws Throwable
+    {
+        Path socket = tmp.resolve("real.sock");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.sock"), socket);
+        ServerIdentityCheck sameUser = ServerIdentityCheck.sameUser();
+        try (TestServer server = TestServer.start(socket))
+        {
+            for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(link), options(sameUser)))
+            {
+                SocketFileException refusal = assertRefusedFile(request, SocketFileException.Problem.SYMBOLIC_LINK, link);
+                assertTrue(refusal.getMessage().contains("symbolic link (to " + socket + ")") &&
+                    refusal.getMessage().contains("ServerIdentityCheck.allowLinks()"), refusal.getMessage());
+            }
+            assertEquals(0, server.handler().handled(), "a request went through the link");
+
+            for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(link), options(sameUser.allowLinks())))
+                request.execute();
+            assertEquals(3, server.handler().handled());
+        }
+    }
+
+    @Test
+    void aRegularFileOrAFifoAtThePathIsRefusedNamingWhatIsThere() throws Exception
+    {
+        Requirements.requireCommand("mkfifo");
+        Path file = Files.writeString(tmp.resolve("file.sock"), "not a socket");
+        Path fifo = tmp.resolve("fifo.sock");
+        Run.run(Duration.ofSeconds(10), "mkfifo", fifo.toString()).requireSuccess();
+        Path linkToFile = Files.createSymbolicLink(tmp.resolve("link.sock"), file);
+        UnixClientOptions sameUser = options(ServerIdentityCheck.sameUser());
+        for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(file), sameUser))
+            assertTrue(assertRefusedFile(request, SocketFileException.Problem.NOT_A_SOCKET, file).getMessage().contains("a regular file, not a socket"));
+        for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(fifo), sameUser))
+            assertTrue(assertRefusedFile(request, SocketFileException.Problem.NOT_A_SOCKET, fifo).getMessage().contains("a FIFO"));
+        for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(linkToFile), options(ServerIdentityCheck.sameUser().allowLinks())))
+        {
+            String message = assertRefusedFile(request, SocketFileException.Problem.NOT_A_SOCKET, linkToFile).getMessage();
+            assertTrue(message.contains("a symbolic link to " + file + ", which is a regular file"), message);
+        }
+    }
+
+    /** The server runs as root, as the check requires; its socket file was handed to another user. */
+    @Test
+    void aSocketFileOfAnotherOwnerIsRefusedWhenAnOwnerIsRequired() throws Throwable
+    {
+        Requirements.requireRoot();
+        Path socket = tmp.resolve("app.sock");
+        try (TestServer server = TestServer.start(socket))
+        {
+            Files.setAttribute(socket, "unix:uid", Run.OTHER_UID, LinkOption.NOFOLLOW_LINKS);
+            for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(socket), options(ServerIdentityCheck.uid(0).requireFileOwner(0))))
+            {
+                String message = assertRefusedFile(request, SocketFileException.Problem.WRONG_OWNER, socket).getMessage();
+                assertTrue(message.contains("owned by uid " + Run.OTHER_UID) && message.contains("to be uid 0"), message);
+            }
+            assertEquals(0, server.handler().handled());
+
+            for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(socket),
+                options(ServerIdentityCheck.uid(0).requireFileOwner(Run.OTHER_UID))))
+                request.execute();
+            assertEquals(3, server.handler().handled());
+        }
+    }
+
+    @Test
+    void checksOfTheSameRequirementsAreEqual()
+    {
+        assertEquals(ServerIdentityCheck.uid(0).requireFileOwner(7).allowLinks(), ServerIdentityCheck.uid(0).allowLinks().requireFileOwner(7));
+        assertNotEquals(ServerIdentityCheck.uid(0), ServerIdentityCheck.uid(0).allowLinks());
+        assertNotEquals(ServerIdentityCheck.uid(0), ServerIdentityCheck.uid(0).requireFileOwner(0));
+        assertTrue(ServerIdentityCheck.none().allowLinks().isNone());
+        assertFalse(ServerIdentityCheck.none().requireFileOwner(0).isNone());
+        assertThrows(IllegalArgumentException.class, () -> ServerIdentityCheck.uid(0).requireFileOwner(-1));
+    }
+
+    private static UnixClientOptions options(ServerIdentityCheck check)
+    {
+        return UnixClientOptions.builder().serverIdentity(check).build();
+    }
+
+    /** One GET to {@code /} from each client, each on a client of its own that is closed afterwards. */
+    private static List<Executable> requestsFromEachClient(UnixEndpoint endpoint, UnixClientOptions options)
+    {
+        return List.of(
+            () ->
+            {
+                try (CloseableHttpClient classic = UnixHttpClients.custom(endpoint, options).build())
+                {
+                    assertEquals("hello", classic.execute(new HttpGet("http://localhost/"), response -> EntityUtils.toString(response.getEntity())));
+                }
+            },
+            () ->
+            {
+                try (CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(endpoint, options).build())
+                {
+                    async.start();
+                    assertEquals("hello", async.execute(SimpleRequestBuilder.get("http://localhost/").build(), null).get(30, TimeUnit.SECONDS)
+                        .getBodyText());
+                }
+            },
+            () ->
+            {
+                HttpClient jetty = JettyUnixClients.newHttpClient(options);
+                jetty.start();
+                try
+                {
+                    assertEquals("hello", jetty.newRequest("http://localhost/").transport(JettyUnixClients.transport(endpoint, options))
+                        .timeout(30, TimeUnit.SECONDS).send().getContentAsString());
+                }
+                finally
+                {
+                    jetty.stop();
+                }
+            });
+    }
+
+    private static SocketFileException assertRefusedFile(Executable request, SocketFileException.Problem problem, Path path)
+    {
+        Throwable failure = assertThrows(Exception.class, request);
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof SocketFileException))
+            cause = cause.getCause();
+        assertTrue(cause instanceof SocketFileException, "the socket file was not refused: " + failure);
+        SocketFileException refusal = (SocketFileException)cause;
+        assertEquals(problem, refusal.getProblem(), refusal.getMessage());
+        assertEquals(path, refusal.getPath());
+        assertTrue(refusal.getMessage().startsWith("Refusing to connect to unix:" + path + ": "), refusal.getMessage());
+        return refusal;
     }
 
     private static void assertRefusedSquatter(Executable request)

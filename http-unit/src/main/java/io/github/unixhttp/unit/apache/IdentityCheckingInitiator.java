@@ -1,6 +1,8 @@
 package io.github.unixhttp.unit.apache;
 
+import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Future;
 
@@ -14,8 +16,9 @@ import org.apache.hc.core5.reactor.IOSession;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Checks the server's identity on each new I/O session of the async client, before HttpClient gets the session and
- * so before any request byte is written; a mismatch closes the session and fails the connect.
+ * Checks the server's identity on each connect of the async client: the socket file before connecting, then the
+ * server's credentials on the new I/O session, before HttpClient gets the session and so before any request byte is
+ * written. A refusal fails the connect (and closes the session, if there is one).
  */
 final class IdentityCheckingInitiator implements ConnectionInitiator
 {
@@ -33,6 +36,18 @@ final class IdentityCheckingInitiator implements ConnectionInitiator
                                      Object attachment, FutureCallback<IOSession> callback)
     {
         BasicFuture<IOSession> checked = new BasicFuture<>(callback);
+        if (remoteAddress instanceof UnixDomainSocketAddress file)
+        {
+            try
+            {
+                identity.verifyPath(file.getPath());
+            }
+            catch (IOException refused)
+            {
+                checked.failed(refused);
+                return checked;
+            }
+        }
         reactor.connect(remoteEndpoint, remoteAddress, localAddress, timeout, attachment, new FutureCallback<>()
         {
             @Override

@@ -18,33 +18,37 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Connects routes that carry a Unix socket ({@code RequestConfig.Builder.setUnixDomainSocket}) with
- * {@link UnixConnector}: the connect timeout is honoured (HttpClient's own JDK adapter blocks without one) and the
- * server's identity is checked before the connection is handed to HttpClient. Other routes go to HttpClient's
- * own operator. An abstract endpoint is written as the path {@code @name}.
+ * The only way the classic client opens connections: every connect goes to the client's own endpoint with
+ * {@link UnixConnector} (the connect timeout is honoured, the server's identity checked before the connection is
+ * handed to HttpClient), whatever route asked for it. A route without a socket (a request whose
+ * {@code RequestConfig} lacks one) still goes to the endpoint, never over TCP; a route naming another socket is
+ * refused. An abstract endpoint travels in routes as the path {@code @name}.
  */
 final class UnixConnectionOperator implements HttpClientConnectionOperator
 {
-    private final HttpClientConnectionOperator tcp;
+    private final UnixEndpoint endpoint;
+    private final HttpClientConnectionOperator tls;
     private final ServerIdentityCheck identity;
 
-    UnixConnectionOperator(HttpClientConnectionOperator tcp, ServerIdentityCheck identity)
+    /**
+     * @param tls HttpClient's own operator, used only to layer TLS over a connection already made here
+     */
+    UnixConnectionOperator(UnixEndpoint endpoint, HttpClientConnectionOperator tls, ServerIdentityCheck identity)
     {
-        this.tcp = tcp;
+        this.endpoint = endpoint;
+        this.tls = tls;
         this.identity = identity;
     }
 
+    /**
+     * @throws io.github.unixhttp.unit.UnixRouteException if the route names another socket
+     */
     @Override
     public void connect(ManagedHttpClientConnection connection, HttpHost host, NamedEndpoint endpointName, Path unixDomainSocket,
                         InetSocketAddress localAddress, Timeout connectTimeout, SocketConfig socketConfig, Object attachment,
                         HttpContext context) throws IOException
     {
-        if (unixDomainSocket == null)
-        {
-            tcp.connect(connection, host, endpointName, null, localAddress, connectTimeout, socketConfig, attachment, context);
-            return;
-        }
-        UnixEndpoint endpoint = UnixEndpoint.parse(unixDomainSocket.toString());
+        UnixRoutes.requireOwnSocket(endpoint, unixDomainSocket);
         Duration timeout = connectTimeout == null || connectTimeout.isDisabled() ? Duration.ZERO : Duration.ofMillis(connectTimeout.toMilliseconds());
         ChannelSocket socket = new ChannelSocket(UnixConnector.connect(endpoint, timeout, identity));
         if (socketConfig != null && socketConfig.getSoTimeout() != null && socketConfig.getSoTimeout().isEnabled())
@@ -56,26 +60,27 @@ final class UnixConnectionOperator implements HttpClientConnectionOperator
     public void connect(ManagedHttpClientConnection connection, HttpHost host, NamedEndpoint endpointName, InetSocketAddress localAddress,
                         Timeout connectTimeout, SocketConfig socketConfig, Object attachment, HttpContext context) throws IOException
     {
-        tcp.connect(connection, host, endpointName, localAddress, connectTimeout, socketConfig, attachment, context);
+        connect(connection, host, endpointName, null, localAddress, connectTimeout, socketConfig, attachment, context);
     }
 
     @Override
     public void connect(ManagedHttpClientConnection connection, HttpHost host, InetSocketAddress localAddress, TimeValue connectTimeout,
                         SocketConfig socketConfig, HttpContext context) throws IOException
     {
-        tcp.connect(connection, host, localAddress, connectTimeout, socketConfig, context);
+        Timeout timeout = connectTimeout == null ? null : Timeout.of(connectTimeout.getDuration(), connectTimeout.getTimeUnit());
+        connect(connection, host, null, null, localAddress, timeout, socketConfig, null, context);
     }
 
     @Override
     public void upgrade(ManagedHttpClientConnection connection, HttpHost host, HttpContext context) throws IOException
     {
-        tcp.upgrade(connection, host, context);
+        tls.upgrade(connection, host, context);
     }
 
     @Override
     public void upgrade(ManagedHttpClientConnection connection, HttpHost host, NamedEndpoint endpointName, Object attachment,
                         HttpContext context) throws IOException
     {
-        tcp.upgrade(connection, host, endpointName, attachment, context);
+        tls.upgrade(connection, host, endpointName, attachment, context);
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.unit.UnixClientOptions;
 import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.unit.UnixRouteException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SchemePortResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -17,6 +18,7 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.nio.AsyncClientConnectionOperator;
 import org.apache.hc.client5.http.nio.ManagedAsyncClientConnection;
+import org.apache.hc.core5.concurrent.BasicFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
@@ -30,6 +32,11 @@ import org.apache.hc.core5.util.Timeout;
  * {@code RequestConfig.Builder.setUnixDomainSocket}; the server identity check runs on each new connection before
  * any request byte leaves, and a connect the server's full backlog refuses is retried until the connect timeout.
  * Start the client before use, as any async client.
+ *
+ * <p><b>Fails closed</b>, as {@link UnixHttpClients} does: every connection goes to the endpoint, whatever the
+ * request's URL or {@code RequestConfig} (the connection operator puts the socket on every connect, and the I/O
+ * reactor is handed only connects to it); a proxy or another socket fails with
+ * {@link io.github.unixhttp.unit.UnixRouteException} before any connection is made.</p>
  *
  * <p>Abstract names are not supported here: the async client's I/O reactor registers the JDK's channels with the
  * JDK's selectors, and the JDK cannot reach abstract names. Use {@link UnixHttpClients} or the Jetty client for those.</p>
@@ -57,21 +64,24 @@ public final class UnixHttpAsyncClients
                 "(classic) or JettyUnixClients for abstract names, or listen on a socket file");
         Timeout connectTimeout = Timeout.of(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return HttpAsyncClients.custom()
-            .setConnectionManager(new UnixAsyncConnectionManagerBuilder(options)
+            .setConnectionManager(new UnixAsyncConnectionManagerBuilder(endpoint, options)
                 .setMaxConnTotal(options.maxConnections())
                 .setMaxConnPerRoute(options.maxConnections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout).build())
                 .build())
             .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(endpoint.path()).build())
+            .addExecInterceptorFirst(UnixRoutes.NAME, new UnixRoutes(endpoint))
             .setRedirectStrategy(SameSocketRedirects.INSTANCE);
     }
 
     private static final class UnixAsyncConnectionManagerBuilder extends PoolingAsyncClientConnectionManagerBuilder
     {
+        private final UnixEndpoint endpoint;
         private final UnixClientOptions options;
 
-        UnixAsyncConnectionManagerBuilder(UnixClientOptions options)
+        UnixAsyncConnectionManagerBuilder(UnixEndpoint endpoint, UnixClientOptions options)
         {
+            this.endpoint = endpoint;
             this.options = options;
         }
 
@@ -79,15 +89,16 @@ public final class UnixHttpAsyncClients
         protected AsyncClientConnectionOperator createConnectionOperator(TlsStrategy tlsStrategy, SchemePortResolver schemePortResolver,
                                                                          DnsResolver dnsResolver)
         {
-            return new UnixOperator(super.createConnectionOperator(tlsStrategy, schemePortResolver, dnsResolver), options);
+            return new UnixOperator(super.createConnectionOperator(tlsStrategy, schemePortResolver, dnsResolver), endpoint, options);
         }
     }
 
     /**
-     * Hands HttpClient's operator a connection initiator that retries while the server's backlog is full and, if
-     * asked to, checks the server's identity on each new session.
+     * Puts the endpoint's socket on every connect HttpClient's operator makes (a route without one would go over
+     * TCP), refuses a route naming another socket, and hands the operator a connection initiator that takes only
+     * connects to the socket, checks the server's identity, and retries while the server's backlog is full.
      */
-    private record UnixOperator(AsyncClientConnectionOperator operator, UnixClientOptions options)
+    private record UnixOperator(AsyncClientConnectionOperator operator, UnixEndpoint endpoint, UnixClientOptions options)
         implements AsyncClientConnectionOperator
     {
         @Override
@@ -95,7 +106,7 @@ public final class UnixHttpAsyncClients
                                                             Timeout connectTimeout, Object attachment,
                                                             FutureCallback<ManagedAsyncClientConnection> callback)
         {
-            return operator.connect(unix(initiator), host, localAddress, connectTimeout, attachment, callback);
+            return connect(initiator, host, null, null, localAddress, connectTimeout, attachment, null, callback);
         }
 
         @Override
@@ -103,16 +114,27 @@ public final class UnixHttpAsyncClients
                                                             SocketAddress localAddress, Timeout connectTimeout, Object attachment,
                                                             HttpContext context, FutureCallback<ManagedAsyncClientConnection> callback)
         {
-            return operator.connect(unix(initiator), host, endpointName, localAddress, connectTimeout, attachment, context, callback);
+            return connect(initiator, host, null, endpointName, localAddress, connectTimeout, attachment, context, callback);
         }
 
+        /** A Unix client socket is not bound: a local address a route may carry is left out. */
         @Override
         public Future<ManagedAsyncClientConnection> connect(ConnectionInitiator initiator, HttpHost host, Path unixDomainSocket,
                                                             NamedEndpoint endpointName, SocketAddress localAddress, Timeout connectTimeout,
                                                             Object attachment, HttpContext context,
                                                             FutureCallback<ManagedAsyncClientConnection> callback)
         {
-            return operator.connect(unix(initiator), host, unixDomainSocket, endpointName, localAddress, connectTimeout, attachment,
+            try
+            {
+                UnixRoutes.requireOwnSocket(endpoint, unixDomainSocket);
+            }
+            catch (UnixRouteException refused)
+            {
+                BasicFuture<ManagedAsyncClientConnection> failed = new BasicFuture<>(callback);
+                failed.failed(refused);
+                return failed;
+            }
+            return operator.connect(unix(initiator), host, endpoint.path(), endpointName, null, connectTimeout, attachment,
                 context, callback);
         }
 
@@ -132,7 +154,9 @@ public final class UnixHttpAsyncClients
         private ConnectionInitiator unix(ConnectionInitiator reactor)
         {
             ConnectionInitiator retrying = new RetryingInitiator(reactor);
-            return options.serverIdentity().isNone() ? retrying : new IdentityCheckingInitiator(retrying, options.serverIdentity());
+            ConnectionInitiator checked = options.serverIdentity().isNone() ? retrying :
+                new IdentityCheckingInitiator(retrying, options.serverIdentity());
+            return new SocketOnlyInitiator(checked, endpoint.path());
         }
     }
 }

@@ -17,8 +17,8 @@ import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 
 /**
- * Apache HttpClient 5 (classic) over a Unix socket. Every request goes to the endpoint; write URLs as
- * {@code http://localhost/path}.
+ * Apache HttpClient 5 (classic) over a Unix socket. Every request goes to the endpoint, whatever its URL; write URLs
+ * as {@code http://localhost/path}.
  *
  * <pre>{@code
  * try (CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.parse("/run/app.sock"))) {
@@ -28,6 +28,12 @@ import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
  *
  * Built on HttpClient's own {@code RequestConfig.Builder.setUnixDomainSocket}; the connection operator is ours so
  * that connect timeouts are honoured, the server identity can be checked, and abstract names can be reached.
+ *
+ * <p><b>Fails closed.</b> The client never opens a TCP connection: the connection operator takes every connect to
+ * the endpoint, so a default or per-request {@code RequestConfig} of the application's own (without the socket), a
+ * URL naming another host or port, or a redirect still go over the socket. A request that asks for what the socket
+ * cannot give, a proxy or another socket, fails with {@link io.github.unixhttp.unit.UnixRouteException} before any
+ * connection is made. (Replacing the connection manager replaces all of this.)</p>
  */
 public final class UnixHttpClients
 {
@@ -45,7 +51,7 @@ public final class UnixHttpClients
     public static HttpClientBuilder custom(UnixEndpoint endpoint, UnixClientOptions options)
     {
         return HttpClients.custom()
-            .setConnectionManager(new UnixConnectionManagerBuilder(options)
+            .setConnectionManager(new UnixConnectionManagerBuilder(endpoint, options)
                 .setMaxConnTotal(options.maxConnections())
                 .setMaxConnPerRoute(options.maxConnections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -53,6 +59,7 @@ public final class UnixHttpClients
                     .build())
                 .build())
             .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(socketPathOf(endpoint)).build())
+            .addExecInterceptorFirst(UnixRoutes.NAME, new UnixRoutes(endpoint))
             .setRedirectStrategy(SameSocketRedirects.INSTANCE);
     }
 
@@ -64,10 +71,12 @@ public final class UnixHttpClients
 
     private static final class UnixConnectionManagerBuilder extends PoolingHttpClientConnectionManagerBuilder
     {
+        private final UnixEndpoint endpoint;
         private final UnixClientOptions options;
 
-        UnixConnectionManagerBuilder(UnixClientOptions options)
+        UnixConnectionManagerBuilder(UnixEndpoint endpoint, UnixClientOptions options)
         {
+            this.endpoint = endpoint;
             this.options = options;
         }
 
@@ -75,7 +84,7 @@ public final class UnixHttpClients
         protected HttpClientConnectionOperator createConnectionOperator(SchemePortResolver schemePortResolver, DnsResolver dnsResolver,
                                                                         TlsSocketStrategy tlsSocketStrategy)
         {
-            return new UnixConnectionOperator(super.createConnectionOperator(schemePortResolver, dnsResolver, tlsSocketStrategy),
+            return new UnixConnectionOperator(endpoint, super.createConnectionOperator(schemePortResolver, dnsResolver, tlsSocketStrategy),
                 options.serverIdentity());
         }
     }

@@ -1,5 +1,7 @@
 package io.github.unixhttp.unit.jetty;
 
+import java.net.UnixDomainSocketAddress;
+
 import io.github.unixhttp.unit.UnixClientOptions;
 import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.UnixUrl;
@@ -11,9 +13,21 @@ import org.eclipse.jetty.io.Transport;
  * Jetty's HttpClient over a Unix socket file, one call from an endpoint or an {@code http+unix} URL.
  *
  * <pre>{@code
- * ContentResponse response = JettyUnixClients.newRequest(httpClient, "http+unix://%2Frun%2Fapp.sock/status").send();
- * httpClient.newRequest("http://localhost/status").transport(JettyUnixClients.transport(endpoint)).send();
+ * HttpClient httpClient = JettyUnixClients.newHttpClient(endpoint, options);     // every request goes to endpoint
+ * httpClient.start();
+ * ContentResponse response = httpClient.GET("http://localhost/status");
+ *
+ * HttpClient anySocket = JettyUnixClients.newHttpClient(options);                // the socket chosen per request
+ * anySocket.start();
+ * JettyUnixClients.newRequest(anySocket, "http+unix://%2Frun%2Fapp.sock/status").send();
+ * anySocket.newRequest("http://localhost/status").transport(JettyUnixClients.transport(endpoint)).send();
  * }</pre>
+ *
+ * <p><b>Use an HttpClient from {@link #newHttpClient}.</b> A plain HttpClient sends a request that has a Unix
+ * transport over TCP when it follows a redirect or retries with credentials (its copy of the request drops the
+ * transport) and when it has a proxy configured. The HttpClients made here keep the transport on every copy, refuse
+ * proxies, and never open anything but a Unix socket: what cannot go over one fails with
+ * {@link io.github.unixhttp.unit.UnixRouteException}.</p>
  *
  * <p>Abstract names ({@code @name}) work too: those connections are made on jnr's channels by a second client
  * connector on jnr's selector, added to the HttpClient as a bean (its executor, started and stopped with it), then
@@ -42,11 +56,18 @@ public final class JettyUnixClients
     }
 
     /**
-     * @param url an {@code http+unix://} URL
+     * @param client an HttpClient from {@link #newHttpClient}
+     * @param url    an {@code http+unix://} URL
      * @return a request for the URL's path on the URL's socket, with {@code Host: localhost}
+     * @throws IllegalArgumentException if {@code client} is a plain HttpClient, which could send the request over
+     *                                  TCP (see the class comment)
      */
     public static Request newRequest(HttpClient client, String url, UnixClientOptions options)
     {
+        if (!(client instanceof UnixHttpClient))
+            throw new IllegalArgumentException("Refusing to make a Unix socket request on a plain HttpClient (" + client + "): it " +
+                "would send the request over TCP when it follows a redirect, retries with credentials or has a proxy. Make the " +
+                "client with JettyUnixClients.newHttpClient(options)");
         UnixUrl parsed = UnixUrl.parse(url);
         return client.newRequest(parsed.requestUri()).transport(transport(parsed.endpoint(), options));
     }
@@ -57,11 +78,30 @@ public final class JettyUnixClients
     }
 
     /**
-     * @return a new (not started) HttpClient whose connect timeout is the options'
+     * @return a new (not started) HttpClient for requests that carry a Unix transport ({@link #transport},
+     *         {@link #newRequest}), whose connect timeout is the options'. It never connects over TCP: a request
+     *         without a Unix transport, or one its proxy configuration would send to a proxy, fails with
+     *         {@link io.github.unixhttp.unit.UnixRouteException}.
      */
     public static HttpClient newHttpClient(UnixClientOptions options)
     {
-        HttpClient client = new HttpClient();
+        return withOptions(new UnixHttpClient(null, SocketOnlyConnector.anySocketFile()), options);
+    }
+
+    /**
+     * @return a new (not started) HttpClient that sends every request to {@code endpoint}, whatever its URL, with
+     *         the options' connect timeout and server identity check. A request given another transport, or one its
+     *         proxy configuration would send to a proxy, fails with {@link io.github.unixhttp.unit.UnixRouteException}.
+     */
+    public static HttpClient newHttpClient(UnixEndpoint endpoint, UnixClientOptions options)
+    {
+        SocketOnlyConnector connector = endpoint.isAbstract() ? SocketOnlyConnector.nothing(endpoint.abstractName()) :
+            SocketOnlyConnector.only(UnixDomainSocketAddress.of(endpoint.path()));
+        return withOptions(new UnixHttpClient(transport(endpoint, options), connector), options);
+    }
+
+    private static HttpClient withOptions(HttpClient client, UnixClientOptions options)
+    {
         client.setConnectTimeout(options.connectTimeout().toMillis());
         return client;
     }

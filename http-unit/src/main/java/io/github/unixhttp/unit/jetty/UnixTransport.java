@@ -3,6 +3,7 @@ package io.github.unixhttp.unit.jetty;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,27 +13,40 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.io.Transport;
+import org.eclipse.jetty.util.Promise;
 
 /**
- * Jetty's {@link Transport.TCPUnix} with the server identity check: once connected, and before the HTTP
- * connection that would write the request exists, the server's credentials are read from the client's socket.
+ * Jetty's {@link Transport.TCPUnix} with the server identity check: the socket file is looked at before connecting
+ * and, once connected, before the HTTP connection that would write the request exists, the server's credentials are
+ * read from the client's socket.
  * A connect the server's full backlog refuses is retried on the client's scheduler until its connect timeout.
  */
 final class UnixTransport extends Transport.TCPUnix
 {
     private final ServerIdentityCheck identity;
+    private final Path path;
     private final String socket;
 
-    UnixTransport(java.nio.file.Path path, ServerIdentityCheck identity)
+    UnixTransport(Path path, ServerIdentityCheck identity)
     {
         super(path);
         this.identity = identity;
+        this.path = path;
         this.socket = path.toString();
     }
 
     @Override
     public void connect(SocketAddress address, Map<String, Object> context)
     {
+        try
+        {
+            identity.verifyPath(path);
+        }
+        catch (IOException refused)
+        {
+            ((Promise<?>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY)).failed(refused);
+            return;
+        }
         ClientConnector connector = (ClientConnector)context.get(ClientConnector.CONTEXT_KEY);
         RetryingConnect.connect(connector, address, context, socket, connector.getConnectTimeout());
     }

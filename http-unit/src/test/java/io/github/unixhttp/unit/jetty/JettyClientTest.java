@@ -149,6 +149,28 @@ class JettyClientTest
         }
     }
 
+    @Test
+    void aClientBoundToAnAbstractNameSendsEveryRequestThere() throws Exception
+    {
+        String name = "unixhttp-jetty-test-" + UUID.randomUUID();
+        HttpClient bound = JettyUnixClients.newHttpClient(UnixEndpoint.ofAbstractName(name), UnixClientOptions.defaults());
+        bound.start();
+        try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
+        {
+            String first = send(bound.newRequest("http://localhost/info")).getContentAsString();
+            assertEquals("@" + name, Bodies.field(first, "local"));
+            String second = send(bound.newRequest("http://example.com/info")).getContentAsString();
+            assertEquals(Bodies.field(first, "connection"), Bodies.field(bound.newRequest("http://localhost/info").send().getContentAsString(),
+                "connection"), "the connection was not reused");
+            assertEquals("http://example.com/info", Bodies.field(second, "uri"));
+            assertEquals(3, server.handler().handled());
+        }
+        finally
+        {
+            bound.stop();
+        }
+    }
+
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type)
     {
         for (Throwable cause = failure; cause != null; cause = cause.getCause())

@@ -1,0 +1,16 @@
+package io.github.unixhttp.unit;
+
+import java.io.IOException;
+
+/**
+ * A client built for a Unix socket was asked to send a request somewhere else: over TCP, through a proxy, or to
+ * another socket. Such a client sends requests over its own socket or not at all, so nothing was connected and
+ * nothing was sent.
+ */
+public class UnixRouteException extends IOException
+{
+    public UnixRouteException(String message)
+    {
+        super(message);
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.unixhttp.unit.apache;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.unit.UnixRouteException;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.async.AsyncExecCallback;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.client5.http.async.AsyncExecChainHandler;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+
+/**
+ * Refuses, first in the execution chain of both Apache clients, a request whose route the client cannot serve over
+ * its socket: one through a proxy (from a {@code RequestConfig}, the builder, a route planner or the proxy system
+ * properties) or to another Unix socket. Routes without a socket are served: the connection layer takes every
+ * connect to the client's own endpoint. This check makes the refusal early and clear; the connection layer is
+ * what makes TCP impossible.
+ */
+final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
+{
+    /** The name of this element in the execution chain. */
+    static final String NAME = "unixhttp-unix-routes";
+
+    private final UnixEndpoint endpoint;
+
+    UnixRoutes(UnixEndpoint endpoint)
+    {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain) throws IOException, HttpException
+    {
+        requireServable(scope.route);
+        return chain.proceed(request, scope);
+    }
+
+    @Override
+    public void execute(HttpRequest request, AsyncEntityProducer entityProducer, AsyncExecChain.Scope scope, AsyncExecChain chain,
+                        AsyncExecCallback callback) throws HttpException, IOException
+    {
+        requireServable(scope.route);
+        chain.proceed(request, entityProducer, scope, callback);
+    }
+
+    private void requireServable(HttpRoute route) throws UnixRouteException
+    {
+        if (route.getProxyHost() != null)
+            throw new UnixRouteException("Refusing to send a request through the proxy " + route.getProxyHost() + ": this client " +
+                "is built for unix:" + endpoint + " and sends every request over that socket, never over TCP. Remove the " +
+                "proxy (RequestConfig.setProxy, HttpClientBuilder.setProxy, a route planner, or the proxy system properties), " +
+                "or use a separate client for TCP");
+        requireOwnSocket(endpoint, route.getUnixDomainSocket());
+    }
+
+    /**
+     * @param unixDomainSocket the socket a route names, or {@code null} for none (then the endpoint is used)
+     * @throws UnixRouteException if the route names another socket than the endpoint
+     */
+    static void requireOwnSocket(UnixEndpoint endpoint, Path unixDomainSocket) throws UnixRouteException
+    {
+        if (unixDomainSocket == null || UnixHttpClients.socketPathOf(endpoint).equals(unixDomainSocket))
+            return;
+        throw new UnixRouteException("Refusing to send a request to unix:" + unixDomainSocket + ": this client is built for unix:" +
+            endpoint + " and connects to no other socket. Remove the socket from the request's RequestConfig, or build a " +
+            "client for that socket");
+    }
+}

@@ -1,0 +1,288 @@
+package io.github.unixhttp.unit;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
+import io.github.unixhttp.unit.apache.UnixHttpClients;
+import io.github.unixhttp.unit.jetty.JettyUnixClients;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+import org.eclipse.jetty.client.BasicAuthentication;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpProxy;
+import org.eclipse.jetty.client.Origin;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.io.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A client built for a Unix socket never opens a TCP connection, whatever the request, its URL or its
+ * configuration say: each request goes over the socket or fails with {@link UnixRouteException}. A real TCP
+ * listener on loopback (the {@link TcpTrap}) is the target every request names, and must see no connection.
+ */
+class ClientsNeverUseTcpTest
+{
+    private static final UnixClientOptions OPTIONS = UnixClientOptions.defaults();
+    /** What an application sets as its own default: timeouts, and no Unix socket. */
+    private static final RequestConfig APPLICATIONS_OWN = RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(30)).build();
+
+    @TempDir
+    Path tmp;
+    Path socket;
+    UnixEndpoint endpoint;
+    DetourServer server;
+    TcpTrap trap;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        socket = tmp.resolve("app.sock");
+        endpoint = UnixEndpoint.ofPath(socket);
+        server = DetourServer.start(socket);
+        trap = TcpTrap.open();
+    }
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        trap.close();
+        server.close();
+    }
+
+    @Test
+    void classicClientStaysOnTheSocketWithTheApplicationsOwnRequestConfig() throws Exception
+    {
+        try (CloseableHttpClient client = UnixHttpClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN).build())
+        {
+            assertServedOverTheSocket(classicGet(client, trap.url("/info"), null), "/info");
+            assertServedOverTheSocket(classicGet(client, trap.url("/info?per-request"), RequestConfig.custom().build()), "/info?per-request");
+            assertServedOverTheSocket(classicGet(client, trap.url("/redirect?to=" + encode(trap.url("/info?redirected"))), null),
+                "/info?redirected");
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(3, server.handled());
+    }
+
+    @Test
+    void classicClientRefusesAProxyOrAnotherSocket() throws Exception
+    {
+        Path otherSocket = tmp.resolve("other.sock");
+        HttpHost proxy = new HttpHost("127.0.0.1", trap.port());
+        try (DetourServer other = DetourServer.start(otherSocket);
+             CloseableHttpClient client = UnixHttpClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN).build();
+             CloseableHttpClient proxied = UnixHttpClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
+                 .setProxy(proxy).build())
+        {
+            assertRefused(() -> classicGet(client, trap.url("/info"), RequestConfig.custom().setProxy(proxy).build()));
+            assertRefused(() -> classicGet(proxied, trap.url("/info"), null));
+            assertRefused(() -> classicGet(client, "http://localhost/info", RequestConfig.custom().setUnixDomainSocket(otherSocket).build()));
+            assertEquals(0, other.handled(), "the request went to another socket");
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(0, server.handled());
+    }
+
+    @Test
+    void asyncClientStaysOnTheSocketWithTheApplicationsOwnRequestConfig() throws Exception
+    {
+        try (CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN).build())
+        {
+            client.start();
+            assertServedOverTheSocket(asyncGet(client, trap.url("/info"), null), "/info");
+            assertServedOverTheSocket(asyncGet(client, trap.url("/info?per-request"), RequestConfig.custom().build()), "/info?per-request");
+            assertServedOverTheSocket(asyncGet(client, trap.url("/redirect?to=" + encode(trap.url("/info?redirected"))), null),
+                "/info?redirected");
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(3, server.handled());
+    }
+
+    @Test
+    void asyncClientRefusesAProxyOrAnotherSocket() throws Exception
+    {
+        Path otherSocket = tmp.resolve("other.sock");
+        HttpHost proxy = new HttpHost("127.0.0.1", trap.port());
+        try (DetourServer other = DetourServer.start(otherSocket);
+             CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN).build();
+             CloseableHttpAsyncClient proxied = UnixHttpAsyncClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
+                 .setProxy(proxy).build())
+        {
+            client.start();
+            proxied.start();
+            assertRefused(() -> asyncGet(client, trap.url("/info"), RequestConfig.custom().setProxy(proxy).build()));
+            assertRefused(() -> asyncGet(proxied, trap.url("/info"), null));
+            assertRefused(() -> asyncGet(client, "http://localhost/info", RequestConfig.custom().setUnixDomainSocket(otherSocket).build()));
+            assertEquals(0, other.handled(), "the request went to another socket");
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(0, server.handled());
+    }
+
+    /** A plain Jetty HttpClient drops a request's transport when it follows a redirect or retries with credentials. */
+    @Test
+    void jettyClientFollowsRedirectsAndRetriesCredentialsOverTheSocket() throws Exception
+    {
+        HttpClient client = JettyUnixClients.newHttpClient(OPTIONS);
+        client.getAuthenticationStore().addAuthentication(new BasicAuthentication(URI.create(trap.url("/")), "unixhttp", "user", "secret"));
+        client.start();
+        try
+        {
+            Transport unix = JettyUnixClients.transport(endpoint, OPTIONS);
+            assertServedOverTheSocket(send(client.newRequest(trap.url("/redirect?to=/info?relative")).transport(unix)), "/info?relative");
+            assertServedOverTheSocket(send(client.newRequest(trap.url("/redirect?to=" + encode(trap.url("/info?absolute")))).transport(unix)),
+                "/info?absolute");
+            assertEquals("hello", send(client.newRequest(trap.url("/login")).transport(unix)));
+        }
+        finally
+        {
+            client.stop();
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(3, server.handled());
+    }
+
+    /** A plain Jetty HttpClient sends a request with a Unix transport to its proxy, over TCP. */
+    @Test
+    void jettyClientRefusesItsProxyForUnixRequests() throws Exception
+    {
+        HttpClient client = JettyUnixClients.newHttpClient(OPTIONS);
+        client.getProxyConfiguration().addProxy(new HttpProxy(new Origin.Address("127.0.0.1", trap.port()), false));
+        client.start();
+        try
+        {
+            assertRefused(() -> send(client.newRequest("http://localhost/info").transport(JettyUnixClients.transport(endpoint, OPTIONS))));
+            assertRefused(() -> send(JettyUnixClients.newRequest(client, UnixUrl.format(endpoint, "info"))));
+        }
+        finally
+        {
+            client.stop();
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(0, server.handled());
+    }
+
+    @Test
+    void jettyClientForUnixTransportsRefusesARequestWithoutOne() throws Exception
+    {
+        HttpClient client = JettyUnixClients.newHttpClient(OPTIONS);
+        client.start();
+        try
+        {
+            assertRefused(() -> send(client.newRequest(trap.url("/info"))));
+            assertRefused(() -> send(client.newRequest(trap.url("/info")).transport(Transport.TCP_IP)));
+        }
+        finally
+        {
+            client.stop();
+        }
+        assertNothingReachedTheTrap();
+    }
+
+    @Test
+    void jettyClientBoundToAnEndpointSendsEveryRequestThereAndNowhereElse() throws Exception
+    {
+        Path otherSocket = tmp.resolve("other.sock");
+        HttpClient client = JettyUnixClients.newHttpClient(endpoint, OPTIONS);
+        client.start();
+        try (DetourServer other = DetourServer.start(otherSocket))
+        {
+            assertServedOverTheSocket(send(client.newRequest(trap.url("/info"))), "/info");
+            assertServedOverTheSocket(send(client.newRequest(trap.url("/redirect?to=/info?redirected"))), "/info?redirected");
+            assertRefused(() -> send(client.newRequest(trap.url("/info")).transport(Transport.TCP_IP)));
+            assertRefused(() -> send(client.newRequest("http://localhost/info")
+                .transport(JettyUnixClients.transport(UnixEndpoint.ofPath(otherSocket), OPTIONS))));
+            assertEquals(0, other.handled(), "the request went to another socket");
+        }
+        finally
+        {
+            client.stop();
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(2, server.handled());
+    }
+
+    @Test
+    void jettyUnixRequestsAreRefusedOnAPlainHttpClient()
+    {
+        IllegalArgumentException refusal = assertThrows(IllegalArgumentException.class,
+            () -> JettyUnixClients.newRequest(new HttpClient(), UnixUrl.format(endpoint, "info")));
+        assertTrue(refusal.getMessage().contains("JettyUnixClients.newHttpClient"), refusal.getMessage());
+    }
+
+    private static String classicGet(CloseableHttpClient client, String uri, RequestConfig config) throws Exception
+    {
+        HttpGet get = new HttpGet(uri);
+        if (config != null)
+            get.setConfig(config);
+        return client.execute(get, response ->
+        {
+            assertEquals(200, response.getCode());
+            return EntityUtils.toString(response.getEntity());
+        });
+    }
+
+    private static String asyncGet(CloseableHttpAsyncClient client, String uri, RequestConfig config) throws Exception
+    {
+        HttpClientContext context = HttpClientContext.create();
+        if (config != null)
+            context.setRequestConfig(config);
+        SimpleHttpResponse response = client.execute(SimpleRequestBuilder.get(uri).build(), context, null).get(30, TimeUnit.SECONDS);
+        assertEquals(200, response.getCode());
+        return response.getBodyText();
+    }
+
+    private static String send(Request request) throws Exception
+    {
+        ContentResponse response = request.timeout(30, TimeUnit.SECONDS).send();
+        assertEquals(200, response.getStatus());
+        return response.getContentAsString();
+    }
+
+    private void assertServedOverTheSocket(String info, String pathAndQuery)
+    {
+        assertEquals(trap.url(pathAndQuery), Bodies.field(info, "uri"), "not answered over the socket: " + info);
+    }
+
+    private void assertNothingReachedTheTrap()
+    {
+        List<String> arrivals = trap.arrivals();
+        assertEquals(List.of(), arrivals, "TCP connections were made to 127.0.0.1:" + trap.port());
+    }
+
+    private static void assertRefused(Executable request)
+    {
+        Throwable failure = assertThrows(Throwable.class, request);
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof UnixRouteException))
+            cause = cause.getCause();
+        assertTrue(cause instanceof UnixRouteException, "not refused as a route the socket cannot serve: " + failure);
+        assertTrue(cause.getMessage().contains("Refusing"), cause.getMessage());
+    }
+
+    private static String encode(String url)
+    {
+        return URLEncoder.encode(url, StandardCharsets.UTF_8);
+    }
+}
