@@ -213,6 +213,20 @@ class UnixSocketConnectorHttpTest
     }
 
     @Test
+    void proxyProtocolV1UnknownKeepsTheUnixAddressesAsJettysConnectorDoes() throws Exception
+    {
+        Path socket = dir.resolve("app.sock");
+        try (TestServer server = TestServer.start(socket, connector -> {}, new ProxyConnectionFactory(), new HttpConnectionFactory()))
+        {
+            String response = Exchange.exchange(server.socket(),
+                "PROXY UNKNOWN\r\nGET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.contains("remote=\nremote.type=java.net.UnixDomainSocketAddress\n"), response);
+            assertTrue(response.contains("local=" + socket.toAbsolutePath() + "\nlocal.type=java.net.UnixDomainSocketAddress\n"), response);
+        }
+    }
+
+    @Test
     void aProxyConnectionFactoryWithNothingAfterItFailsAtStart()
     {
         Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
