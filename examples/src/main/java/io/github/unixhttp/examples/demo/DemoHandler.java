@@ -1,6 +1,7 @@
 package io.github.unixhttp.examples.demo;
 
 import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,9 +72,20 @@ final class DemoHandler extends Handler.Abstract
     {
         PeerCredentials peer = PeerCredentialsCustomizer.peerOf(request);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
-        Content.Sink.write(response, true, AdminPage.render(peer, Request.getRemoteAddr(request), Request.getLocalAddr(request),
+        Content.Sink.write(response, true, AdminPage.render(peer, client(request, peer), Request.getLocalAddr(request),
             request.getConnectionMetaData().getProtocol(), Duration.between(started, Instant.now()),
             connections.getConnections(), connections.getConnectionsTotal()), callback);
+    }
+
+    /**
+     * @return who sent the request: the forwarded client behind a trusted proxy, else the local peer by the kernel's
+     *         word ({@code unix:pid=...}), since a Unix socket client's own address is an empty path
+     */
+    static String client(Request request, PeerCredentials peer)
+    {
+        if (!(request.getConnectionMetaData().getRemoteSocketAddress() instanceof UnixDomainSocketAddress))
+            return Request.getRemoteAddr(request);
+        return peer == null ? "unix:" : "unix:" + peer;
     }
 
     private static void json(Request request, Response response, Callback callback)
