@@ -60,10 +60,25 @@ public final class NativeEdge
         catch (IOException failure)
         {
             channel.close();
-            if (String.valueOf(failure.getMessage()).contains("in use"))
+            // jnr reports no errno: whether a live server has the name is found out by asking it, not by the text.
+            if (isAbstractNameLive(name))
                 throw new IOException("Cannot listen on unix:@" + name + ": the abstract name is in use by a live server. " +
                     "Stop that server first, or choose another name", failure);
             throw new IOException("Cannot listen on unix:@" + name + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    private static boolean isAbstractNameLive(String name)
+    {
+        try (UnixSocketChannel probe = UnixSocketChannel.open())
+        {
+            // Non-blocking: a live server with a full backlog must not make the probe hang.
+            probe.configureBlocking(false);
+            return probe.connect(new UnixSocketAddress("\0" + name)) || probe.isConnectionPending();
+        }
+        catch (IOException refused)
+        {
+            return false;
         }
     }
 
