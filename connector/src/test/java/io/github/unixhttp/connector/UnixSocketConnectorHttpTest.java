@@ -172,6 +172,7 @@ class UnixSocketConnectorHttpTest
             assertTrue(response.contains("remote=\n"), response);
             assertTrue(response.contains("remote.type=java.net.UnixDomainSocketAddress\n"), response);
             assertTrue(response.contains("local.type=java.net.UnixDomainSocketAddress\n"), response);
+            assertTrue(response.contains("endpoint=UnixDomainSocketAddress,UnixDomainSocketAddress,true\n"), response);
             assertFalse(response.contains("authority=null"), response);
             assertEquals(UnixDomainSocketAddress.of(socket.toAbsolutePath()), server.connector().getLocalSocketAddress());
         }

@@ -40,6 +40,7 @@ public class TestHandler extends Handler.Abstract
                 "remote.type=" + request.getConnectionMetaData().getRemoteSocketAddress().getClass().getName(),
                 "local=" + Request.getLocalAddr(request),
                 "local.type=" + request.getConnectionMetaData().getLocalSocketAddress().getClass().getName(),
+                "endpoint=" + endPointAddresses(request),
                 "authority=" + authority(request),
                 "version=" + request.getConnectionMetaData().getHttpVersion(),
                 "uri=" + request.getHttpURI(),
@@ -62,6 +63,14 @@ public class TestHandler extends Handler.Abstract
     }
 
     /** Jetty's own Unix connector throws here ("Bad Authority"); say so instead of failing the request. */
+    /** The endpoint's own view of its addresses, and that it prints. */
+    private static String endPointAddresses(Request request)
+    {
+        org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        return endPoint.getLocalSocketAddress().getClass().getSimpleName() + "," +
+            endPoint.getRemoteSocketAddress().getClass().getSimpleName() + "," + !endPoint.toString().isEmpty();
+    }
+
     private static String authority(Request request)
     {
         try
