@@ -37,6 +37,7 @@ public class TestHandler extends Handler.Abstract
         {
             case "/info" -> text(response, callback, String.join("\n",
                 "remote=" + Request.getRemoteAddr(request),
+                "remote.port=" + Request.getRemotePort(request),
                 "local=" + Request.getLocalAddr(request),
                 "authority=" + authority(request),
                 "version=" + request.getConnectionMetaData().getHttpVersion(),
