@@ -151,6 +151,7 @@ class DemoServerIT
         "--allow-uid 1,,2                  | --allow-uid 1,,2: an empty entry",
         "--inherit --socket /tmp/x.sock    | --inherit and --socket exclude each other",
         "--socket @name --mode 0600        | --socket @name has no socket file of ours: drop --mode and --group",
+        "--proxy-protocol                  | --proxy-protocol needs --trust-proxy",
     })
     void badArgumentsExitTwoNamingTheOption(String arguments, String message) throws Exception
     {

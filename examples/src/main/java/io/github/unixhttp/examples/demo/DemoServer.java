@@ -1,5 +1,6 @@
 package io.github.unixhttp.examples.demo;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
@@ -8,9 +9,11 @@ import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.PeerRules;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ConnectionStatistics;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -75,12 +78,17 @@ public final class DemoServer
     {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        if (!options.trustedProxies().isEmpty())
+        // One way for the client's address, not two: with a PROXY header, forwarded headers from the same proxy
+        // would override it, and they may be the client's own.
+        if (!options.trustedProxies().isEmpty() && !options.proxyProtocol())
             http.addCustomizer(new ForwardedRequestCustomizer());
-        HttpConnectionFactory http11 = new HttpConnectionFactory(http);
-        UnixSocketConnector connector = options.h2c()
-            ? new UnixSocketConnector(server, http11, new HTTP2CServerConnectionFactory(http))
-            : new UnixSocketConnector(server, http11);
+        List<ConnectionFactory> factories = new ArrayList<>();
+        if (options.proxyProtocol())
+            factories.add(new ProxyConnectionFactory());
+        factories.add(new HttpConnectionFactory(http));
+        if (options.h2c())
+            factories.add(new HTTP2CServerConnectionFactory(http));
+        UnixSocketConnector connector = new UnixSocketConnector(server, factories.toArray(ConnectionFactory[]::new));
         if (options.inherit())
             connector.setInheritChannel(true);
         else
