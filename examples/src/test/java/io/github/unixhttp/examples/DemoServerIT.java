@@ -104,7 +104,9 @@ class DemoServerIT
             demo.awaitOutput("try: ");
             Run.Result other = Run.run(WAIT, Run.asOtherUser(List.of("curl", "-sS", "-w", "\n%{http_code}", "--unix-socket",
                 socket.toString(), "http://localhost/whoami"))).requireSuccess();
-            assertTrue(other.stdout().startsWith("Forbidden: peer ") && other.stdout().endsWith("\n403"), other.stdout());
+            assertEquals("Forbidden: this server does not accept connections from your user\n\n403", other.stdout());
+            assertTrue(demo.errors().contains("refused pid=") && demo.errors().contains("uid=65534(nobody)") &&
+                demo.errors().contains("(peer policy: allowed: users [root])"), demo.errors());
             assertTrue(curl("http://localhost/whoami").contains("\"uid\":0"));
         }
     }

@@ -1,11 +1,9 @@
 package io.github.unixhttp.connector.policy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import io.github.unixhttp.testing.Exchange;
+import io.github.unixhttp.testing.LogCapture;
 import io.github.unixhttp.testing.TestServer;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -29,8 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ForwardedHeadersTest
 {
     private static TestServer server;
-    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-    private static PrintStream originalErr;
+    private static LogCapture log;
 
     @TempDir
     static Path tmp;
@@ -42,25 +39,20 @@ class ForwardedHeadersTest
         config.addCustomizer(new ForwardedRequestCustomizer());
         server = TestServer.start(tmp.resolve("fwd.sock"),
             connector -> connector.setTrustedProxies(PeerPolicy.builder().allowSameUser().build()), new HttpConnectionFactory(config));
-        // slf4j-simple writes to whatever System.err is at the time of each line.
-        originalErr = System.err;
-        System.setErr(new PrintStream(new TeeStream(originalErr, LOG), true, StandardCharsets.UTF_8));
+        log = LogCapture.start();
     }
 
     @AfterAll
     static void stop() throws Exception
     {
-        System.setErr(originalErr);
+        log.close();
         server.close();
     }
 
     @BeforeEach
     void clearLog()
     {
-        synchronized (LOG)
-        {
-            LOG.reset();
-        }
+        log.clear();
     }
 
     @ParameterizedTest(name = "{0}: {1} -> {2}")
@@ -107,46 +99,9 @@ class ForwardedHeadersTest
             assertTrue(response.contains("\nremote=" + want[1]), response);
         if (want.length > 2)
             assertTrue(response.contains("\nremote.port=" + want[2] + "\n"), response);
-        String log;
-        synchronized (LOG)
-        {
-            log = LOG.toString(StandardCharsets.UTF_8);
-        }
+        String logged = log.text();
         // Jetty's own address parser says "Bad port [x]" in one line, as it does for a bad Host header from anyone.
-        assertFalse(log.contains("\tat ") || log.contains("Exception") || log.lines().count() > 1,
-            "the server logged a stack trace or more than a line:\n" + log);
-    }
-
-    /** Copies what is written to two streams: the console still shows it, the test reads it. */
-    private static final class TeeStream extends java.io.OutputStream
-    {
-        private final java.io.OutputStream first;
-        private final ByteArrayOutputStream second;
-
-        TeeStream(java.io.OutputStream first, ByteArrayOutputStream second)
-        {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(int b) throws java.io.IOException
-        {
-            first.write(b);
-            synchronized (second)
-            {
-                second.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws java.io.IOException
-        {
-            first.write(bytes, offset, length);
-            synchronized (second)
-            {
-                second.write(bytes, offset, length);
-            }
-        }
+        assertFalse(logged.contains("\tat ") || logged.contains("Exception") || logged.lines().count() > 1,
+            "the server logged a stack trace or more than a line:\n" + logged);
     }
 }
