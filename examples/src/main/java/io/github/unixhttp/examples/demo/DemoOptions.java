@@ -1,8 +1,8 @@
 package io.github.unixhttp.examples.demo;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,8 +30,8 @@ public record DemoOptions(String socket, boolean inherit, SocketFileMode mode, S
 {
     public static final String USAGE = """
         usage: java -jar unixhttp-demo.jar [options]
-          --socket PATH | --socket @NAME   where to listen (default: $XDG_RUNTIME_DIR/unixhttp-demo.sock,
-                                           else a private 0700 directory under /tmp for the current user)
+          --socket PATH | --socket @NAME   where to listen (default: $XDG_RUNTIME_DIR/unixhttp-demo.sock, else
+                                           in the private 0700 directory ${TMPDIR:-/tmp}/unixhttp-$USER)
           --inherit                        serve the listening socket handed over (fd 0 or LISTEN_FDS)
           --mode OCTAL                     socket file mode (default 0600)
           --group NAME|GID                 socket file group
@@ -103,22 +103,22 @@ public record DemoOptions(String socket, boolean inherit, SocketFileMode mode, S
     }
 
     /**
-     * @return the socket to listen on: the one given, else the per-user default
+     * @return the socket to listen on: the one given, else the per-user default: in {@code $XDG_RUNTIME_DIR}, else in
+     *         a private directory {@code unixhttp-$USER} under {@code $TMPDIR} (default {@code /tmp})
+     * @throws IOException if the private directory cannot be made, or what is at its name is not a private
+     *         directory of this user
      */
-    public String socketOrDefault() throws java.io.IOException
+    public String socketOrDefault() throws IOException
     {
         if (socket != null)
             return socket;
         String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
         if (runtimeDir != null && !runtimeDir.isBlank() && Files.isDirectory(Path.of(runtimeDir)))
             return Path.of(runtimeDir, "unixhttp-demo.sock").toString();
-        String user = System.getProperty("user.name");
-        Path privateDir = Path.of("/tmp", "unixhttp-" + user);
-        if (!Files.isDirectory(privateDir))
-            Files.createDirectory(privateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        if (!Files.getOwner(privateDir).getName().equals(user))
-            throw new java.io.IOException(privateDir + " belongs to another user, so it is no private place for the socket: pass --socket PATH");
-        return privateDir.resolve("unixhttp-demo.sock").toString();
+        String tmp = System.getenv("TMPDIR");
+        Path base = Path.of(tmp == null || tmp.isBlank() ? "/tmp" : tmp);
+        return PrivateDirectory.ofThisUser(base.resolve("unixhttp-" + System.getProperty("user.name")))
+            .resolve("unixhttp-demo.sock").toString();
     }
 
     private static String value(String[] args, int index, String option) throws UsageException

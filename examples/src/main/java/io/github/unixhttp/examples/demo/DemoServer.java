@@ -19,7 +19,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The demo admin server: HTTP on a Unix socket with peer credentials, a policy, and a graceful stop.
- * Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if it cannot listen, 2 for a bad command line.
+ * Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if it cannot listen (or its default socket directory is
+ * not a private directory of its user), 2 for a bad command line.
  */
 public final class DemoServer
 {
@@ -167,15 +168,24 @@ public final class DemoServer
         }
     }
 
-    /** The most telling message in a start failure: the connector's own. */
-    private static String explain(Throwable failure)
+    /**
+     * What a start failure says: the outermost message, which is the connector's own sentence (what went wrong,
+     * which file, what to do), then each cause whose message adds something not yet said. A wrapper whose message
+     * is only its cause's ({@code new RuntimeException(cause)}) is looked through.
+     */
+    static String explain(Throwable failure)
     {
-        Throwable telling = failure;
-        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        Throwable outermost = failure;
+        while (outermost.getCause() != null && String.valueOf(outermost.getMessage()).equals(outermost.getCause().toString()))
+            outermost = outermost.getCause();
+        StringBuilder text = new StringBuilder(outermost.getMessage() != null ? outermost.getMessage() : outermost.toString());
+        int depth = 0;
+        for (Throwable cause = outermost.getCause(); cause != null && depth < 10; cause = cause.getCause(), depth++)
         {
-            if (cause.getMessage() != null)
-                telling = cause;
+            String message = cause.getMessage();
+            if (message != null && !message.isBlank() && text.indexOf(message) < 0)
+                text.append("\n  because: ").append(cause.getClass().getSimpleName()).append(": ").append(message);
         }
-        return telling.getMessage() != null ? telling.getMessage() : telling.toString();
+        return text.toString();
     }
 }
