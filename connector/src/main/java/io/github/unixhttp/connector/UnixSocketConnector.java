@@ -32,6 +32,7 @@ import io.github.unixhttp.connector.nativeedge.NativeEdge;
 import io.github.unixhttp.connector.nativeedge.PeerCredentialsReader;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.RefusalConnection;
+import io.github.unixhttp.connector.policy.RefusalLog;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.connector.policy.TrustedProxiesSource;
 import io.github.unixhttp.connector.policy.Verdict;
@@ -111,6 +112,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private PeerPolicy peerPolicy = PeerPolicy.allowAll();
     private PeerPolicy trustedProxies;
     private final LongAdder refusedConnections = new LongAdder();
+    private final RefusalLog refusals = new RefusalLog();
     private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private PeerCredentialsReader peerCredentialsReader;
     /** For peers that are not trusted proxies: the factory after a leading ProxyConnectionFactory, else null. */
@@ -385,7 +387,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     /**
      * @param peerPolicy who may connect, decided at accept from the peer's credentials; a refused peer gets
-     *                   {@code 403 Forbidden} with the reason and no handler runs. Default: {@link PeerPolicy#allowAll()}.
+     *                   {@code 403 Forbidden} that does not say why, the log says who and why (rate-limited), and no
+     *                   handler runs. Default: {@link PeerPolicy#allowAll()}.
      *                   On top of the file mode, and the only access control an abstract socket has.
      */
     public void setPeerPolicy(PeerPolicy peerPolicy)
@@ -744,8 +747,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             {
                 refusedConnections.increment();
                 peerListeners.forEach(listener -> listener.onRefused(peer, verdict.reason()));
-                LOG.debug("Refused {}: {}", peer, verdict.reason());
-                return new RefusalConnection(endPoint, getExecutor(), verdict.reason());
+                refusals.refused(this, peer, verdict.reason(), peerPolicy);
+                return new RefusalConnection(endPoint, getExecutor());
             }
             peerListeners.forEach(listener -> listener.onAccepted(peer));
         }

@@ -38,6 +38,7 @@ public class TestHandler extends Handler.Abstract
             case "/info" -> text(response, callback, String.join("\n",
                 "remote=" + Request.getRemoteAddr(request),
                 "remote.type=" + request.getConnectionMetaData().getRemoteSocketAddress().getClass().getName(),
+                "remote.port=" + Request.getRemotePort(request),
                 "local=" + Request.getLocalAddr(request),
                 "local.type=" + request.getConnectionMetaData().getLocalSocketAddress().getClass().getName(),
                 "endpoint=" + endPointAddresses(request),

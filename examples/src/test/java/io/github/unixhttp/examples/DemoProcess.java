@@ -4,11 +4,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.testing.Run;
 
 /**
  * The demo jar run as a user runs it: {@code java -jar unixhttp-demo.jar ...}, in its own process, its output in
@@ -35,6 +38,31 @@ public final class DemoProcess implements AutoCloseable
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return start(workDir, command, Map.of());
+    }
+
+    /** Starts the demo with extra environment. */
+    public static DemoProcess start(Path workDir, Map<String, String> environment, String... args) throws IOException
+    {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return start(workDir, command, environment);
+    }
+
+    /**
+     * Starts the demo as {@link Run#OTHER_UID} (needs root), from a copy of the jar in {@code workDir}, which that
+     * user must be able to enter (the build's own directory may be out of its reach).
+     */
+    public static DemoProcess startAsOtherUser(Path workDir, String... args) throws IOException
+    {
+        Path jar = workDir.resolve("unixhttp-demo.jar");
+        if (!Files.exists(jar))
+        {
+            Files.copy(JAR, jar);
+            Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return start(workDir, Run.asOtherUser(command), Map.of());
     }
 
     /** Starts any command (a supervisor wrapping the demo, say) with extra environment. */

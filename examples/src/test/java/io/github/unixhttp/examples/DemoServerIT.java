@@ -3,8 +3,10 @@ package io.github.unixhttp.examples;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +106,9 @@ class DemoServerIT
             demo.awaitOutput("try: ");
             Run.Result other = Run.run(WAIT, Run.asOtherUser(List.of("curl", "-sS", "-w", "\n%{http_code}", "--unix-socket",
                 socket.toString(), "http://localhost/whoami"))).requireSuccess();
-            assertTrue(other.stdout().startsWith("Forbidden: peer ") && other.stdout().endsWith("\n403"), other.stdout());
+            assertEquals("Forbidden: this server does not accept connections from your user\n\n403", other.stdout());
+            assertTrue(demo.errors().contains("refused pid=") && demo.errors().contains("uid=65534(nobody)") &&
+                demo.errors().contains("(peer policy: allowed: users [root])"), demo.errors());
             assertTrue(curl("http://localhost/whoami").contains("\"uid\":0"));
         }
     }
@@ -151,6 +155,7 @@ class DemoServerIT
         "--allow-uid 1,,2                  | --allow-uid 1,,2: an empty entry",
         "--inherit --socket /tmp/x.sock    | --inherit and --socket exclude each other",
         "--socket @name --mode 0600        | --socket @name has no socket file of ours: drop --mode and --group",
+        "--proxy-protocol                  | --proxy-protocol needs --trust-proxy",
     })
     void badArgumentsExitTwoNamingTheOption(String arguments, String message) throws Exception
     {
@@ -181,6 +186,85 @@ class DemoServerIT
             assertTrue(demo.errors().contains("unixhttp-demo: Cannot listen on unix:" + socket + ": a regular file is already there"),
                 demo.errors());
             assertEquals("precious", Files.readString(socket));
+        }
+    }
+
+    /**
+     * A start failure prints the connector's own sentence (what went wrong, which file, what to do), not just its
+     * deepest cause (which said only the lock file's name, or "Permission denied").
+     */
+    @Test
+    void aDirectoryTheServerCannotWriteToGetsTheConnectorsSentence() throws Exception
+    {
+        Requirements.requireRoot();
+        Requirements.requireCommand("setpriv");
+        Run.openToOthers(tmp);
+        Path locked = Files.createDirectory(tmp.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path inLocked = locked.resolve("demo.sock");
+        try (DemoProcess demo = DemoProcess.startAsOtherUser(tmp, "--socket", inLocked.toString()))
+        {
+            assertEquals(1, demo.exitCode(), demo.errors());
+            String said = demo.errors().lines().filter(line -> line.startsWith("unixhttp-demo: ")).findFirst().orElse("");
+            String sentence = "unixhttp-demo: Cannot listen on unix:" + inLocked + ": ";
+            assertTrue(said.startsWith(sentence), demo.errors());
+            // The connector's explanation itself, not a bare file name or errno text.
+            assertTrue(said.substring(sentence.length()).split(" ").length >= 5, said);
+            assertTrue(said.contains("may not create files in " + locked) && !said.contains("belongs to"), said);
+        }
+        try (var left = Files.list(locked))
+        {
+            assertEquals(0, left.count(), "the failed start left files in " + locked);
+        }
+    }
+
+    /**
+     * The default socket directory, {@code unixhttp-$USER} in {@code $TMPDIR}, is looked at without following links:
+     * a link, a directory of another user or one that others may enter are refused; a missing one is created 0700.
+     */
+    @Test
+    void theDefaultDirectoryMustBeThisUsersOwnPrivateDirectory() throws Exception
+    {
+        Path base = Files.createDirectory(tmp.resolve("base"));
+        Map<String, String> environment = Map.of("TMPDIR", base.toString());
+        Path dir = base.resolve("unixhttp-" + System.getProperty("user.name"));
+
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(dir, elsewhere);
+        assertRefused(environment, "unixhttp-demo: The demo's default socket directory " + dir + " is a symbolic link (to " + elsewhere + ")");
+        try (var left = Files.list(elsewhere))
+        {
+            assertEquals(0, left.count(), "the demo put something where the link points");
+        }
+        Files.delete(dir);
+
+        Files.createDirectory(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertRefused(environment, "unixhttp-demo: The demo's default socket directory " + dir + " has mode rwxr-xr-x, but only " +
+            "its owner may enter it: chmod 700 " + dir);
+        if (Requirements.isRoot())
+        {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Files.setAttribute(dir, "unix:uid", Run.OTHER_UID);
+            assertRefused(environment, "unixhttp-demo: The demo's default socket directory " + dir + " belongs to nobody (uid 65534)");
+        }
+        Files.delete(dir);
+
+        try (DemoProcess demo = DemoProcess.start(tmp, environment))
+        {
+            Path socket = dir.resolve("unixhttp-demo.sock");
+            assertTrue(demo.awaitOutput("try: ").startsWith("listening on unix:" + socket + " (mode 0600)"), demo.output());
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+            assertEquals(0, demo.terminate(), demo.errors());
+        }
+    }
+
+    private void assertRefused(Map<String, String> environment, String message) throws Exception
+    {
+        try (DemoProcess demo = DemoProcess.start(tmp, environment))
+        {
+            assertEquals(1, demo.exitCode(), demo.output() + demo.errors());
+            assertTrue(demo.errors().contains(message), demo.errors());
         }
     }
 

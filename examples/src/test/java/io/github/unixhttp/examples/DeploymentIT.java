@@ -14,6 +14,8 @@ import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The deployment recipes under {@code examples/deploy}, run for real: nginx in front (and a browser through it),
- * systemd socket activation, s6, and the embedded desktop-style app.
+ * HAProxy in front (PROXY protocol v2 and X-Forwarded-For), systemd socket activation, s6, and the embedded
+ * desktop-style app.
  */
 class DeploymentIT
 {
@@ -59,6 +62,9 @@ class DeploymentIT
             String viaNginx = Run.run(WAIT, "curl", "-sS", "--fail", base + "/whoami").requireSuccess().stdout();
             assertTrue(viaNginx.contains("\"user\":\"www-data\""), viaNginx);
 
+            // A remote client's own forwarding headers pass through nginx unless the recipe replaces each one.
+            assertShowsTheProxysView(spoofing(base + "/admin/"), "www-data", port);
+
             // A local user talking to the socket directly cannot pretend to be a remote client.
             String direct = Run.run(WAIT, "curl", "-sS", "--fail", "--unix-socket", socket.toString(), "-H", "X-Forwarded-For: 203.0.113.66",
                 "http://localhost/").requireSuccess().stdout();
@@ -67,6 +73,80 @@ class DeploymentIT
 
             browserRendersTheAdminPage(base + "/admin/");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"unixhttp-demo-proxy-v2.cfg", "unixhttp-demo-forwardfor.cfg"})
+    void haproxyProxiesToTheDemoAndTheClientsOwnForwardedHeadersAreNotBelieved(String recipe) throws Exception
+    {
+        Requirements.requireRoot();
+        Requirements.requireCommand("haproxy");
+        Path dir = Files.createDirectory(tmp.resolve("run"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("demo.sock");
+        int port = freePort();
+        String config = Files.readString(DEPLOY.resolve("haproxy/" + recipe))
+            .replace("@SOCKET@", socket.toString()).replace("@PORT@", Integer.toString(port));
+        Path configFile = Files.writeString(tmp.resolve("haproxy.cfg"), config);
+        Run.run(WAIT, "haproxy", "-c", "-f", configFile.toString()).requireSuccess();
+
+        List<String> demoArguments = new ArrayList<>(List.of("--socket", socket.toString(), "--mode", "0660", "--group", "haproxy",
+            "--trust-proxy", "haproxy"));
+        boolean proxyProtocol = config.contains("send-proxy-v2");
+        if (proxyProtocol)
+            demoArguments.add("--proxy-protocol");
+        try (DemoProcess demo = DemoProcess.start(tmp, demoArguments.toArray(String[]::new));
+             DemoProcess haproxy = DemoProcess.start(tmp, List.of("haproxy", "-db", "-f", configFile.toString()), Map.of()))
+        {
+            demo.awaitOutput("try: ");
+            String base = "http://127.0.0.1:" + port;
+            String page = awaitHttp(base + "/", haproxy);
+            assertTrue(page.contains("<dd id=\"peer-user\">haproxy</dd>"), "the peer behind haproxy should be haproxy's user: " + page);
+            assertTrue(page.contains("<dd id=\"peer-client\">127.0.0.1</dd>"), "the client address haproxy saw: " + page);
+            assertShowsTheProxysView(spoofing(base + "/"), "haproxy", port);
+
+            // A local user talking to the socket directly cannot pretend to be a remote client either.
+            List<String> direct = new ArrayList<>(List.of("curl", "-sS", "--unix-socket", socket.toString(), "-H",
+                "X-Forwarded-For: 203.0.113.66"));
+            if (proxyProtocol)
+                direct.add("--haproxy-protocol");
+            direct.add("http://localhost/");
+            String answer = Run.run(WAIT, direct).requireSuccess().stdout();
+            assertFalse(answer.contains("203.0.113.66") || answer.contains("<dd id=\"peer-client\">127.0.0.1</dd>"), answer);
+        }
+    }
+
+    /** Every forwarding header a client might send to be taken for someone else. */
+    private static final List<String> SPOOFED = List.of(
+        "Forwarded: for=\"6.6.6.6:1\";host=evil.example;proto=https",
+        "X-Forwarded-For: 6.6.6.6",
+        "X-Forwarded-Host: evil.example",
+        "X-Forwarded-Port: 6666",
+        "X-Forwarded-Proto: https",
+        "X-Forwarded-Server: evil.example",
+        "X-Proxied-Https: on",
+        "Proxy-auth-cert: spoofed",
+        "Proxy-ssl-id: spoofed",
+        "X-Real-IP: 6.6.6.6");
+
+    /** The admin page, asked for through the proxy by a client sending {@link #SPOOFED} headers. */
+    private static String spoofing(String url) throws Exception
+    {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--fail"));
+        for (String header : SPOOFED)
+            command.addAll(List.of("-H", header));
+        command.add(url);
+        return Run.run(WAIT, command).requireSuccess().stdout();
+    }
+
+    private static void assertShowsTheProxysView(String page, String proxyUser, int port)
+    {
+        assertTrue(page.contains("<dd id=\"peer-user\">" + proxyUser + "</dd>"), page);
+        assertTrue(page.contains("<dd id=\"peer-client\">127.0.0.1</dd>"), "the client as the proxy saw it: " + page);
+        assertTrue(page.contains("<dd id=\"peer-url\">http://127.0.0.1:" + port + "/</dd>"), "the URL as the proxy saw it: " + page);
+        for (String spoofed : new String[]{"6.6.6.6", "evil.example", ":6666/", "https:"})
+            assertFalse(page.contains(spoofed), "the client's own header was believed (" + spoofed + "): " + page);
     }
 
     private void browserRendersTheAdminPage(String url) throws Exception

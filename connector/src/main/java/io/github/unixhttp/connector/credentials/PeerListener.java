@@ -14,7 +14,10 @@ public interface PeerListener extends EventListener
     {
     }
 
-    /** A peer was refused by the peer policy; it gets 403 with {@code reason} and the connection closes. */
+    /**
+     * A peer was refused by the peer policy; it gets a 403 (which does not tell it {@code reason}) and the
+     * connection closes.
+     */
     default void onRefused(PeerCredentials peer, String reason)
     {
     }

@@ -1,7 +1,6 @@
 package io.github.unixhttp.connector.policy;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 
 import org.eclipse.jetty.io.AbstractConnection;
@@ -10,30 +9,27 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * What a refused peer gets instead of an HTTP connection: its request head is read and dropped, then a
- * {@code 403 Forbidden} with a one-line reason, then the connection closes. Reading first means a client still
- * writing its request sees the answer rather than a broken pipe; no handler ever runs.
+ * What a refused peer gets instead of an HTTP connection: its first request is read and dropped, then a
+ * {@code 403 Forbidden} saying only that this server does not take its connections (whom the policy admits, and
+ * why it refused, go to the log, not to the peer), then the connection closes. The answer is in the protocol the
+ * peer spoke: HTTP/1.1, or HTTP/2 for a client with prior knowledge (h2c), which could not read an HTTP/1.1
+ * answer. Reading first means a client still writing its request sees the answer rather than a broken pipe; no
+ * handler ever runs.
  */
 public class RefusalConnection extends AbstractConnection
 {
+    /** What the refused peer is told, after "Forbidden: ". */
+    public static final String MESSAGE = "this server does not accept connections from your user";
     /** Read at most this much of a refused request before answering anyway. */
     private static final int MAX_DISCARDED = 16 * 1024;
-    private static final byte[] END_OF_HEAD = {'\r', '\n', '\r', '\n'};
+    private static final String BODY = "Forbidden: " + MESSAGE + "\n";
 
-    private final ByteBuffer response;
     private final ByteBuffer input = BufferUtil.allocate(4096);
-    private int discarded;
-    private int matchedEndOfHead;
+    private final RefusedPeerInput request = new RefusedPeerInput();
 
-    public RefusalConnection(EndPoint endPoint, Executor executor, String reason)
+    public RefusalConnection(EndPoint endPoint, Executor executor)
     {
         super(endPoint, executor);
-        String body = "Forbidden: " + reason.replace('\r', ' ').replace('\n', ' ') + "\n";
-        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
-            bodyBytes.length + "\r\nConnection: close\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        response = ByteBuffer.allocate(headBytes.length + bodyBytes.length).put(headBytes).put(bodyBytes).flip();
     }
 
     @Override
@@ -52,7 +48,7 @@ public class RefusalConnection extends AbstractConnection
             {
                 BufferUtil.clear(input);
                 int read = getEndPoint().fill(input);
-                if (read < 0 || sawEndOfHead() || discarded > MAX_DISCARDED)
+                if (read < 0 || request.consume(input) || request.consumed() > MAX_DISCARDED)
                 {
                     respond();
                     return;
@@ -70,26 +66,16 @@ public class RefusalConnection extends AbstractConnection
         }
     }
 
-    private boolean sawEndOfHead()
-    {
-        while (input.hasRemaining())
-        {
-            byte b = input.get();
-            discarded++;
-            matchedEndOfHead = b == END_OF_HEAD[matchedEndOfHead] ? matchedEndOfHead + 1 : (b == '\r' ? 1 : 0);
-            if (matchedEndOfHead == END_OF_HEAD.length)
-                return true;
-        }
-        return false;
-    }
-
     private void respond()
     {
+        ByteBuffer answer = request.protocol() == RefusedPeerInput.Protocol.HTTP_2
+            ? RefusalAnswers.http2(BODY, request.requestStream(), request.sawSettings())
+            : RefusalAnswers.http1(BODY);
         EndPoint endPoint = getEndPoint();
         endPoint.write(Callback.from(() ->
         {
             endPoint.shutdownOutput();
             endPoint.close();
-        }, endPoint::close), response);
+        }, endPoint::close), answer);
     }
 }

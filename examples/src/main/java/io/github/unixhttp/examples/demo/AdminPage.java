@@ -32,7 +32,11 @@ final class AdminPage
     {
     }
 
-    static String render(PeerCredentials peer, String remote, String local, String protocol, Duration uptime,
+    /**
+     * @param remote the client's address as the application sees it (a trusted proxy's forwarded one, if any)
+     * @param url the request's URL as the application sees it (scheme, host and port a trusted proxy forwarded, if any)
+     */
+    static String render(PeerCredentials peer, String remote, String url, String local, String protocol, Duration uptime,
                          long openConnections, long totalConnections)
     {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">" +
@@ -51,6 +55,7 @@ final class AdminPage
             "<section id=\"server\"><h2>Server</h2><dl>" +
             row("uptime", format(uptime)) +
             row("protocol", protocol) +
+            row("url", url) +
             "</dl></section>" +
             "<section id=\"connections\"><h2>Connections</h2><div class=\"big\">" + openConnections + "</div>" +
             "<p>open now, " + totalConnections + " since start</p></section>" +

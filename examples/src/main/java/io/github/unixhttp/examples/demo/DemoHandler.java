@@ -11,6 +11,7 @@ import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -72,7 +73,8 @@ final class DemoHandler extends Handler.Abstract
     {
         PeerCredentials peer = PeerCredentialsCustomizer.peerOf(request);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
-        Content.Sink.write(response, true, AdminPage.render(peer, client(request, peer), Request.getLocalAddr(request),
+        String url = HttpURI.build(request.getHttpURI()).query(null).asString();
+        Content.Sink.write(response, true, AdminPage.render(peer, client(request, peer), url, Request.getLocalAddr(request),
             request.getConnectionMetaData().getProtocol(), Duration.between(started, Instant.now()),
             connections.getConnections(), connections.getConnectionsTotal()), callback);
     }

@@ -1,8 +1,8 @@
 package io.github.unixhttp.examples.demo;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,21 +21,25 @@ import io.github.unixhttp.connector.binding.StaleSocketPolicy;
  * @param stale what to do with a dead socket at the path
  * @param h2c also accept HTTP/2 cleartext
  * @param trustedProxies uids or user names whose forwarded headers are believed (e.g. nginx's www-data)
+ * @param proxyProtocol the trusted proxies send the client's address in a PROXY protocol header instead of forwarded headers
  * @param help show the usage and exit
  */
 public record DemoOptions(String socket, boolean inherit, SocketFileMode mode, String group, List<String> allowUids,
-                          List<String> allowGids, StaleSocketPolicy stale, boolean h2c, List<String> trustedProxies, boolean help)
+                          List<String> allowGids, StaleSocketPolicy stale, boolean h2c, List<String> trustedProxies,
+                          boolean proxyProtocol, boolean help)
 {
     public static final String USAGE = """
         usage: java -jar unixhttp-demo.jar [options]
-          --socket PATH | --socket @NAME   where to listen (default: $XDG_RUNTIME_DIR/unixhttp-demo.sock,
-                                           else a private 0700 directory under /tmp for the current user)
+          --socket PATH | --socket @NAME   where to listen (default: $XDG_RUNTIME_DIR/unixhttp-demo.sock, else
+                                           in the private 0700 directory ${TMPDIR:-/tmp}/unixhttp-$USER)
           --inherit                        serve the listening socket handed over (fd 0 or LISTEN_FDS)
           --mode OCTAL                     socket file mode (default 0600)
           --group NAME|GID                 socket file group
           --allow-uid LIST                 comma-separated uids or user names allowed to connect
           --allow-gid LIST                 comma-separated gids or group names (primary or supplementary)
-          --trust-proxy LIST               uids or user names whose X-Forwarded-* headers are believed
+          --trust-proxy LIST               uids or user names whose Forwarded/X-Forwarded-* headers are believed
+          --proxy-protocol                 the trusted proxies send a PROXY header (v1 or v2) instead, as HAProxy's
+                                           send-proxy-v2 does; forwarded headers are then not believed from anyone
           --stale remove|fail              a dead socket left at the path: remove it (default) or fail
           --h2c                            also accept HTTP/2 cleartext with prior knowledge
           --help                           show this help
@@ -61,6 +65,7 @@ public record DemoOptions(String socket, boolean inherit, SocketFileMode mode, S
         List<String> trustedProxies = new ArrayList<>();
         StaleSocketPolicy stale = StaleSocketPolicy.REMOVE;
         boolean h2c = false;
+        boolean proxyProtocol = false;
         for (int i = 0; i < args.length; i++)
         {
             String option = args[i];
@@ -75,9 +80,10 @@ public record DemoOptions(String socket, boolean inherit, SocketFileMode mode, S
                 case "--trust-proxy" -> trustedProxies.addAll(list(value(args, ++i, option), option));
                 case "--stale" -> stale = stale(value(args, ++i, option));
                 case "--h2c" -> h2c = true;
+                case "--proxy-protocol" -> proxyProtocol = true;
                 case "--help", "-h" ->
                 {
-                    return new DemoOptions(null, false, null, null, List.of(), List.of(), stale, false, List.of(), true);
+                    return new DemoOptions(null, false, null, null, List.of(), List.of(), stale, false, List.of(), false, true);
                 }
                 default -> throw new UsageException("unknown option " + option + " (see --help)");
             }
@@ -88,29 +94,31 @@ public record DemoOptions(String socket, boolean inherit, SocketFileMode mode, S
         if ((inherit || abstractName) && (mode != null || group != null))
             throw new UsageException((inherit ? "--inherit" : "--socket " + socket) + " has no socket file of ours: drop --mode and --group" +
                 (inherit ? " (the supervisor sets them)" : "; restrict access with --allow-uid/--allow-gid"));
+        if (proxyProtocol && trustedProxies.isEmpty())
+            throw new UsageException("--proxy-protocol needs --trust-proxy: say whose PROXY headers to believe (e.g. haproxy)");
         if (!inherit && !abstractName && mode == null)
             mode = SocketFileMode.of(0600);
         return new DemoOptions(socket, inherit, mode, group, List.copyOf(allowUids), List.copyOf(allowGids), stale, h2c,
-            List.copyOf(trustedProxies), false);
+            List.copyOf(trustedProxies), proxyProtocol, false);
     }
 
     /**
-     * @return the socket to listen on: the one given, else the per-user default
+     * @return the socket to listen on: the one given, else the per-user default: in {@code $XDG_RUNTIME_DIR}, else in
+     *         a private directory {@code unixhttp-$USER} under {@code $TMPDIR} (default {@code /tmp})
+     * @throws IOException if the private directory cannot be made, or what is at its name is not a private
+     *         directory of this user
      */
-    public String socketOrDefault() throws java.io.IOException
+    public String socketOrDefault() throws IOException
     {
         if (socket != null)
             return socket;
         String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
         if (runtimeDir != null && !runtimeDir.isBlank() && Files.isDirectory(Path.of(runtimeDir)))
             return Path.of(runtimeDir, "unixhttp-demo.sock").toString();
-        String user = System.getProperty("user.name");
-        Path privateDir = Path.of("/tmp", "unixhttp-" + user);
-        if (!Files.isDirectory(privateDir))
-            Files.createDirectory(privateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        if (!Files.getOwner(privateDir).getName().equals(user))
-            throw new java.io.IOException(privateDir + " belongs to another user, so it is no private place for the socket: pass --socket PATH");
-        return privateDir.resolve("unixhttp-demo.sock").toString();
+        String tmp = System.getenv("TMPDIR");
+        Path base = Path.of(tmp == null || tmp.isBlank() ? "/tmp" : tmp);
+        return PrivateDirectory.ofThisUser(base.resolve("unixhttp-" + System.getProperty("user.name")))
+            .resolve("unixhttp-demo.sock").toString();
     }
 
     private static String value(String[] args, int index, String option) throws UsageException

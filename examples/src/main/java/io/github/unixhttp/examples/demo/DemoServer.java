@@ -1,5 +1,6 @@
 package io.github.unixhttp.examples.demo;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
@@ -8,15 +9,18 @@ import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.PeerRules;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ConnectionStatistics;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The demo admin server: HTTP on a Unix socket with peer credentials, a policy, and a graceful stop.
- * Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if it cannot listen, 2 for a bad command line.
+ * Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if it cannot listen (or its default socket directory is
+ * not a private directory of its user), 2 for a bad command line.
  */
 public final class DemoServer
 {
@@ -75,12 +79,17 @@ public final class DemoServer
     {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        if (!options.trustedProxies().isEmpty())
+        // One way for the client's address, not two: with a PROXY header, forwarded headers from the same proxy
+        // would override it, and they may be the client's own.
+        if (!options.trustedProxies().isEmpty() && !options.proxyProtocol())
             http.addCustomizer(new ForwardedRequestCustomizer());
-        HttpConnectionFactory http11 = new HttpConnectionFactory(http);
-        UnixSocketConnector connector = options.h2c()
-            ? new UnixSocketConnector(server, http11, new HTTP2CServerConnectionFactory(http))
-            : new UnixSocketConnector(server, http11);
+        List<ConnectionFactory> factories = new ArrayList<>();
+        if (options.proxyProtocol())
+            factories.add(new ProxyConnectionFactory());
+        factories.add(new HttpConnectionFactory(http));
+        if (options.h2c())
+            factories.add(new HTTP2CServerConnectionFactory(http));
+        UnixSocketConnector connector = new UnixSocketConnector(server, factories.toArray(ConnectionFactory[]::new));
         if (options.inherit())
             connector.setInheritChannel(true);
         else
@@ -159,15 +168,24 @@ public final class DemoServer
         }
     }
 
-    /** The most telling message in a start failure: the connector's own. */
-    private static String explain(Throwable failure)
+    /**
+     * What a start failure says: the outermost message, which is the connector's own sentence (what went wrong,
+     * which file, what to do), then each cause whose message adds something not yet said. A wrapper whose message
+     * is only its cause's ({@code new RuntimeException(cause)}) is looked through.
+     */
+    static String explain(Throwable failure)
     {
-        Throwable telling = failure;
-        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        Throwable outermost = failure;
+        while (outermost.getCause() != null && String.valueOf(outermost.getMessage()).equals(outermost.getCause().toString()))
+            outermost = outermost.getCause();
+        StringBuilder text = new StringBuilder(outermost.getMessage() != null ? outermost.getMessage() : outermost.toString());
+        int depth = 0;
+        for (Throwable cause = outermost.getCause(); cause != null && depth < 10; cause = cause.getCause(), depth++)
         {
-            if (cause.getMessage() != null)
-                telling = cause;
+            String message = cause.getMessage();
+            if (message != null && !message.isBlank() && text.indexOf(message) < 0)
+                text.append("\n  because: ").append(cause.getClass().getSimpleName()).append(": ").append(message);
         }
-        return telling.getMessage() != null ? telling.getMessage() : telling.toString();
+        return text.toString();
     }
 }
