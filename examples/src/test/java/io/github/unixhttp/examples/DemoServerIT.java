@@ -69,6 +69,32 @@ class DemoServerIT
         }
     }
 
+    /**
+     * Clients that send the whole body before reading (Python's http.client, requests, httpx) get their echo: the
+     * demo reads the body first. Streaming it back at once stalled past about 416 KiB, when the socket buffers of
+     * both directions were full, until the idle timeout.
+     */
+    @Test
+    void echoOfABodySentWholeBeforeReadingComesBackAndTooLargeIs413() throws Exception
+    {
+        Requirements.requireCommand("python3");
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString()))
+        {
+            demo.awaitOutput("try: ");
+            Path script = Scripts.copy("echo_send_first.py", tmp);
+            for (int size : new int[]{1024 * 1024, 8 * 1024 * 1024})
+            {
+                Run.Result echo = Run.run(Duration.ofSeconds(25), List.of("/usr/bin/python3", script.toString(), socket.toString(),
+                    Integer.toString(size))).requireSuccess();
+                assertEquals("200 " + size + " True", echo.stdout().trim(), echo.stderr());
+            }
+            Path tooLarge = Files.write(tmp.resolve("large.bin"), new byte[16 * 1024 * 1024 + 1]);
+            assertTrue(curl("-w", "%{http_code}", "-o", "/dev/null", "--data-binary", "@" + tooLarge, "http://localhost/echo").endsWith("413"));
+            assertTrue(curl("-w", "%{http_code}", "-o", "/dev/null", "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + tooLarge,
+                "http://localhost/echo").endsWith("413"));
+        }
+    }
+
     @Test
     void h2cAndAbstractNames() throws Exception
     {
@@ -148,11 +174,11 @@ class DemoServerIT
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--bogus                           | unknown option --bogus",
-        "--mode                            | --mode needs a value",
-        "--mode 0999                       | --mode 0999: Socket file mode '0999' is not an octal mode",
-        "--stale sometimes                 | --stale sometimes: say remove or fail",
-        "--allow-uid 1,,2                  | --allow-uid 1,,2: an empty entry",
+        "--bogus                           | Unknown option: '--bogus'",
+        "--mode                            | Missing required parameter for option '--mode' (OCTAL)",
+        "--mode 0999                       | Invalid value for option '--mode': Socket file mode '0999' is not an octal mode",
+        "--stale sometimes                 | Invalid value for option '--stale': say remove or fail",
+        "--allow-uid 1,,2                  | --allow-uid: an empty entry",
         "--inherit --socket /tmp/x.sock    | --inherit and --socket exclude each other",
         "--socket @name --mode 0600        | --socket @name has no socket file of ours: drop --mode and --group",
         "--proxy-protocol                  | --proxy-protocol needs --trust-proxy",
@@ -163,6 +189,16 @@ class DemoServerIT
         {
             assertEquals(2, demo.exitCode());
             assertTrue(demo.errors().startsWith("unixhttp-demo: " + message.trim()), demo.errors());
+        }
+    }
+
+    @Test
+    void versionExitsZeroNamingTheVersion() throws Exception
+    {
+        try (DemoProcess demo = DemoProcess.start(tmp, "--version"))
+        {
+            assertEquals(0, demo.exitCode());
+            assertTrue(demo.output().startsWith("unixhttp-demo 0."), demo.output());
         }
     }
 

@@ -2,9 +2,13 @@ package io.github.unixhttp.examples.demo;
 
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
@@ -19,6 +23,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ajax.JSON;
 
 /**
  * The demo's endpoints: {@code GET /} the admin page, {@code GET /whoami} the peer as JSON, {@code POST /echo} the
@@ -28,6 +33,8 @@ final class DemoHandler extends Handler.Abstract
 {
     private static final byte[] PAYLOAD_CHUNK = "unixhttp-payload".repeat(4096).getBytes(StandardCharsets.US_ASCII);
     private static final long MAX_BYTES = 1L << 40;
+    /** The largest body {@code POST /echo} holds in memory to send back. */
+    static final int MAX_ECHO_BYTES = 16 * 1024 * 1024;
 
     private final ConnectionStatistics connections;
     private final Instant started = Instant.now();
@@ -99,52 +106,67 @@ final class DemoHandler extends Handler.Abstract
     /** The peer as JSON; fields the server could not learn are absent. */
     static String whoAmI(PeerCredentials peer)
     {
-        if (peer == null)
-            return "{}";
-        StringBuilder json = new StringBuilder("{");
-        if (peer.knows(PeerCredentials.Field.PID))
-            json.append("\"pid\":").append(peer.pid()).append(',');
-        if (peer.knows(PeerCredentials.Field.UID))
-            json.append("\"uid\":").append(peer.uid()).append(',');
-        if (peer.knows(PeerCredentials.Field.GID))
-            json.append("\"gid\":").append(peer.gid()).append(',');
-        if (peer.knows(PeerCredentials.Field.GROUPS))
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (peer != null)
         {
-            json.append("\"groups\":[");
-            int[] groups = peer.groups();
-            for (int i = 0; i < groups.length; i++)
-                json.append(i == 0 ? "" : ",").append(groups[i]);
-            json.append("],");
+            if (peer.knows(PeerCredentials.Field.PID))
+                fields.put("pid", peer.pid());
+            if (peer.knows(PeerCredentials.Field.UID))
+                fields.put("uid", peer.uid());
+            if (peer.knows(PeerCredentials.Field.GID))
+                fields.put("gid", peer.gid());
+            if (peer.knows(PeerCredentials.Field.GROUPS))
+                fields.put("groups", Arrays.stream(peer.groups()).boxed().toArray());
+            if (peer.userName() != null)
+                fields.put("user", peer.userName());
+            if (peer.groupName() != null)
+                fields.put("group", peer.groupName());
         }
-        if (peer.userName() != null)
-            json.append("\"user\":\"").append(escape(peer.userName())).append("\",");
-        if (peer.groupName() != null)
-            json.append("\"group\":\"").append(escape(peer.groupName())).append("\",");
-        if (json.charAt(json.length() - 1) == ',')
-            json.setLength(json.length() - 1);
-        return json.append('}').toString();
+        return new JSON().toJSON(fields);
     }
 
-    private static String escape(String text)
-    {
-        StringBuilder escaped = new StringBuilder();
-        for (char c : text.toCharArray())
-        {
-            if (c == '"' || c == '\\')
-                escaped.append('\\').append(c);
-            else if (c < 0x20)
-                escaped.append(String.format("\\u%04x", (int)c));
-            else
-                escaped.append(c);
-        }
-        return escaped.toString();
-    }
-
+    /**
+     * Reads the whole body, then sends it back. Streaming it back as it arrives would deadlock with the many
+     * clients that send their whole body before reading (Python's http.client and requests, httpx): with about
+     * 208 KiB of socket buffer each way, both sides end up blocked writing once a body is larger than that.
+     */
     private static void echo(Request request, Response response, Callback callback)
     {
-        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type == null ? "application/octet-stream" : type);
-        Content.copy(request, response, callback);
+        long declared = request.getLength();
+        if (declared > MAX_ECHO_BYTES)
+        {
+            tooLarge(request, response, callback);
+            return;
+        }
+        BoundedBody.read(request, MAX_ECHO_BYTES, new BoundedBody.Outcome()
+        {
+            @Override
+            public void complete(ByteBuffer body)
+            {
+                String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, type == null ? "application/octet-stream" : type);
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.remaining());
+                response.write(true, body, callback);
+            }
+
+            @Override
+            public void tooLarge()
+            {
+                DemoHandler.tooLarge(request, response, callback);
+            }
+
+            @Override
+            public void failed(Throwable failure)
+            {
+                Response.writeError(request, response, callback, failure);
+            }
+        });
+    }
+
+    private static void tooLarge(Request request, Response response, Callback callback)
+    {
+        Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413,
+            "POST /echo takes at most " + MAX_ECHO_BYTES + " bytes");
     }
 
     private static void bytes(Request request, Response response, Callback callback) throws Exception

@@ -1,105 +1,174 @@
 package io.github.unixhttp.examples.demo;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The demo's command line, parsed and checked. A bad option is a {@link UsageException} naming it.
- *
- * @param socket a path or {@code @name}; null when inheriting
- * @param inherit serve the socket a supervisor handed over
- * @param mode the socket file's mode
- * @param group the socket file's group, or null
- * @param allowUids uids or user names allowed to connect (empty: not restricted by user)
- * @param allowGids gids or group names allowed to connect (empty: not restricted by group)
- * @param stale what to do with a dead socket at the path
- * @param h2c also accept HTTP/2 cleartext
- * @param trustedProxies uids or user names whose forwarded headers are believed (e.g. nginx's www-data)
- * @param proxyProtocol the trusted proxies send the client's address in a PROXY protocol header instead of forwarded headers
- * @param help show the usage and exit
+ * The demo's command line, parsed by picocli (which also writes {@code --help} and {@code --version}) and then
+ * checked as a whole. A bad command line is a {@link CommandLine.ParameterException} naming the option: exit status 2.
  */
-public record DemoOptions(String socket, boolean inherit, SocketFileMode mode, String group, List<String> allowUids,
-                          List<String> allowGids, StaleSocketPolicy stale, boolean h2c, List<String> trustedProxies,
-                          boolean proxyProtocol, boolean help)
+@Command(name = "unixhttp-demo", mixinStandardHelpOptions = true, versionProvider = DemoOptions.Version.class,
+    synopsisHeading = "", customSynopsis = "usage: java -jar unixhttp-demo.jar [options]", sortOptions = false,
+    description = "An admin server over a Unix socket: who you are by the kernel's word, uptime, connections.",
+    footer = {"", "Exit status: 0 after a clean stop (SIGTERM, Ctrl-C), 1 when it cannot listen, 2 for a bad command line."})
+public final class DemoOptions
 {
-    public static final String USAGE = """
-        usage: java -jar unixhttp-demo.jar [options]
-          --socket PATH | --socket @NAME   where to listen (default: $XDG_RUNTIME_DIR/unixhttp-demo.sock, else
-                                           in the private 0700 directory ${TMPDIR:-/tmp}/unixhttp-$USER)
-          --inherit                        serve the listening socket handed over (fd 0 or LISTEN_FDS)
-          --mode OCTAL                     socket file mode (default 0600)
-          --group NAME|GID                 socket file group
-          --allow-uid LIST                 comma-separated uids or user names allowed to connect
-          --allow-gid LIST                 comma-separated gids or group names (primary or supplementary)
-          --trust-proxy LIST               uids or user names whose Forwarded/X-Forwarded-* headers are believed
-          --proxy-protocol                 the trusted proxies send a PROXY header (v1 or v2) instead, as HAProxy's
-                                           send-proxy-v2 does; forwarded headers are then not believed from anyone
-          --stale remove|fail              a dead socket left at the path: remove it (default) or fail
-          --h2c                            also accept HTTP/2 cleartext with prior knowledge
-          --help                           show this help
-        """;
+    @Option(names = "--socket", paramLabel = "PATH|@NAME", description = "where to listen (default: " +
+        "$XDG_RUNTIME_DIR/unixhttp-demo.sock, else in the private 0700 directory $${TMPDIR:-/tmp}/unixhttp-$USER)")
+    private String socket;
 
-    /** A command line the demo cannot run with: exit status 2. */
-    public static final class UsageException extends Exception
+    @Option(names = "--inherit", description = "serve the listening socket handed over (fd 0 or LISTEN_FDS)")
+    private boolean inherit;
+
+    @Option(names = "--mode", paramLabel = "OCTAL", converter = ModeConverter.class, description = "socket file mode (default 0600)")
+    private SocketFileMode mode;
+
+    @Option(names = "--group", paramLabel = "NAME|GID", description = "socket file group")
+    private String group;
+
+    @Option(names = "--allow-uid", paramLabel = "LIST", split = ",", description = "comma-separated uids or user names allowed to connect")
+    private List<String> allowUids = new ArrayList<>();
+
+    @Option(names = "--allow-gid", paramLabel = "LIST", split = ",",
+        description = "comma-separated gids or group names (primary or supplementary) allowed to connect")
+    private List<String> allowGids = new ArrayList<>();
+
+    @Option(names = "--trust-proxy", paramLabel = "LIST", split = ",",
+        description = "uids or user names whose Forwarded/X-Forwarded-* headers are believed (nginx's www-data)")
+    private List<String> trustedProxies = new ArrayList<>();
+
+    @Option(names = "--proxy-protocol", description = "the trusted proxies send a PROXY header (v1 or v2) instead, as " +
+        "HAProxy's send-proxy-v2 does; forwarded headers are then not believed from anyone")
+    private boolean proxyProtocol;
+
+    @Option(names = "--stale", paramLabel = "remove|fail", converter = StaleConverter.class,
+        description = "a dead socket left at the path: remove it (default) or fail")
+    private StaleSocketPolicy stale = StaleSocketPolicy.REMOVE;
+
+    @Option(names = "--h2c", description = "also accept HTTP/2 cleartext with prior knowledge")
+    private boolean h2c;
+
+    private DemoOptions()
     {
-        public UsageException(String message)
-        {
-            super(message);
-        }
     }
 
-    public static DemoOptions parse(String... args) throws UsageException
+    /**
+     * @return the command line for the demo's options
+     */
+    public static CommandLine commandLine()
     {
-        String socket = null;
-        boolean inherit = false;
-        SocketFileMode mode = null;
-        String group = null;
-        List<String> allowUids = new ArrayList<>();
-        List<String> allowGids = new ArrayList<>();
-        List<String> trustedProxies = new ArrayList<>();
-        StaleSocketPolicy stale = StaleSocketPolicy.REMOVE;
-        boolean h2c = false;
-        boolean proxyProtocol = false;
-        for (int i = 0; i < args.length; i++)
+        return new CommandLine(new DemoOptions());
+    }
+
+    /**
+     * Parses and checks a command line for {@code --help} or {@code --version} first, then the options as a whole.
+     *
+     * @throws CommandLine.ParameterException naming the option that is wrong
+     */
+    public static DemoOptions parse(CommandLine commandLine, String... args)
+    {
+        commandLine.parseArgs(args);
+        DemoOptions options = commandLine.getCommand();
+        if (!commandLine.isUsageHelpRequested() && !commandLine.isVersionHelpRequested())
+            options.check(commandLine);
+        return options;
+    }
+
+    private void check(CommandLine commandLine)
+    {
+        for (List<String> list : List.of(allowUids, allowGids, trustedProxies))
         {
-            String option = args[i];
-            switch (option)
-            {
-                case "--socket" -> socket = value(args, ++i, option);
-                case "--inherit" -> inherit = true;
-                case "--mode" -> mode = mode(value(args, ++i, option));
-                case "--group" -> group = value(args, ++i, option);
-                case "--allow-uid" -> allowUids.addAll(list(value(args, ++i, option), option));
-                case "--allow-gid" -> allowGids.addAll(list(value(args, ++i, option), option));
-                case "--trust-proxy" -> trustedProxies.addAll(list(value(args, ++i, option), option));
-                case "--stale" -> stale = stale(value(args, ++i, option));
-                case "--h2c" -> h2c = true;
-                case "--proxy-protocol" -> proxyProtocol = true;
-                case "--help", "-h" ->
-                {
-                    return new DemoOptions(null, false, null, null, List.of(), List.of(), stale, false, List.of(), false, true);
-                }
-                default -> throw new UsageException("unknown option " + option + " (see --help)");
-            }
+            if (list.stream().anyMatch(String::isBlank))
+                throw new CommandLine.ParameterException(commandLine, optionOf(list) + ": an empty entry in the list");
         }
         if (inherit && socket != null)
-            throw new UsageException("--inherit and --socket exclude each other: the supervisor chose the socket");
+            throw new CommandLine.ParameterException(commandLine, "--inherit and --socket exclude each other: the supervisor chose the socket");
         boolean abstractName = socket != null && socket.startsWith("@");
         if ((inherit || abstractName) && (mode != null || group != null))
-            throw new UsageException((inherit ? "--inherit" : "--socket " + socket) + " has no socket file of ours: drop --mode and --group" +
+            throw new CommandLine.ParameterException(commandLine, (inherit ? "--inherit" : "--socket " + socket) +
+                " has no socket file of ours: drop --mode and --group" +
                 (inherit ? " (the supervisor sets them)" : "; restrict access with --allow-uid/--allow-gid"));
         if (proxyProtocol && trustedProxies.isEmpty())
-            throw new UsageException("--proxy-protocol needs --trust-proxy: say whose PROXY headers to believe (e.g. haproxy)");
+            throw new CommandLine.ParameterException(commandLine, "--proxy-protocol needs --trust-proxy: say whose PROXY headers " +
+                "to believe (e.g. haproxy)");
         if (!inherit && !abstractName && mode == null)
             mode = SocketFileMode.of(0600);
-        return new DemoOptions(socket, inherit, mode, group, List.copyOf(allowUids), List.copyOf(allowGids), stale, h2c,
-            List.copyOf(trustedProxies), proxyProtocol, false);
+    }
+
+    private String optionOf(List<String> list)
+    {
+        return list == allowUids ? "--allow-uid" : list == allowGids ? "--allow-gid" : "--trust-proxy";
+    }
+
+    /** @return a path or {@code @name}; null when inheriting or when the default is to be used */
+    public String socket()
+    {
+        return socket;
+    }
+
+    /** @return whether to serve the socket a supervisor handed over */
+    public boolean inherit()
+    {
+        return inherit;
+    }
+
+    /** @return the socket file's mode; null for an abstract name or an inherited socket */
+    public SocketFileMode mode()
+    {
+        return mode;
+    }
+
+    /** @return the socket file's group, or null */
+    public String group()
+    {
+        return group;
+    }
+
+    /** @return uids or user names allowed to connect (empty: not restricted by user) */
+    public List<String> allowUids()
+    {
+        return List.copyOf(allowUids);
+    }
+
+    /** @return gids or group names allowed to connect (empty: not restricted by group) */
+    public List<String> allowGids()
+    {
+        return List.copyOf(allowGids);
+    }
+
+    /** @return what to do with a dead socket at the path */
+    public StaleSocketPolicy stale()
+    {
+        return stale;
+    }
+
+    /** @return whether to also accept HTTP/2 cleartext */
+    public boolean h2c()
+    {
+        return h2c;
+    }
+
+    /** @return uids or user names whose forwarded headers are believed */
+    public List<String> trustedProxies()
+    {
+        return List.copyOf(trustedProxies);
+    }
+
+    /** @return whether the trusted proxies send a PROXY protocol header instead of forwarded headers */
+    public boolean proxyProtocol()
+    {
+        return proxyProtocol;
     }
 
     /**
@@ -121,44 +190,49 @@ public record DemoOptions(String socket, boolean inherit, SocketFileMode mode, S
             .resolve("unixhttp-demo.sock").toString();
     }
 
-    private static String value(String[] args, int index, String option) throws UsageException
+    static final class ModeConverter implements CommandLine.ITypeConverter<SocketFileMode>
     {
-        if (index >= args.length || args[index].startsWith("--"))
-            throw new UsageException(option + " needs a value (see --help)");
-        return args[index];
-    }
-
-    private static List<String> list(String value, String option) throws UsageException
-    {
-        List<String> items = new ArrayList<>();
-        for (String item : value.split(","))
+        @Override
+        public SocketFileMode convert(String value)
         {
-            if (item.isBlank())
-                throw new UsageException(option + " " + value + ": an empty entry in the list");
-            items.add(item.trim());
-        }
-        return items;
-    }
-
-    private static SocketFileMode mode(String value) throws UsageException
-    {
-        try
-        {
-            return SocketFileMode.parse(value);
-        }
-        catch (IllegalArgumentException bad)
-        {
-            throw new UsageException("--mode " + value + ": " + bad.getMessage());
+            try
+            {
+                return SocketFileMode.parse(value);
+            }
+            catch (IllegalArgumentException bad)
+            {
+                throw new CommandLine.TypeConversionException(bad.getMessage());
+            }
         }
     }
 
-    private static StaleSocketPolicy stale(String value) throws UsageException
+    static final class StaleConverter implements CommandLine.ITypeConverter<StaleSocketPolicy>
     {
-        return switch (value)
+        @Override
+        public StaleSocketPolicy convert(String value)
         {
-            case "remove" -> StaleSocketPolicy.REMOVE;
-            case "fail" -> StaleSocketPolicy.FAIL;
-            default -> throw new UsageException("--stale " + value + ": say remove or fail");
-        };
+            return switch (value)
+            {
+                case "remove" -> StaleSocketPolicy.REMOVE;
+                case "fail" -> StaleSocketPolicy.FAIL;
+                default -> throw new CommandLine.TypeConversionException("say remove or fail");
+            };
+        }
+    }
+
+    /** The version Maven recorded in the jar. */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion() throws IOException
+        {
+            Properties pom = new Properties();
+            try (InputStream in = DemoOptions.class.getResourceAsStream("/META-INF/maven/io.github.unixhttp/unixhttp-examples/pom.properties"))
+            {
+                if (in != null)
+                    pom.load(in);
+            }
+            return new String[]{"unixhttp-demo " + pom.getProperty("version", "(development build)")};
+        }
     }
 }

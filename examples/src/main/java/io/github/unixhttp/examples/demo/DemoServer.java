@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import picocli.CommandLine;
 
 /**
  * The demo admin server: HTTP on a Unix socket with peer credentials, a policy, and a graceful stop.
@@ -32,20 +33,26 @@ public final class DemoServer
 
     public static void main(String[] args)
     {
+        CommandLine commandLine = DemoOptions.commandLine();
         DemoOptions options;
         try
         {
-            options = DemoOptions.parse(args);
+            options = DemoOptions.parse(commandLine, args);
         }
-        catch (DemoOptions.UsageException bad)
+        catch (CommandLine.ParameterException bad)
         {
-            System.err.println("unixhttp-demo: " + bad.getMessage());
+            System.err.println("unixhttp-demo: " + bad.getMessage() + " (see --help)");
             System.exit(2);
             return;
         }
-        if (options.help())
+        if (commandLine.isUsageHelpRequested())
         {
-            System.out.print(DemoOptions.USAGE);
+            commandLine.usage(System.out);
+            return;
+        }
+        if (commandLine.isVersionHelpRequested())
+        {
+            commandLine.printVersionHelp(System.out);
             return;
         }
         Server server = new Server();
