@@ -52,6 +52,8 @@ class DescriptorExhaustionTest
             assertEquals("LISTENING", server.readLine());
             assertTrue(Exchange.get(socket, "/").endsWith("hello"));
             long released;
+            long cpuTicks;
+            long logLines;
             // The second user's connections run the server out of descriptors; the one that takes the last one has
             // its user name looked up (if at all) with none left for /etc/passwd: a failure, not "no such user".
             try (BackgroundProcess holder = BackgroundProcess.startReady(Run.asOtherUser(List.of("/usr/bin/python3",
@@ -69,11 +71,15 @@ class DescriptorExhaustionTest
                 assertTrue(server.stderr().contains("Cannot accept connections on unix:" + socket), server.stderr());
                 holder.finish();
                 released = System.nanoTime();
+                cpuTicks = ticks;
+                logLines = newLines;
             }
             String response = getWithin(socket, "/", 2000);
             long recoveredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released);
             assertTrue(response.startsWith("HTTP/1.1 200"), response);
             assertTrue(recoveredMillis <= 2000, "served again " + recoveredMillis + " ms after the connections closed");
+            System.out.println("Out of descriptors (acceptors=" + acceptors + "): " + cpuTicks + " CPU ticks in " + HOLD_SECONDS +
+                " s, " + logLines + " log lines; served again " + recoveredMillis + " ms after the connections closed");
             Run.Result whoamiRun = Run.run(Duration.ofSeconds(30), Run.asOtherUser(List.of("/usr/bin/python3",
                 whoamiScript.toString(), socket.toString()))).requireSuccess();
             String whoami = whoamiRun.stdout() + whoamiRun.stderr();
