@@ -1,10 +1,13 @@
 package io.github.unixhttp.unit;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
+
+import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.Utf8StringBuilder;
 
 /**
  * An {@code http+unix://} URL, as Python's requests-unixsocket writes them: the percent-encoded socket path is the
@@ -15,6 +18,9 @@ import java.util.Objects;
  * http+unix://%00myapp/ping  or  http+unix://@myapp/ping  -&gt;  @myapp  +  http://localhost/ping
  * </pre>
  *
+ * <p>The socket name is UTF-8, percent-encoded with Jetty's codec ({@code URIUtil}); the request path and query are
+ * kept as written (still encoded).</p>
+ *
  * @param endpoint the socket to connect to
  * @param requestUri the URI the request carries: {@code http://localhost} plus the path and query
  */
@@ -22,6 +28,8 @@ public record UnixUrl(UnixEndpoint endpoint, URI requestUri)
 {
     public static final String SCHEME = "http+unix";
     private static final String PREFIX = SCHEME + "://";
+    /** Reserved characters of RFC 3986 that Jetty's path encoding keeps literal: in an authority they are escaped. */
+    private static final String AUTHORITY_DELIMITERS = "/:@!$&()*+,=";
 
     public UnixUrl
     {
@@ -36,34 +44,26 @@ public record UnixUrl(UnixEndpoint endpoint, URI requestUri)
     {
         if (url == null || !url.regionMatches(true, 0, PREFIX, 0, PREFIX.length()))
             throw malformed(url, "it does not start with " + PREFIX);
-        String rest = url.substring(PREFIX.length());
-        int endOfAuthority = indexOfAny(rest, "/?#");
-        String authority = endOfAuthority < 0 ? rest : rest.substring(0, endOfAuthority);
-        String pathAndQuery = endOfAuthority < 0 ? "/" : rest.substring(endOfAuthority);
-        if (authority.isEmpty())
-            throw malformed(url, "the socket is missing: percent-encode its path as the host");
-        if (authority.indexOf('/') >= 0 || authority.indexOf('@') > 0)
-            throw malformed(url, "the socket path must be percent-encoded (/ as %2F)");
-        String socket = decode(url, authority);
-        UnixEndpoint endpoint;
-        if (socket.startsWith("\0"))
-            endpoint = UnixEndpoint.ofAbstractName(socket.substring(1));
-        else if (socket.startsWith("@"))
-            endpoint = UnixEndpoint.ofAbstractName(socket.substring(1));
-        else if (socket.startsWith("/"))
-            endpoint = UnixEndpoint.ofPath(java.nio.file.Path.of(socket));
-        else
-            throw malformed(url, "the socket '" + socket + "' is neither an absolute path nor an abstract name");
-        if (pathAndQuery.startsWith("?") || pathAndQuery.startsWith("#"))
-            pathAndQuery = "/" + pathAndQuery;
+        URI parsed;
         try
         {
-            return new UnixUrl(endpoint, new URI("http://localhost" + pathAndQuery));
+            parsed = new URI(url);
         }
         catch (URISyntaxException bad)
         {
-            throw malformed(url, "the request path is not a valid URI path (" + bad.getReason() + ")");
+            throw malformed(url, bad.getReason().toLowerCase(Locale.ROOT) + " at index " + bad.getIndex() +
+                " (a % starts an escape of two hex digits; percent-encode what a URL cannot hold: a space as %20, a % as %25)");
         }
+        String authority = parsed.getRawAuthority();
+        if (authority == null || authority.isEmpty())
+            throw malformed(url, "the socket is missing: percent-encode its path as the host");
+        if (authority.indexOf('@') > 0)
+            throw malformed(url, "the socket path must be percent-encoded (/ as %2F, @ as %40)");
+        UnixEndpoint endpoint = endpoint(url, decode(url, authority));
+        String path = parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath();
+        String requestUri = "http://localhost" + path + (parsed.getRawQuery() == null ? "" : "?" + parsed.getRawQuery()) +
+            (parsed.getRawFragment() == null ? "" : "#" + parsed.getRawFragment());
+        return new UnixUrl(endpoint, URI.create(requestUri));
     }
 
     /**
@@ -82,54 +82,40 @@ public record UnixUrl(UnixEndpoint endpoint, URI requestUri)
         return format(endpoint, path + (requestUri.getRawQuery() == null ? "" : "?" + requestUri.getRawQuery()));
     }
 
+    private static UnixEndpoint endpoint(String url, String socket)
+    {
+        if (socket.startsWith("\0") || socket.startsWith("@"))
+            return UnixEndpoint.ofAbstractName(socket.substring(1));
+        if (!socket.startsWith("/"))
+            throw malformed(url, "the socket '" + socket + "' is neither an absolute path nor an abstract name");
+        if (socket.indexOf('\0') >= 0)
+            throw malformed(url, "the socket path holds a NUL byte (%00), which no file name can; only an abstract name " +
+                "starts with %00");
+        return UnixEndpoint.ofPath(Path.of(socket));
+    }
+
+    /**
+     * Jetty's percent codec: every byte but the unreserved characters of RFC 3986 is escaped, as Python's
+     * requests-unixsocket expects. Jetty's path encoding leaves the characters a path may hold literally; in the
+     * authority they would end the socket (/), or read as a user name (@) or port (:), so they are escaped too.
+     */
     private static String encode(String text)
     {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8))
-        {
-            char c = (char)(b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~')
-                encoded.append(c);
-            else
-                encoded.append('%').append(String.format("%02X", (int)c));
-        }
-        return encoded.toString();
+        return URIUtil.encodeSpecific(URIUtil.encodePath(text), AUTHORITY_DELIMITERS);
     }
 
-    private static String decode(String url, String text)
+    /**
+     * Jetty's percent codec, on an authority {@link URI} has already checked (every % starts a two-hex-digit escape).
+     * The bytes must be UTF-8: a socket name that is not comes back holding U+FFFD, and is refused rather than
+     * connected to a socket of another name (so is a name that holds U+FFFD itself).
+     */
+    private static String decode(String url, String authority)
     {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < text.length(); i++)
-        {
-            char c = text.charAt(i);
-            if (c == '%')
-            {
-                if (i + 2 >= text.length())
-                    throw malformed(url, "'" + text.substring(i) + "' is a cut-off percent escape");
-                try
-                {
-                    bytes.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
-                }
-                catch (NumberFormatException e)
-                {
-                    throw malformed(url, "'" + text.substring(i, i + 3) + "' is not a percent escape");
-                }
-                i += 2;
-            }
-            else
-                bytes.write(c);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static int indexOfAny(String text, String characters)
-    {
-        for (int i = 0; i < text.length(); i++)
-        {
-            if (characters.indexOf(text.charAt(i)) >= 0)
-                return i;
-        }
-        return -1;
+        String decoded = URIUtil.decodePath(authority);
+        if (decoded.indexOf(Utf8StringBuilder.REPLACEMENT) >= 0)
+            throw malformed(url, "the socket '" + authority + "' does not decode to UTF-8 text; percent-encode the UTF-8 bytes " +
+                "of its name (é as %C3%A9)");
+        return decoded;
     }
 
     private static IllegalArgumentException malformed(String url, String why)

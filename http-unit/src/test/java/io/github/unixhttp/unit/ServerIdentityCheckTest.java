@@ -7,9 +7,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.unixhttp.connector.policy.ServerIdentity;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.TestServer;
@@ -18,6 +21,7 @@ import io.github.unixhttp.unit.apache.UnixHttpClients;
 import io.github.unixhttp.unit.jetty.JettyUnixClients;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -90,7 +94,8 @@ class ServerIdentityCheckTest
             Files.createFile(stop);
             String counts = output.readLine();
             System.out.println("Squatter saw: " + counts);
-            assertTrue(counts.matches("connections=([3-9]|[1-9]\\d+) bytes=0"), "the squatter got request bytes: " + counts);
+            // One connection from each client: a refusal is not retried.
+            assertEquals("connections=3 bytes=0", counts, "the squatter got request bytes, or a refused connect was retried");
         }
         finally
         {
@@ -190,6 +195,115 @@ class ServerIdentityCheckTest
         }
     }
 
+    /**
+     * A refusal is final: HttpClient's default retry strategy would otherwise connect a second time to the server it
+     * just refused. The squatter runs as this user, and the check requires another.
+     */
+    @Test
+    void aFailedIdentityCheckMakesExactlyOneConnection() throws Throwable
+    {
+        Requirements.requireCommand("python3");
+        UnixClientOptions someoneElse = options(ServerIdentityCheck.uid(otherUid()));
+        List<String> clients = List.of("classic", "async", "jetty");
+        List<String> counted = new ArrayList<>();
+        for (int client = 0; client < clients.size(); client++)
+        {
+            Path dir = Files.createDirectory(tmp.resolve("squatter-" + client));
+            Executable request = requestsFromEachClient(UnixEndpoint.ofPath(dir.resolve("daemon.sock")), someoneElse).get(client);
+            counted.add(clients.get(client) + ": " + countedBySquatter(dir, () -> assertRefusedForIdentity(request)));
+        }
+        assertEquals(List.of("classic: connections=1 bytes=0", "async: connections=1 bytes=0", "jetty: connections=1 bytes=0"), counted);
+    }
+
+    /** A refusal before connecting is final too: each Apache client looks at the file, and connects, once. */
+    @Test
+    void aRefusedSocketFileIsNotRetried() throws Throwable
+    {
+        Requirements.requireCommand("python3");
+        UnixClientOptions ownedByAnother = options(ServerIdentityCheck.none().requireFileOwner(otherUid()));
+        Path dir = Files.createDirectory(tmp.resolve("squatter"));
+        UnixEndpoint endpoint = UnixEndpoint.ofPath(dir.resolve("daemon.sock"));
+        AtomicInteger classicAttempts = new AtomicInteger();
+        AtomicInteger asyncAttempts = new AtomicInteger();
+        String counts = countedBySquatter(dir, () ->
+        {
+            try (CloseableHttpClient classic = UnixHttpClients.custom(endpoint, ownedByAnother)
+                .addExecInterceptorAfter(ChainElement.RETRY.name(), "count", (request, scope, chain) ->
+                {
+                    classicAttempts.incrementAndGet();
+                    return chain.proceed(request, scope);
+                }).build())
+            {
+                assertRefusedFile(() -> classic.execute(new HttpGet("http://localhost/"), response -> null),
+                    SocketFileException.Problem.WRONG_OWNER, endpoint.path());
+            }
+            try (CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(endpoint, ownedByAnother)
+                .addExecInterceptorAfter(ChainElement.RETRY.name(), "count", (request, entity, scope, chain, callback) ->
+                {
+                    asyncAttempts.incrementAndGet();
+                    chain.proceed(request, entity, scope, callback);
+                }).build())
+            {
+                async.start();
+                assertRefusedFile(() -> async.execute(SimpleRequestBuilder.get("http://localhost/").build(), null).get(30, TimeUnit.SECONDS),
+                    SocketFileException.Problem.WRONG_OWNER, endpoint.path());
+            }
+        });
+        assertEquals("classic 1, async 1, connections=0 bytes=0", "classic " + classicAttempts + ", async " + asyncAttempts + ", " + counts);
+    }
+
+    private static int otherUid()
+    {
+        return ServerIdentity.uid() == Run.OTHER_UID ? Run.OTHER_UID - 1 : Run.OTHER_UID;
+    }
+
+    private Path squatterScript() throws Exception
+    {
+        Path script = tmp.resolve("squatter.py");
+        if (!Files.exists(script))
+        {
+            try (var in = getClass().getResourceAsStream("/clients/squatter.py"))
+            {
+                Files.copy(in, script);
+            }
+        }
+        return script;
+    }
+
+    /**
+     * Runs {@code clients} against the squatter (as this user) listening on {@code dir/daemon.sock}.
+     *
+     * @return what the squatter counted: {@code connections=N bytes=M}
+     */
+    private String countedBySquatter(Path dir, Executable clients) throws Throwable
+    {
+        Path stop = dir.resolve("stop");
+        Process squatter = new ProcessBuilder("python3", squatterScript().toString(), dir.resolve("daemon.sock").toString(), stop.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(squatter.getInputStream())))
+        {
+            assertEquals("LISTENING", output.readLine());
+            clients.execute();
+            Files.createFile(stop);
+            String counts = output.readLine();
+            assertTrue(squatter.waitFor(30, TimeUnit.SECONDS), "the squatter did not stop");
+            return counts;
+        }
+        finally
+        {
+            stopProcess(squatter);
+        }
+    }
+
+    private static void stopProcess(Process process) throws InterruptedException
+    {
+        if (!process.isAlive())
+            return;
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS))
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void checksOfTheSameRequirementsAreEqual()
     {
@@ -254,6 +368,15 @@ class ServerIdentityCheckTest
         assertEquals(path, refusal.getPath());
         assertTrue(refusal.getMessage().startsWith("Refusing to connect to unix:" + path + ": "), refusal.getMessage());
         return refusal;
+    }
+
+    private static void assertRefusedForIdentity(Executable request)
+    {
+        Throwable failure = assertThrows(Exception.class, request);
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof ServerIdentityException))
+            cause = cause.getCause();
+        assertTrue(cause instanceof ServerIdentityException && !(cause instanceof SocketFileException), "not refused for identity: " + failure);
     }
 
     private static void assertRefusedSquatter(Executable request)

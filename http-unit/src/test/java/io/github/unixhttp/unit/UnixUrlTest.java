@@ -56,6 +56,60 @@ class UnixUrlTest
     }
 
     @Test
+    void utf8NamesRoundTrip()
+    {
+        UnixUrl url = UnixUrl.parse("http+unix://%2Ftmp%2F%C3%A9t%C3%A9%20%E2%82%AC.sock/x");
+        assertEquals(UnixEndpoint.ofPath(Path.of("/tmp/\u00e9t\u00e9 \u20ac.sock")), url.endpoint());
+        assertEquals("http+unix://%2Ftmp%2F%C3%A9t%C3%A9%20%E2%82%AC.sock/x", UnixUrl.format(url.endpoint(), "/x"));
+        assertEquals(UnixEndpoint.ofAbstractName("caf\u00e9"), UnixUrl.parse("http+unix://%00caf%C3%A9/").endpoint());
+        assertEquals("http+unix://%00caf%C3%A9/", UnixUrl.format(UnixEndpoint.ofAbstractName("caf\u00e9"), "/"));
+        // Raw UTF-8, as a user may paste it, reads the same.
+        assertEquals(UnixEndpoint.ofAbstractName("caf\u00e9"), UnixUrl.parse("http+unix://@caf\u00e9/").endpoint());
+    }
+
+    @Test
+    void slashesInTheSocketAreEncodedEitherCaseAndStayEncodedInTheRequestPath()
+    {
+        UnixUrl url = UnixUrl.parse("http+unix://%2ftmp%2fa.sock/files/a%2Fb?p=%2F");
+        assertEquals(UnixEndpoint.ofPath(Path.of("/tmp/a.sock")), url.endpoint());
+        assertEquals("/files/a%2Fb", url.requestUri().getRawPath());
+        assertEquals("p=%2F", url.requestUri().getRawQuery());
+        assertEquals("http+unix://%2Ftmp%2Fa.sock/files/a%2Fb?p=%2F", url.toString());
+    }
+
+    @Test
+    void everyReservedCharacterOfTheSocketIsEncodedAndAPlusIsNotASpace()
+    {
+        UnixEndpoint odd = UnixEndpoint.ofPath(Path.of("/tmp/a b+c:d@e;f?g#h%i&j=k,l(m)n*o!p$q'r[s]t~u-v_w.sock"));
+        String url = UnixUrl.format(odd, "/");
+        assertEquals("http+unix://%2Ftmp%2Fa%20b%2Bc%3Ad%40e%3Bf%3Fg%23h%25i%26j%3Dk%2Cl%28m%29n%2Ao%21p%24q%27r%5Bs%5Dt~u-v_w.sock/", url);
+        assertEquals(odd, UnixUrl.parse(url).endpoint());
+        assertEquals(UnixEndpoint.ofPath(Path.of("/tmp/a+b.sock")), UnixUrl.parse("http+unix://%2Ftmp%2Fa+b.sock/").endpoint());
+    }
+
+    @Test
+    void invalidEscapesAndNamesAreRefusedSayingWhatIsWrong()
+    {
+        assertMalformed("http+unix://%2Frun%2/x", "malformed escape pair at index 18", "two hex digits");
+        assertMalformed("http+unix://%ZZ/x", "malformed escape pair at index 12");
+        assertMalformed("http+unix://%u002Frun.sock/x", "malformed escape pair at index 12");
+        assertMalformed("http+unix://%2Ftmp%2Fa%/x", "malformed escape pair", "% as %25");
+        assertMalformed("http+unix://%2Ftmp%2Fa b.sock/x", "illegal character", "space as %20");
+        assertMalformed("http+unix://%2Ftmp%2F%C3.sock/x", "does not decode to UTF-8", "%C3%A9");
+        assertMalformed("http+unix://%2Ftmp%2F%FF.sock/x", "does not decode to UTF-8");
+        assertMalformed("http+unix://%2Ftmp%2Fa%00b.sock/x", "NUL byte");
+        assertMalformed("http+unix://user@%2Fa.sock/x", "@ as %40");
+    }
+
+    private static void assertMalformed(String bad, String... says)
+    {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> UnixUrl.parse(bad), bad);
+        assertTrue(error.getMessage().startsWith("Malformed http+unix URL '" + bad + "': "), error.getMessage());
+        for (String part : says)
+            assertTrue(error.getMessage().contains(part), error.getMessage());
+    }
+
+    @Test
     void endpointsParseAndPrintBothKinds()
     {
         assertTrue(UnixEndpoint.parse("@x").isAbstract());

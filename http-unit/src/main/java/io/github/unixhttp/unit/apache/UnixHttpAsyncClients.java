@@ -36,7 +36,8 @@ import org.apache.hc.core5.util.Timeout;
  * <p><b>Fails closed</b>, as {@link UnixHttpClients} does: every connection goes to the endpoint, whatever the
  * request's URL or {@code RequestConfig} (the connection operator puts the socket on every connect, and the I/O
  * reactor is handed only connects to it); a proxy or another socket fails with
- * {@link io.github.unixhttp.unit.UnixRouteException} before any connection is made.</p>
+ * {@link io.github.unixhttp.unit.UnixRouteException} before any connection is made. A refusal is final: it is not
+ * retried ({@link RefusalsAreFinal}; keep it when you set a retry strategy of your own).</p>
  *
  * <p>Abstract names are not supported here: the async client's I/O reactor registers the JDK's channels with the
  * JDK's selectors, and the JDK cannot reach abstract names. Use {@link UnixHttpClients} or the Jetty client for those.</p>
@@ -71,7 +72,8 @@ public final class UnixHttpAsyncClients
                 .build())
             .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(endpoint.path()).build())
             .addExecInterceptorFirst(UnixRoutes.NAME, new UnixRoutes(endpoint))
-            .setRedirectStrategy(SameSocketRedirects.INSTANCE);
+            .setRedirectStrategy(SameSocketRedirects.INSTANCE)
+            .setRetryStrategy(RefusalsAreFinal.DEFAULT);
     }
 
     private static final class UnixAsyncConnectionManagerBuilder extends PoolingAsyncClientConnectionManagerBuilder

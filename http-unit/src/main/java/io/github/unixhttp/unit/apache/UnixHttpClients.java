@@ -34,6 +34,9 @@ import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
  * URL naming another host or port, or a redirect still go over the socket. A request that asks for what the socket
  * cannot give, a proxy or another socket, fails with {@link io.github.unixhttp.unit.UnixRouteException} before any
  * connection is made. (Replacing the connection manager replaces all of this.)</p>
+ *
+ * <p>A refusal is final: a request the server identity check or the route check refused is not retried
+ * ({@link RefusalsAreFinal}; keep it when you set a retry strategy of your own).</p>
  */
 public final class UnixHttpClients
 {
@@ -60,7 +63,8 @@ public final class UnixHttpClients
                 .build())
             .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(socketPathOf(endpoint)).build())
             .addExecInterceptorFirst(UnixRoutes.NAME, new UnixRoutes(endpoint))
-            .setRedirectStrategy(SameSocketRedirects.INSTANCE);
+            .setRedirectStrategy(SameSocketRedirects.INSTANCE)
+            .setRetryStrategy(RefusalsAreFinal.DEFAULT);
     }
 
     /** HttpClient routes carry a path: an abstract name travels as {@code @name}, which only our operator reads. */

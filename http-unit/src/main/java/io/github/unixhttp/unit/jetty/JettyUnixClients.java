@@ -32,6 +32,8 @@ import org.eclipse.jetty.io.Transport;
  * <p>Abstract names ({@code @name}) work too: those connections are made on jnr's channels by a second client
  * connector on jnr's selector, added to the HttpClient as a bean (its executor, started and stopped with it), then
  * run by the HttpClient like any other.</p>
+ *
+ * <p>For Jetty's WebSocket client, see {@link JettyUnixWebSockets}.</p>
  */
 public final class JettyUnixClients
 {
