@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -16,6 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class WhoAmIController
 {
+    private static final Logger LOG = LoggerFactory.getLogger(WhoAmIController.class);
+
     /** The caller's uid, from a request attribute: {@code curl --unix-socket app.sock http://localhost/uid}. */
     @GetMapping("/uid")
     public String uid(@RequestAttribute(PeerCredentials.UID_ATTRIBUTE) int uid)
@@ -39,8 +43,9 @@ public class WhoAmIController
 
     /** Answers after {@code ms} milliseconds (at most 10 s): a request that is still in flight when the application stops. */
     @GetMapping("/slow")
-    public String slow(@RequestParam(defaultValue = "2000") long ms) throws InterruptedException
+    public String slow(@RequestParam(name = "ms", defaultValue = "2000") long ms) throws InterruptedException
     {
+        LOG.info("slow request started: answering in {} ms", ms);
         Thread.sleep(Math.min(Math.max(ms, 0), 10_000));
         return "done after " + ms + " ms\n";
     }
