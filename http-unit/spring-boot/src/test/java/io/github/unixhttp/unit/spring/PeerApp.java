@@ -31,6 +31,12 @@ class PeerApp
             return peer.map(credentials -> "uid " + credentials.uid()).orElse("over TCP");
         }
 
+        @GetMapping("/remote")
+        String remote(jakarta.servlet.http.HttpServletRequest request)
+        {
+            return request.getRemoteAddr();
+        }
+
         @GetMapping("/attribute")
         String attribute(@RequestAttribute(name = PeerCredentials.UID_ATTRIBUTE) int uid)
         {

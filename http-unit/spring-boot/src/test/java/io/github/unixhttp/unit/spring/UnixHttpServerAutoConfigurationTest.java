@@ -11,6 +11,9 @@ import java.util.UUID;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.unit.apache.UnixHttpClients;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import io.github.unixhttp.testing.Run;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -22,7 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,6 +114,19 @@ class UnixHttpServerAutoConfigurationTest
         assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
     }
 
+    /** The client side: Spring's RestClient on our Apache HttpClient 5, every request over the socket. */
+    @Test
+    void restClientOverTheSocket() throws Exception
+    {
+        try (ConfigurableApplicationContext ignored = start("unixhttp.server.socket-path=" + socket);
+             CloseableHttpClient http = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+        {
+            RestClient client = RestClient.builder().requestFactory(new HttpComponentsClientHttpRequestFactory(http))
+                .baseUrl("http://localhost").build();
+            assertEquals("uid " + UID, client.get().uri("/peer").retrieve().body(String.class));
+        }
+    }
+
     @Test
     void h2cOnAnAbstractName() throws Exception
     {
@@ -136,6 +157,42 @@ class UnixHttpServerAutoConfigurationTest
         Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@x", "unixhttp.server.file-mode=0660").close());
         assertTrue(messages(failure).contains("unixhttp.server.socket-path=@x is an abstract name, which has no file, hence no " +
             "mode or group: remove unixhttp.server.file-mode"), messages(failure));
+    }
+
+    /** Spring Boot's forwarded headers (native strategy) reach the socket, believed only from trusted proxies. */
+    @Test
+    void forwardedHeadersAreBelievedOnlyFromTrustedProxies() throws Exception
+    {
+        try (ConfigurableApplicationContext ignored = start("unixhttp.server.socket-path=" + socket,
+            "server.forward-headers-strategy=native"))
+        {
+            // By default the trusted proxy is this server's own user, which curl runs as.
+            assertEquals("192.0.2.7 200", curl(socket.toString(), "http://localhost/remote", "-H", "X-Forwarded-For: 192.0.2.7"));
+        }
+        try (ConfigurableApplicationContext ignored = start("unixhttp.server.socket-path=" + socket,
+            "server.forward-headers-strategy=native", "unixhttp.server.trust-proxies=" + (UID + 1)))
+        {
+            assertFalse(curl(socket.toString(), "http://localhost/remote", "-H", "X-Forwarded-For: 192.0.2.7").startsWith("192.0.2.7"));
+        }
+    }
+
+    /** An application's own web server factory without Spring Boot's customizers would serve on TCP alone: refused. */
+    @Test
+    void aWebServerFactoryWithoutTheCustomizerStopsTheStart()
+    {
+        Exception failure = assertThrows(Exception.class, () -> new SpringApplicationBuilder(PeerApp.class, OwnFactory.class)
+            .properties("unixhttp.server.socket-path=" + socket).run().close());
+        assertTrue(messages(failure).contains("asks for a Unix socket, but the Jetty server has none"), messages(failure));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnFactory
+    {
+        @Bean
+        JettyServletWebServerFactory ownFactory()
+        {
+            return new JettyServletWebServerFactory(0);
+        }
     }
 
     @Test
@@ -171,9 +228,10 @@ class UnixHttpServerAutoConfigurationTest
     }
 
     /** @return the body, a space and the status code; over the Unix socket unless it is null */
-    private static String curl(String unixSocket, String url) throws Exception
+    private static String curl(String unixSocket, String url, String... options) throws Exception
     {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "-w", " %{http_code}", url));
+        command.addAll(List.of(options));
         if (unixSocket != null)
             command.addAll(List.of("--unix-socket", unixSocket));
         String answer = Run.run(WAIT, command).requireSuccess().stdout();
