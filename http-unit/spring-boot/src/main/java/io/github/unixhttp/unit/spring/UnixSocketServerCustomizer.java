@@ -124,14 +124,14 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
         for (String user : users)
         {
             if (isId(user))
-                rules.allowUid(Integer.parseInt(user));
+                rules.allowUid(id(user));
             else
                 rules.allowUser(user);
         }
         for (String group : groups)
         {
             if (isId(group))
-                rules.allowGid(Integer.parseInt(group));
+                rules.allowGid(id(group));
             else
                 rules.allowGroup(group);
         }
@@ -140,7 +140,16 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
 
     private static boolean isId(String entry)
     {
-        return !entry.isEmpty() && entry.length() < 10 && entry.chars().allMatch(Character::isDigit);
+        return !entry.isEmpty() && entry.chars().allMatch(Character::isDigit);
+    }
+
+    /** Ids above 2^31-1 exist on paper only (Linux keeps 4294967295 for "none"); one here is a typo, not a user. */
+    private static int id(String entry)
+    {
+        if (entry.length() > 10 || Long.parseLong(entry) > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("The id " + entry + " in " + UnixHttpServerProperties.PREFIX +
+                ".allow-users/allow-groups/trust-proxies is out of range (at most " + Integer.MAX_VALUE + "): correct it");
+        return Integer.parseInt(entry);
     }
 
     /** Loaded only when h2c is asked for, so that the HTTP/2 classes stay optional. */
