@@ -1,0 +1,163 @@
+package io.github.unixhttp.unit.spring;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.policy.PeerPolicy;
+import io.github.unixhttp.connector.policy.PeerRules;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Puts a {@link UnixSocketConnector} into the Jetty server Spring Boot builds, in place of its TCP connector (or
+ * beside it with {@code keep-tcp}). The socket shares the TCP connector's {@link HttpConfiguration}, thread pool and
+ * selector count, and runs before Spring Boot's own property-driven customizers ({@code server.jetty.*} idle timeout,
+ * header sizes, forwarded headers), which therefore reach it too; Spring Boot's graceful shutdown
+ * ({@code server.shutdown=graceful}) shuts down every connector of the server, this one included.
+ */
+public class UnixSocketServerCustomizer implements JettyServerCustomizer
+{
+    private static final String H2C_FACTORY = "org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory";
+
+    private final UnixHttpServerProperties properties;
+
+    public UnixSocketServerCustomizer(UnixHttpServerProperties properties)
+    {
+        this.properties = properties;
+    }
+
+    @Override
+    public void customize(Server server)
+    {
+        Connector tcp = firstHttpConnector(server);
+        HttpConfiguration http = tcp == null ? new HttpConfiguration() : httpConfigurationOf(tcp);
+        int selectors = tcp instanceof ServerConnector serverConnector ? serverConnector.getSelectorManager().getSelectorCount() : -1;
+        // Zero acceptors: the selector accepts when a connection is ready, which inherited and abstract sockets need.
+        UnixSocketConnector connector = new UnixSocketConnector(server, 0, selectors, factories(http));
+        configure(connector);
+        if (tcp != null && !properties.isKeepTcp())
+            server.removeConnector(tcp);
+        server.addConnector(connector);
+    }
+
+    /** Applies the properties; each bad value fails with the connector's message, prefixed by the property's name. */
+    void configure(UnixSocketConnector connector)
+    {
+        String prefix = UnixHttpServerProperties.PREFIX + ".";
+        if (properties.inherits() && properties.getSocketPath() != null)
+            throw new IllegalStateException(prefix + "socket-path and " + prefix + "inherit exclude each other: the supervisor " +
+                "that hands the socket over chose its path. Remove one of them.");
+        if ((properties.inherits() || properties.isAbstractName()) && (properties.getFileMode() != null || properties.getFileGroup() != null))
+            throw new IllegalStateException(properties.inherits()
+                ? prefix + "file-mode and " + prefix + "file-group do not apply to an inherited socket: the supervisor sets them " +
+                "(SocketMode=/SocketGroup= in systemd). Remove them."
+                : prefix + "socket-path=" + properties.getSocketPath() + " is an abstract name, which has no file, hence no mode " +
+                "or group: remove " + prefix + "file-mode and " + prefix + "file-group, and restrict who may connect with " +
+                prefix + "allow-users / allow-groups.");
+        if (properties.inherits())
+        {
+            connector.setInheritChannel(true);
+            if (properties.getInheritName() != null)
+                connector.setInheritedSocketName(properties.getInheritName());
+        }
+        else
+        {
+            try
+            {
+                connector.setSocket(properties.getSocketPath());
+            }
+            catch (IllegalArgumentException bad)
+            {
+                throw new IllegalArgumentException(prefix + "socket-path=" + properties.getSocketPath() + ": " + bad.getMessage(), bad);
+            }
+        }
+        connector.setFileMode(properties.effectiveFileMode());
+        connector.setFileGroup(properties.getFileGroup());
+        connector.setStaleSocketPolicy(properties.getStaleSocket());
+        connector.setAllowUnsafeDirectory(properties.isAllowUnsafeDirectory());
+        if (!properties.getAllowUsers().isEmpty() || !properties.getAllowGroups().isEmpty())
+            connector.setPeerPolicy(policy(properties.getAllowUsers(), properties.getAllowGroups()));
+        if (!properties.getTrustProxies().isEmpty())
+            connector.setTrustedProxies(policy(properties.getTrustProxies(), List.of()));
+    }
+
+    private ConnectionFactory[] factories(HttpConfiguration http)
+    {
+        List<ConnectionFactory> factories = new ArrayList<>();
+        factories.add(new HttpConnectionFactory(http));
+        if (properties.isH2c())
+        {
+            if (!ClassUtils.isPresent(H2C_FACTORY, getClass().getClassLoader()))
+                throw new IllegalStateException(UnixHttpServerProperties.PREFIX + ".h2c=true needs Jetty's HTTP/2 server on the " +
+                    "class path: add the dependency org.eclipse.jetty.http2:jetty-http2-server");
+            factories.add(H2c.factory(http));
+        }
+        return factories.toArray(ConnectionFactory[]::new);
+    }
+
+    private static Connector firstHttpConnector(Server server)
+    {
+        for (Connector connector : server.getConnectors())
+        {
+            if (connector.getConnectionFactory(HttpConnectionFactory.class) != null)
+                return connector;
+        }
+        return null;
+    }
+
+    private static HttpConfiguration httpConfigurationOf(Connector connector)
+    {
+        return connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+    }
+
+    /** Entries that are numbers are ids, others names, as in {@code /etc/passwd} and {@code /etc/group}. */
+    static PeerPolicy policy(List<String> users, List<String> groups)
+    {
+        PeerRules.Builder rules = PeerPolicy.builder();
+        for (String user : users)
+        {
+            if (isId(user))
+                rules.allowUid(id(user));
+            else
+                rules.allowUser(user);
+        }
+        for (String group : groups)
+        {
+            if (isId(group))
+                rules.allowGid(id(group));
+            else
+                rules.allowGroup(group);
+        }
+        return rules.build();
+    }
+
+    private static boolean isId(String entry)
+    {
+        return !entry.isEmpty() && entry.chars().allMatch(Character::isDigit);
+    }
+
+    /** Ids above 2^31-1 exist on paper only (Linux keeps 4294967295 for "none"); one here is a typo, not a user. */
+    private static int id(String entry)
+    {
+        if (entry.length() > 10 || Long.parseLong(entry) > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("The id " + entry + " in " + UnixHttpServerProperties.PREFIX +
+                ".allow-users/allow-groups/trust-proxies is out of range (at most " + Integer.MAX_VALUE + "): correct it");
+        return Integer.parseInt(entry);
+    }
+
+    /** Loaded only when h2c is asked for, so that the HTTP/2 classes stay optional. */
+    private static final class H2c
+    {
+        static ConnectionFactory factory(HttpConfiguration http)
+        {
+            return new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(http);
+        }
+    }
+}
