@@ -246,12 +246,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @Override
     protected String httpConnections()
     {
-        return name(UnixHttpConnectorFactory.class, path == null ? "inherited" : path, "connections");
-    }
-
-    private static String name(Class<?> type, String... names)
-    {
-        return MetricRegistry.name(type, names);
+        return MetricRegistry.name(UnixHttpConnectorFactory.class, path == null ? "inherited" : path, "connections");
     }
 
     /**
