@@ -1,0 +1,158 @@
+package io.github.unixhttp.examples.dropwizard;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.testing.Run;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged Dropwizard application, started as a user starts it ({@code java -jar app.jar server config.yml}) with
+ * a config.yml whose connectors are {@code type: unixhttp}, and reached with curl.
+ */
+class DropwizardExampleIT
+{
+    private static final Path JAR = Path.of(System.getProperty("unixhttp.dropwizardJar", "target/unixhttp-dropwizard-example.jar"));
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int SOCKET_GROUP = 4242;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void needsRootAndCurl()
+    {
+        Requirements.requireRoot();
+        Requirements.requireCommand("curl");
+    }
+
+    @Test
+    void servesTheApplicationAndAdminOnSocketsWithModeGroupCredentialsAndPolicy() throws Exception
+    {
+        Path app = Run.openToOthers(tmp).resolve("app.sock");
+        Path admin = tmp.resolve("admin.sock");
+        Path config = Files.writeString(tmp.resolve("config.yml"), String.join("\n",
+            "server:",
+            "  applicationConnectors:",
+            "    - type: unixhttp",
+            "      path: " + app,
+            "      mode: \"0660\"",
+            "      group: " + SOCKET_GROUP,
+            "      staleSocket: fail",
+            "      allowUsers: [root]",
+            "  adminConnectors:",
+            "    - type: unixhttp",
+            "      path: " + admin,
+            "      mode: \"0600\"",
+            ""));
+        Process process = start(config);
+        try
+        {
+            awaitOutput(process, "Started oejs.Server@");
+            assertEquals("660 " + SOCKET_GROUP, run("stat", "-c", "%a %g", app.toString()).trim());
+            assertEquals("600", run("stat", "-c", "%a", admin.toString()).trim());
+
+            String whoami = run("curl", "-sS", "--fail", "--unix-socket", app.toString(), "http://localhost/whoami");
+            // A pid means the jar's manifest gave the JVM the options for full credentials.
+            assertTrue(whoami.matches("uid=0 user=root pid=[1-9][0-9]*\n"), whoami);
+            assertEquals("pong", run("curl", "-sS", "--fail", "--unix-socket", admin.toString(), "http://localhost/ping").trim());
+
+            // The socket's group lets the second user open it; allowUsers refuses it before any resource runs.
+            Run.Result other = Run.run(WAIT, Run.asOtherUser(List.of("curl", "-sS", "-w", "\n%{http_code}", "--unix-socket",
+                app.toString(), "http://localhost/whoami"), SOCKET_GROUP)).requireSuccess();
+            assertTrue(other.stdout().endsWith("\n403") && !other.stdout().contains("uid="), other.stdout());
+        }
+        finally
+        {
+            stop(process);
+        }
+        // A JVM ended by SIGTERM exits 143 after its shutdown hooks, Dropwizard's graceful stop among them.
+        assertTrue(output(process).contains("Stopped oejs.Server@"), output(process));
+        assertFalse(Files.exists(app, LinkOption.NOFOLLOW_LINKS), "a graceful stop removes the socket");
+        assertFalse(Files.exists(admin, LinkOption.NOFOLLOW_LINKS), "a graceful stop removes the socket");
+    }
+
+    @Test
+    void anUnquotedModeOrATcpSettingIsAConfigurationError() throws Exception
+    {
+        Path app = tmp.resolve("app.sock");
+        for (String[] wrong : new String[][]{
+            {"      mode: 0660", "write the mode in quotes, e.g. mode: \"0660\""},
+            {"      port: 8080", "'port' is a TCP setting, which a unixhttp connector has no use for: remove it (see 'path')"}})
+        {
+            Path config = Files.writeString(tmp.resolve("config.yml"), String.join("\n",
+                "server:",
+                "  applicationConnectors:",
+                "    - type: unixhttp",
+                "      path: " + app,
+                wrong[0],
+                "  adminConnectors: []",
+                ""));
+            Process process = start(config);
+            try
+            {
+                assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "did not exit: " + output(process));
+                assertNotEquals(0, process.exitValue());
+                assertTrue(output(process).contains(wrong[1]), output(process));
+                assertFalse(Files.exists(app, LinkOption.NOFOLLOW_LINKS));
+            }
+            finally
+            {
+                stop(process);
+            }
+        }
+    }
+
+    private Process start(Path config) throws Exception
+    {
+        Path log = tmp.resolve("app.log");
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+            "server", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    private String output(Process process) throws Exception
+    {
+        return Files.readString(tmp.resolve("app.log"));
+    }
+
+    private void awaitOutput(Process process, String text) throws Exception
+    {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!output(process).contains(text))
+        {
+            if (!process.isAlive() || System.nanoTime() > deadline)
+                throw new AssertionError("never logged '" + text + "':\n" + output(process));
+            Thread.sleep(50);
+        }
+    }
+
+    /** SIGTERM (Dropwizard stops gracefully), then SIGKILL if it has not gone within 20 seconds. */
+    private static void stop(Process process) throws Exception
+    {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String run(String... command) throws Exception
+    {
+        return Run.run(WAIT, command).requireSuccess().stdout();
+    }
+}

@@ -1,0 +1,289 @@
+package io.github.unixhttp.dropwizard;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.metrics.jetty12.InstrumentedConnectionFactory;
+import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.unit.server.UnixSocketSettings;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.ThreadPool;
+
+/**
+ * Dropwizard's {@code type: unixhttp} connector: HTTP/1.1 on a Unix socket, with everything
+ * {@link UnixSocketConnector} offers. Found by Dropwizard's discovery once this artifact is on the class path.
+ *
+ * <pre>
+ * server:
+ *   applicationConnectors:
+ *     - type: unixhttp
+ *       path: /run/app/app.sock     # or "@name" for a Linux abstract socket
+ *       mode: "0660"                # quoted: unquoted, YAML reads 0660 as a number
+ *       group: www-data
+ *       staleSocket: remove         # or fail
+ *       allowUsers: [root, deploy]  # names or uids; unset: everyone who can open the file
+ *       allowGroups: [ops]
+ *       trustProxies: [www-data]    # whose Forwarded / PROXY headers are believed
+ *       inherit: false              # true, or a systemd FileDescriptorName=, to serve a passed socket
+ * </pre>
+ *
+ * <p>Dropwizard's HTTP settings ({@code idleTimeout}, buffer and header sizes, {@code useForwardedHeaders},
+ * {@code useProxyProtocol}, {@code acceptorThreads}, {@code selectorThreads}, {@code acceptQueueSize}, ...) apply as
+ * for {@code type: http}. The TCP settings {@code port}, {@code bindHost}, {@code reuseAddress} and
+ * {@code inheritChannel} mean nothing here and are refused, so that a copied {@code http} block cannot silently
+ * listen somewhere else than it says.</p>
+ */
+@JsonTypeName("unixhttp")
+public class UnixHttpConnectorFactory extends HttpConnectorFactory
+{
+    private String path;
+    private String mode;
+    private String group;
+    private String staleSocket;
+    private List<String> allowUsers = List.of();
+    private List<String> allowGroups = List.of();
+    private List<String> trustProxies = List.of();
+    private String inherit;
+    private boolean allowUnsafeDirectory;
+
+    @JsonProperty
+    public String getPath()
+    {
+        return path;
+    }
+
+    /** @param path the socket file, or {@code @name} for a Linux abstract socket */
+    @JsonProperty
+    public void setPath(String path)
+    {
+        this.path = path;
+    }
+
+    @JsonProperty
+    public String getMode()
+    {
+        return mode;
+    }
+
+    /** @param mode the socket file's permission bits in octal, as a quoted string such as {@code "0660"} */
+    @JsonProperty
+    @JsonDeserialize(using = QuotedMode.class)
+    public void setMode(String mode)
+    {
+        this.mode = mode;
+    }
+
+    @JsonProperty
+    public String getGroup()
+    {
+        return group;
+    }
+
+    /** @param group the socket file's group: a name or a gid */
+    @JsonProperty
+    public void setGroup(String group)
+    {
+        this.group = group;
+    }
+
+    @JsonProperty
+    public String getStaleSocket()
+    {
+        return staleSocket;
+    }
+
+    /** @param staleSocket {@code remove} (the default) or {@code fail}: what to do with a dead socket at the path */
+    @JsonProperty
+    public void setStaleSocket(String staleSocket)
+    {
+        this.staleSocket = staleSocket;
+    }
+
+    @JsonProperty
+    public List<String> getAllowUsers()
+    {
+        return allowUsers;
+    }
+
+    /** @param allowUsers user names or uids allowed to connect */
+    @JsonProperty
+    public void setAllowUsers(List<String> allowUsers)
+    {
+        this.allowUsers = allowUsers == null ? List.of() : List.copyOf(allowUsers);
+    }
+
+    @JsonProperty
+    public List<String> getAllowGroups()
+    {
+        return allowGroups;
+    }
+
+    /** @param allowGroups group names or gids (primary or supplementary) allowed to connect */
+    @JsonProperty
+    public void setAllowGroups(List<String> allowGroups)
+    {
+        this.allowGroups = allowGroups == null ? List.of() : List.copyOf(allowGroups);
+    }
+
+    @JsonProperty
+    public List<String> getTrustProxies()
+    {
+        return trustProxies;
+    }
+
+    /** @param trustProxies user names or uids whose PROXY protocol and Forwarded headers are believed */
+    @JsonProperty
+    public void setTrustProxies(List<String> trustProxies)
+    {
+        this.trustProxies = trustProxies == null ? List.of() : List.copyOf(trustProxies);
+    }
+
+    @JsonProperty
+    public String getInherit()
+    {
+        return inherit;
+    }
+
+    /** @param inherit {@code true} to serve the socket a supervisor passed, or the systemd socket's FileDescriptorName= */
+    @JsonProperty
+    public void setInherit(String inherit)
+    {
+        this.inherit = inherit;
+    }
+
+    @JsonProperty
+    public boolean isAllowUnsafeDirectory()
+    {
+        return allowUnsafeDirectory;
+    }
+
+    /** @param allowUnsafeDirectory bind even where another user could replace the socket file */
+    @JsonProperty
+    public void setAllowUnsafeDirectory(boolean allowUnsafeDirectory)
+    {
+        this.allowUnsafeDirectory = allowUnsafeDirectory;
+    }
+
+    @Override
+    public void setPort(int port)
+    {
+        throw tcpOnly("port", "path");
+    }
+
+    @Override
+    public void setBindHost(String bindHost)
+    {
+        throw tcpOnly("bindHost", "path");
+    }
+
+    @Override
+    public void setReuseAddress(boolean reuseAddress)
+    {
+        throw tcpOnly("reuseAddress", "staleSocket");
+    }
+
+    @Override
+    public void setInheritChannel(boolean inheritChannel)
+    {
+        throw tcpOnly("inheritChannel", "inherit");
+    }
+
+    private static IllegalArgumentException tcpOnly(String setting, String instead)
+    {
+        return new IllegalArgumentException("'" + setting + "' is a TCP setting, which a unixhttp connector has no use for: " +
+            "remove it (see '" + instead + "')");
+    }
+
+    @Override
+    public Connector build(Server server, MetricRegistry metrics, String name, ThreadPool threadPool)
+    {
+        HttpConnectionFactory http = buildHttpConnectionFactory(buildHttpConfiguration());
+        List<ConnectionFactory> factories = new ArrayList<>();
+        // The connector believes a PROXY header only from trustProxies; from others the header is a bad request.
+        if (isUseProxyProtocol())
+            factories.add(new ProxyConnectionFactory(http.getProtocol()));
+        factories.add(new InstrumentedHttpConnectionFactory(http, metrics.timer(httpConnections())));
+        UnixSocketConnector connector = new UnixSocketConnector(server, threadPool, null, buildBufferPool(),
+            getAcceptorThreads().orElse(0), getSelectorThreads().orElse(-1), factories.toArray(ConnectionFactory[]::new));
+        connector.setName(name);
+        connector.setIdleTimeout(getIdleTimeout().toMilliseconds());
+        if (getAcceptQueueSize() != null)
+            connector.setAcceptQueueSize(getAcceptQueueSize());
+        return settings().applyTo(connector);
+    }
+
+    private UnixSocketSettings settings()
+    {
+        UnixSocketSettings settings = new UnixSocketSettings("unixhttp connector: ");
+        settings.setPath(path);
+        settings.setMode(mode);
+        settings.setGroup(group);
+        settings.setStaleSocket(staleSocket);
+        settings.setAllowUsers(String.join(",", allowUsers));
+        settings.setAllowGroups(String.join(",", allowGroups));
+        settings.setTrustProxies(String.join(",", trustProxies));
+        settings.setInherit(inherit);
+        settings.setAllowUnsafeDirectory(allowUnsafeDirectory);
+        return settings;
+    }
+
+    @Override
+    protected String httpConnections()
+    {
+        return MetricRegistry.name(UnixHttpConnectorFactory.class, path == null ? "inherited" : path, "connections");
+    }
+
+    /**
+     * Dropwizard's connection metrics around the HTTP factory, still showing its {@link HttpConfiguration}: the connector
+     * finds the configuration through the factories to put the peer's credentials on requests (and to make
+     * forwarded headers depend on trustProxies), and Dropwizard's own wrapper hides it.
+     */
+    static final class InstrumentedHttpConnectionFactory extends InstrumentedConnectionFactory implements HttpConfiguration.ConnectionFactory
+    {
+        private final HttpConnectionFactory http;
+
+        InstrumentedHttpConnectionFactory(HttpConnectionFactory http, Timer timer)
+        {
+            super(http, timer);
+            this.http = http;
+        }
+
+        @Override
+        public HttpConfiguration getHttpConfiguration()
+        {
+            return http.getHttpConfiguration();
+        }
+    }
+
+    /**
+     * Takes the mode only as text: unquoted, YAML reads {@code 0660} as a number (octal in YAML 1.1, decimal 660 in
+     * 1.2), and which one cannot be told afterwards.
+     */
+    public static final class QuotedMode extends JsonDeserializer<String>
+    {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException
+        {
+            if (parser.currentToken() != JsonToken.VALUE_STRING)
+                throw context.weirdStringException(parser.getText(), String.class, "write the mode in quotes, e.g. " +
+                    "mode: \"0660\" (unquoted, YAML may read it as a number in another base)");
+            return parser.getText();
+        }
+    }
+}

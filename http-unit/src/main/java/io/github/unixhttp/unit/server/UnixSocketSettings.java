@@ -1,0 +1,235 @@
+package io.github.unixhttp.unit.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.binding.SocketFileMode;
+import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import io.github.unixhttp.connector.policy.PeerPolicy;
+import io.github.unixhttp.connector.policy.PeerRules;
+
+/**
+ * A {@link UnixSocketConnector}'s settings as text, the way configuration files give them (Jetty's start
+ * properties, a Dropwizard {@code config.yml}), checked and applied in one place so that every framework reads them
+ * alike. A blank value means "not set". Each error names the setting as the configuration file spells it, using the
+ * prefix given at construction (e.g. {@code jetty.unixhttp.}).
+ *
+ * <pre>{@code
+ * UnixSocketSettings settings = new UnixSocketSettings("jetty.unixhttp.");
+ * settings.setPath("/run/app/app.sock");
+ * settings.setMode("0660");
+ * settings.setAllowGroups("www-data");
+ * settings.applyTo(connector);
+ * }</pre>
+ */
+public class UnixSocketSettings
+{
+    private final String prefix;
+    private String path;
+    private String mode;
+    private String group;
+    private String staleSocket;
+    private String allowUsers;
+    private String allowGroups;
+    private String trustProxies;
+    private String inherit;
+    private boolean allowUnsafeDirectory;
+
+    /** Settings whose errors name them bare: {@code path}, {@code mode}, ... */
+    public UnixSocketSettings()
+    {
+        this("");
+    }
+
+    /**
+     * @param prefix put before each setting's name in error messages, as the configuration file spells it
+     */
+    public UnixSocketSettings(String prefix)
+    {
+        this.prefix = prefix == null ? "" : prefix;
+    }
+
+    /** @param path the socket file, or {@code @name} for a Linux abstract name */
+    public void setPath(String path)
+    {
+        this.path = path;
+    }
+
+    /** @param mode the socket file's permission bits in octal, e.g. {@code 0660} */
+    public void setMode(String mode)
+    {
+        this.mode = mode;
+    }
+
+    /** @param group the socket file's group, a name or a gid */
+    public void setGroup(String group)
+    {
+        this.group = group;
+    }
+
+    /** @param staleSocket {@code remove} (the default) or {@code fail}: what to do with a dead socket at the path */
+    public void setStaleSocket(String staleSocket)
+    {
+        this.staleSocket = staleSocket;
+    }
+
+    /** @param allowUsers comma-separated user names or uids allowed to connect; unset: not restricted by user */
+    public void setAllowUsers(String allowUsers)
+    {
+        this.allowUsers = allowUsers;
+    }
+
+    /** @param allowGroups comma-separated group names or gids (primary or supplementary) allowed to connect */
+    public void setAllowGroups(String allowGroups)
+    {
+        this.allowGroups = allowGroups;
+    }
+
+    /** @param trustProxies comma-separated user names or uids whose PROXY and Forwarded headers are believed */
+    public void setTrustProxies(String trustProxies)
+    {
+        this.trustProxies = trustProxies;
+    }
+
+    /**
+     * @param inherit {@code true} to serve the listening socket a supervisor passed (fd 0 or systemd's
+     *                {@code LISTEN_FDS}), {@code false} (the default) to bind {@link #setPath path}; any other word
+     *                names which of systemd's sockets to serve, by its {@code FileDescriptorName=}
+     */
+    public void setInherit(String inherit)
+    {
+        this.inherit = inherit;
+    }
+
+    /** @param allowUnsafeDirectory bind even where other users could replace the socket (see the connector) */
+    public void setAllowUnsafeDirectory(boolean allowUnsafeDirectory)
+    {
+        this.allowUnsafeDirectory = allowUnsafeDirectory;
+    }
+
+    /**
+     * Checks the settings and sets them on {@code connector}, which must not be started.
+     *
+     * @return the connector
+     * @throws IllegalArgumentException naming the setting that is wrong and what to write instead
+     */
+    public UnixSocketConnector applyTo(UnixSocketConnector connector)
+    {
+        String inheritValue = blankToNull(inherit);
+        boolean inheriting = inheritValue != null && !inheritValue.equalsIgnoreCase("false");
+        String socket = blankToNull(path);
+        if (inheriting && socket != null)
+            throw new IllegalArgumentException(name("path") + "=" + socket + " and " + name("inherit") + "=" + inheritValue +
+                " both say where to listen: remove one of them");
+        if (!inheriting && socket == null)
+            throw new IllegalArgumentException("No socket to listen on: set " + name("path") +
+                " (e.g. /run/app/app.sock, or @name for an abstract socket), or " + name("inherit") + "=true");
+        if (inheriting)
+        {
+            if (inheritValue.equalsIgnoreCase("true"))
+                connector.setInheritChannel(true);
+            else
+                connector.setInheritedSocketName(inheritValue);
+        }
+        else
+        {
+            try
+            {
+                connector.setSocket(socket);
+            }
+            catch (IllegalArgumentException bad)
+            {
+                throw new IllegalArgumentException(name("path") + ": " + bad.getMessage(), bad);
+            }
+        }
+        if (blankToNull(mode) != null)
+        {
+            try
+            {
+                connector.setFileMode(SocketFileMode.parse(mode));
+            }
+            catch (IllegalArgumentException bad)
+            {
+                throw new IllegalArgumentException(name("mode") + ": " + bad.getMessage(), bad);
+            }
+        }
+        connector.setFileGroup(blankToNull(group));
+        connector.setStaleSocketPolicy(staleSocketPolicy());
+        connector.setAllowUnsafeDirectory(allowUnsafeDirectory);
+        List<String> users = list(allowUsers);
+        List<String> groups = list(allowGroups);
+        if (!users.isEmpty() || !groups.isEmpty())
+            connector.setPeerPolicy(allowed(users, groups));
+        List<String> proxies = list(trustProxies);
+        if (!proxies.isEmpty())
+            connector.setTrustedProxies(allowed(proxies, List.of()));
+        return connector;
+    }
+
+    private StaleSocketPolicy staleSocketPolicy()
+    {
+        String value = blankToNull(staleSocket);
+        if (value == null)
+            return StaleSocketPolicy.REMOVE;
+        return switch (value.trim().toLowerCase(Locale.ROOT))
+        {
+            case "remove" -> StaleSocketPolicy.REMOVE;
+            case "fail" -> StaleSocketPolicy.FAIL;
+            default -> throw new IllegalArgumentException(name("staleSocket") + "=" + value +
+                " is not a policy: write remove (a dead socket at the path is replaced) or fail (start fails instead)");
+        };
+    }
+
+    /** Entries that are numbers are ids, others names. */
+    private static PeerPolicy allowed(List<String> users, List<String> groups)
+    {
+        PeerRules.Builder rules = PeerPolicy.builder();
+        for (String user : users)
+        {
+            if (user.chars().allMatch(Character::isDigit))
+                rules.allowUid(Integer.parseInt(user));
+            else
+                rules.allowUser(user);
+        }
+        for (String group : groups)
+        {
+            if (group.chars().allMatch(Character::isDigit))
+                rules.allowGid(Integer.parseInt(group));
+            else
+                rules.allowGroup(group);
+        }
+        return rules.build();
+    }
+
+    private static List<String> list(String text)
+    {
+        List<String> entries = new ArrayList<>();
+        if (text == null)
+            return entries;
+        for (String entry : text.split(","))
+        {
+            if (!entry.isBlank())
+                entries.add(entry.trim());
+        }
+        return entries;
+    }
+
+    private static String blankToNull(String value)
+    {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private String name(String setting)
+    {
+        return prefix + setting;
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format("%s[%spath=%s, mode=%s, group=%s, staleSocket=%s, allowUsers=%s, allowGroups=%s, trustProxies=%s, inherit=%s]",
+            getClass().getSimpleName(), prefix, path, mode, group, staleSocket, allowUsers, allowGroups, trustProxies, inherit);
+    }
+}
