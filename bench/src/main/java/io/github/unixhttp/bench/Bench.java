@@ -267,7 +267,7 @@ public final class Bench
         String nginx = which("nginx") == null ? "not installed" : command("nginx", "-v");
         return "machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + cpu + ", " + command("uname", "-sr") + "\n" +
             "JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + "\n" +
-            "Jetty: " + Jetty.VERSION + " (reference connector jetty-unixdomain-server 12.1.10)\n" +
+            "Jetty: " + Jetty.VERSION + " (reference connector jetty-unixdomain-server " + Jetty.VERSION + ", from the same BOM)\n" +
             "load generator: " + H2load.version() + "\n" +
             "nginx: " + nginx + "\n" +
             "Netty reference: " + io.netty.util.Version.identify().getOrDefault("netty-transport-native-epoll",
