@@ -205,6 +205,27 @@ class ConnectTimeoutTest
         }
     }
 
+    /** Whether the peer sends a first byte within the time; the byte is consumed, the channel left blocking. */
+    private static boolean hasRequestWithin(SocketChannel channel, long millis) throws Exception
+    {
+        channel.configureBlocking(false);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        ByteBuffer first = ByteBuffer.allocate(1);
+        while (System.nanoTime() < deadline)
+        {
+            int read = channel.read(first);
+            if (read > 0)
+            {
+                channel.configureBlocking(true);
+                return true;
+            }
+            if (read < 0)
+                return false;
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
     private interface Acceptor
     {
         SocketChannel accept() throws IOException;
@@ -285,14 +306,36 @@ class ConnectTimeoutTest
         });
         Thread.sleep(300);
         assertFalse(response.isDone(), "the request ended while the backlog was full: " + response);
-        for (int i = 0; i < waiting; i++)
-            server.accept().close();
-        try (SocketChannel client = server.accept())
+        // Drain: the queued fillers never send anything; the client's connection is the one that brings a request.
+        // It is told apart by that, not by its place in the queue, which a retrying client makes hard to predict.
+        List<SocketChannel> fillers = new ArrayList<>();
+        try
         {
-            Exchange.readHead(client);
-            client.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\ndrained"
-                .getBytes(StandardCharsets.US_ASCII)));
+            while (true)
+            {
+                SocketChannel accepted = server.accept();
+                if (!hasRequestWithin(accepted, 1000))
+                {
+                    fillers.add(accepted);
+                    continue;
+                }
+                try (SocketChannel client = accepted)
+                {
+                    // The rest of the head after its first byte.
+                    Exchange.readHead(client);
+                    client.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\ndrained"
+                        .getBytes(StandardCharsets.US_ASCII)));
+                }
+                break;
+            }
         }
+        finally
+        {
+            for (SocketChannel filler : fillers)
+                filler.close();
+        }
+        assertTrue(fillers.size() <= waiting, fillers.size() + " connections without a request before the client's, " +
+            "though only " + waiting + " were queued");
         assertEquals("drained", response.get(30, TimeUnit.SECONDS));
     }
 }
