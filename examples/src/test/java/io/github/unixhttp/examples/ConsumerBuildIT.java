@@ -126,6 +126,8 @@ class ConsumerBuildIT
             .filter(file -> file.startsWith("jffi-")).sorted().collect(Collectors.toList());
         assertEquals(2, jffi.size(), String.join("\n", entries));
         assertEquals(jffi.get(1).replace(".jar", "-native.jar"), jffi.get(0), String.join("\n", entries));
+        // SLF4J 2, which Jetty is built with: SLF4J 1.7 (httpclient5 asks for it) finds no SLF4J 2 provider.
+        assertTrue(entries.stream().anyMatch(entry -> entry.matches(".*/slf4j-api-2\\.[^/]*\\.jar")), String.join("\n", entries));
         // Ours came from what this build published, nothing else of ours came along (no test jars).
         List<String> ours = entries.stream().filter(entry -> entry.contains("/io/github/unixhttp/")).collect(Collectors.toList());
         assertTrue(ours.stream().allMatch(entry -> entry.startsWith(localRepository.toString()) && !entry.endsWith("-tests.jar")),
