@@ -70,12 +70,4 @@ final class AcceptBackoff
             nextPauseMillis = FIRST_PAUSE_MILLIS;
         }
     }
-
-    /**
-     * @return the failed attempts in the current episode, 0 when accepting works
-     */
-    synchronized long failures()
-    {
-        return failures;
-    }
 }

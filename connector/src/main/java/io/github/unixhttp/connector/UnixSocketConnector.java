@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -721,12 +721,12 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         return endPoint;
     }
 
+    private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
+
     /**
      * @return the client's address as Jetty's own Unix-domain connector reports it: a {@link UnixDomainSocketAddress},
      *         whose path is empty for the usual client that did not bind its socket (and for abstract-name clients)
      */
-    private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
-
     private static SocketAddress remoteAddressOf(SocketChannel channel) throws IOException
     {
         SocketAddress remote = channel.getRemoteAddress();

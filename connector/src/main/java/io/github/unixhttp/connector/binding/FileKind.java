@@ -16,7 +16,6 @@ enum FileKind
     FIFO("a FIFO"),
     OTHER("a file that is not a socket (a device)");
 
-    private static final int S_IFIFO = 0010000;
 
     private final String description;
 
@@ -43,7 +42,7 @@ enum FileKind
             case FileStatus.S_IFDIR -> DIRECTORY;
             case FileStatus.S_IFLNK -> SYMBOLIC_LINK;
             case FileStatus.S_IFREG -> REGULAR_FILE;
-            case S_IFIFO -> FIFO;
+            case FileStatus.S_IFIFO -> FIFO;
             default -> OTHER;
         };
     }

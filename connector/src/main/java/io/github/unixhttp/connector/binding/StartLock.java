@@ -39,11 +39,6 @@ final class StartLock implements AutoCloseable
         this.descriptor = descriptor;
     }
 
-    static String lockNameOf(String socketName)
-    {
-        return socketName + ".lock";
-    }
-
     /**
      * Takes the lock of the socket {@code socketName} in {@code directory}, waiting at most {@code wait}.
      *
@@ -52,7 +47,7 @@ final class StartLock implements AutoCloseable
      */
     static StartLock acquire(Directory directory, String socketName, Path socketPath, Duration wait) throws IOException
     {
-        String lockName = lockNameOf(socketName);
+        String lockName = socketName + ".lock";
         Path lockPath = socketPath.resolveSibling(lockName);
         int descriptor = open(directory, lockName, socketPath, lockPath);
         try
@@ -173,7 +168,7 @@ final class StartLock implements AutoCloseable
         {
             // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters are marked "->" and hold nothing.
             String[] fields = line.trim().split("\\s+");
-            if (fields.length >= 6 && !fields[1].equals("->") && fields[1].equals("FLOCK") && fields[5].equals(id))
+            if (fields.length >= 6 && fields[1].equals("FLOCK") && fields[5].equals(id))
             {
                 try
                 {

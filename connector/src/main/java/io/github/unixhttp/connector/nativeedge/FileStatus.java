@@ -17,6 +17,7 @@ public record FileStatus(int type, int permissions, int uid, int gid, long devic
     public static final int S_IFLNK = 0120000;
     public static final int S_IFREG = 0100000;
     public static final int S_IFDIR = 0040000;
+    public static final int S_IFIFO = 0010000;
     public static final int S_ISVTX = 01000;
 
     public boolean isSocket()
@@ -32,11 +33,6 @@ public record FileStatus(int type, int permissions, int uid, int gid, long devic
     public boolean isRegularFile()
     {
         return type == S_IFREG;
-    }
-
-    public boolean isSymbolicLink()
-    {
-        return type == S_IFLNK;
     }
 
     /**

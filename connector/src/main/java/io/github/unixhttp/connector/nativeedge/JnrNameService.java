@@ -29,7 +29,7 @@ final class JnrNameService implements NameService
     private static final long FOUND_TTL_NANOS = TimeUnit.MINUTES.toNanos(5);
     private static final long NOT_FOUND_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** {@code errno} values with which {@code getpwnam(3)} and friends say "not found" rather than "failed". */
-    private static final int[] NOT_FOUND_ERRNOS = {0, NativeCallException.ENOENT, 3 /* ESRCH */, 9 /* EBADF */, NativeCallException.EPERM};
+    private static final int[] NOT_FOUND_ERRNOS = {0, NativeCallException.ENOENT, NativeCallException.ESRCH, NativeCallException.EBADF, NativeCallException.EPERM};
 
     private static final Logger LOG = LoggerFactory.getLogger(JnrNameService.class);
 

@@ -21,7 +21,6 @@ public interface LibC
     /** {@code flock(2)} operations. */
     int LOCK_EX = 2;
     int LOCK_NB = 4;
-    int LOCK_UN = 8;
 
     int getsockopt(int fd, int level, int option, @Out byte[] value, @In @Out IntByReference length);
 
