@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -722,6 +724,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     }
 
     private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
+    /** The protocol names of Jetty's HTTP connection factories (HTTP/1.x, HTTP/2 cleartext and over TLS). */
+    private static final Set<String> HTTP_PROTOCOLS = Set.of("http/1.0", "http/1.1", "h2c", "h2");
 
     /**
      * @return the client's address as Jetty's own Unix-domain connector reports it: a {@link UnixDomainSocketAddress},
@@ -759,6 +763,33 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     }
 
     /**
+     * @return the HTTP configuration a factory serves requests with, or {@code null} if it serves no HTTP
+     * @throws IllegalStateException for a factory that serves HTTP without showing its configuration (say, a wrapper
+     *         that counts connections): the connector could neither put the peer's credentials on its requests nor
+     *         limit its forwarded headers to trusted proxies, and would not know, so any local user could claim to be
+     *         any remote client. Fails closed.
+     */
+    private HttpConfiguration httpConfigurationOf(ConnectionFactory factory)
+    {
+        if (factory instanceof HttpConfiguration.ConnectionFactory http)
+            return http.getHttpConfiguration();
+        String httpProtocol = factory.getProtocols().stream()
+            .filter(protocol -> HTTP_PROTOCOLS.contains(protocol.toLowerCase(Locale.ROOT)))
+            .findFirst().orElse(null);
+        if (httpProtocol == null)
+            return null;
+        // Jetty's HTTP/2 factories show their configuration without implementing the interface.
+        HttpConfiguration http2 = httpProtocol.startsWith("h2") ? Http2Configurations.of(factory) : null;
+        if (http2 != null)
+            return http2;
+        throw new IllegalStateException(factory + " serves " + httpProtocol + " on " + this + " but is not an " +
+            "HttpConfiguration.ConnectionFactory, so its HTTP configuration cannot be seen: peer credentials would " +
+            "not reach its requests and its forwarded headers would be believed from anyone. Make the wrapping " +
+            "factory implement HttpConfiguration.ConnectionFactory (returning the wrapped factory's configuration), " +
+            "or use the HTTP connection factory itself");
+    }
+
+    /**
      * @return the factory that serves peers who are not trusted proxies when a {@link ProxyConnectionFactory} comes
      *         first (the one after it), else {@code null}: resolved once, at start, not per connection
      */
@@ -787,9 +818,9 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
      */
     private void prepareHttpConfiguration(ConnectionFactory factory)
     {
-        if (!(factory instanceof HttpConfiguration.ConnectionFactory httpFactory))
+        HttpConfiguration configuration = httpConfigurationOf(factory);
+        if (configuration == null)
             return;
-        HttpConfiguration configuration = httpFactory.getHttpConfiguration();
         if (configuration.getServerAuthority() == null)
             configuration.setServerAuthority(LOCALHOST);
         List<HttpConfiguration.Customizer> customizers = new ArrayList<>();

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -125,9 +126,10 @@ class UnixSocketConnectorHttpTest
     @Test
     void jettyHttp2ClientSpeaksH2cWithPriorKnowledge() throws Exception
     {
-        HttpConfiguration config = new HttpConfiguration();
+        // Each factory with a configuration of its own: the HTTP/2 one must get the peer's credentials too, though
+        // Jetty's HTTP/2 factories do not implement HttpConfiguration.ConnectionFactory.
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> {},
-            new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config)))
+            new HttpConnectionFactory(new HttpConfiguration()), new HTTP2CServerConnectionFactory(new HttpConfiguration())))
         {
             // The first factory is HTTP/1.1; prior-knowledge h2c is detected by its preface, as gRPC clients send it.
             HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
@@ -141,6 +143,8 @@ class UnixSocketConnectorHttpTest
                 assertEquals(200, response.getStatus());
                 assertEquals(HttpVersion.HTTP_2, response.getVersion());
                 assertTrue(response.getContentAsString().contains("version=HTTP/2.0"), response.getContentAsString());
+                assertTrue(response.getContentAsString().contains("peer.pid=" + ProcessHandle.current().pid() + "\n"),
+                    response.getContentAsString());
             }
             finally
             {
@@ -227,10 +231,42 @@ class UnixSocketConnectorHttpTest
         }
     }
 
+    /** A wrapper (metrics, say) that hides the HTTP configuration would serve without credentials or proxy trust. */
+    @Test
+    void anHttpFactoryHidingItsConfigurationFailsTheStart()
+    {
+        HttpConnectionFactory http = new HttpConnectionFactory();
+        org.eclipse.jetty.server.ConnectionFactory hiding = new org.eclipse.jetty.server.ConnectionFactory()
+        {
+            @Override
+            public String getProtocol()
+            {
+                return http.getProtocol();
+            }
+
+            @Override
+            public java.util.List<String> getProtocols()
+            {
+                return http.getProtocols();
+            }
+
+            @Override
+            public org.eclipse.jetty.io.Connection newConnection(org.eclipse.jetty.server.Connector connector, org.eclipse.jetty.io.EndPoint endPoint)
+            {
+                return http.newConnection(connector, endPoint);
+            }
+        };
+        Exception failure = assertThrows(Exception.class, () -> TestServer.start(dir.resolve("app.sock"), connector -> {}, hiding));
+        String messages = String.valueOf(failure.getMessage()) + failure.getCause();
+        assertTrue(messages.contains("is not an HttpConfiguration.ConnectionFactory") &&
+            messages.contains("believed from anyone"), messages);
+        assertFalse(java.nio.file.Files.exists(dir.resolve("app.sock")), "the refused start left a socket");
+    }
+
     @Test
     void aProxyConnectionFactoryWithNothingAfterItFailsAtStart()
     {
-        Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        Exception failure = assertThrows(Exception.class,
             () -> TestServer.start(dir.resolve("app.sock"), connector -> {}, new ProxyConnectionFactory()));
         String messages = failure + " / " + failure.getCause();
         assertTrue(messages.contains("Nothing follows the ProxyConnectionFactory") && messages.contains("HttpConnectionFactory"), messages);
