@@ -101,6 +101,10 @@ public final class BoundSocketFile implements ListeningSocket
             else
                 LOG.info("Leaving unix:{} in place: it is no longer the socket this connector created", path);
         }
+        catch (SocketBindException lockProblem)
+        {
+            LOG.warn("Leaving unix:{} in place, since its start lock could not be taken: {}", path, lockProblem.problemAndFix());
+        }
         catch (IOException cannot)
         {
             LOG.warn("Leaving unix:{} in place: {}", path, cannot.getMessage());

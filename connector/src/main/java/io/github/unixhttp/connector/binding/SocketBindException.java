@@ -11,6 +11,7 @@ import java.util.Objects;
 public class SocketBindException extends IOException
 {
     private final BindProblem problem;
+    private final String problemAndFix;
 
     public SocketBindException(Path path, String problemAndFix, BindProblem problem)
     {
@@ -21,6 +22,15 @@ public class SocketBindException extends IOException
     {
         super("Cannot listen on unix:" + path + ": " + problemAndFix, cause);
         this.problem = Objects.requireNonNull(problem, "problem");
+        this.problemAndFix = problemAndFix;
+    }
+
+    /**
+     * @return the message without its "Cannot listen on unix:PATH: " opening, for a stop that reports the same problem
+     */
+    public String problemAndFix()
+    {
+        return problemAndFix;
     }
 
     /**

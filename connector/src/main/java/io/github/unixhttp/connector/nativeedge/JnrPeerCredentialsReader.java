@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import jnr.ffi.LastError;
@@ -25,7 +26,9 @@ final class JnrPeerCredentialsReader implements PeerCredentialsReader
     private final ChannelFds fds;
     private final LibC libc;
     private final Runtime runtime;
-    private final NameService names;
+    /** Made once: each connection's credentials look names up through these when first asked. */
+    private final IntFunction<String> userNames;
+    private final IntFunction<String> groupNames;
     private final PeerCredentialsReader jdkFallback;
 
     /**
@@ -37,7 +40,8 @@ final class JnrPeerCredentialsReader implements PeerCredentialsReader
         this.jdkFallback = jdkFallback;
         this.libc = libc;
         this.runtime = Runtime.getRuntime(libc);
-        this.names = names;
+        this.userNames = names::userName;
+        this.groupNames = names::groupName;
     }
 
     @Override
@@ -54,7 +58,7 @@ final class JnrPeerCredentialsReader implements PeerCredentialsReader
         int pid = fields.getInt();
         int uid = fields.getInt();
         int gid = fields.getInt();
-        return PeerCredentials.withNameLookup(pid, uid, gid, groups(fd), names::userName, names::groupName);
+        return PeerCredentials.withNameLookup(pid, uid, gid, groups(fd), userNames, groupNames);
     }
 
     /**
