@@ -48,6 +48,7 @@ public final class PeerCredentials
         PID, UID, GID, GROUPS, USER_NAME, GROUP_NAME
     }
 
+    /** The id fields known; whether the names are is asked of {@link #userName()} and {@link #groupName()}. */
     private final EnumSet<Field> known;
     private final int pid;
     private final int uid;
@@ -85,10 +86,6 @@ public final class PeerCredentials
         EnumSet<Field> known = EnumSet.of(Field.PID, Field.UID, Field.GID);
         if (groups != null)
             known.add(Field.GROUPS);
-        if (userName != null)
-            known.add(Field.USER_NAME);
-        if (groupName != null)
-            known.add(Field.GROUP_NAME);
         return new PeerCredentials(known, pid, uid, gid, groups == null ? new int[0] : groups.clone(), userName, groupName,
             null, null);
     }
@@ -116,12 +113,7 @@ public final class PeerCredentials
      */
     public static PeerCredentials ofNames(String userName, String groupName)
     {
-        EnumSet<Field> known = EnumSet.noneOf(Field.class);
-        if (userName != null)
-            known.add(Field.USER_NAME);
-        if (groupName != null)
-            known.add(Field.GROUP_NAME);
-        return new PeerCredentials(known, -1, -1, -1, new int[0], userName, groupName, null, null);
+        return new PeerCredentials(EnumSet.noneOf(Field.class), -1, -1, -1, new int[0], userName, groupName, null, null);
     }
 
     /**
