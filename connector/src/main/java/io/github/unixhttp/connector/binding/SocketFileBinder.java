@@ -132,20 +132,25 @@ public final class SocketFileBinder
         }
     }
 
-    /** Before taking the lock: refusals that need no lock leave not even a lock file behind. */
-    private static void refuseWhatIsNotASocket(Path path, Directory directory, String name) throws IOException
+    /**
+     * Refuses anything at the path that is not a socket. Called before taking the lock, so that refusals that need
+     * no lock leave not even a lock file behind, and again under it, since the path may have changed meanwhile.
+     *
+     * @return what is at the path: a socket, or {@code null} for nothing
+     */
+    private static FileStatus refuseWhatIsNotASocket(Path path, Directory directory, String name) throws IOException
     {
-        FileKind existing = FileKind.of(directory.statusOf(name));
-        if (existing != FileKind.ABSENT && existing != FileKind.SOCKET)
-            throw new SocketBindException(path, existing.description() + " is already there (not a socket), and unixhttp never removes " +
+        FileStatus existing = directory.statusOf(name);
+        FileKind kind = FileKind.of(existing);
+        if (kind != FileKind.ABSENT && kind != FileKind.SOCKET)
+            throw new SocketBindException(path, kind.description() + " is already there (not a socket), and unixhttp never removes " +
                 "anything but a dead socket. Move it away yourself, or choose another socket path", BindProblem.NOT_A_SOCKET);
+        return existing;
     }
 
     private static void clearTheWay(Path path, Directory directory, String name, StaleSocketPolicy policy) throws IOException
     {
-        // Again under the lock: the path may have changed since the first look.
-        refuseWhatIsNotASocket(path, directory, name);
-        FileStatus existing = directory.statusOf(name);
+        FileStatus existing = refuseWhatIsNotASocket(path, directory, name);
         if (existing == null)
             return;
         if (isLive(path, directory, name))

@@ -82,7 +82,7 @@ public final class Directory implements AutoCloseable
      */
     public FileStatus status() throws IOException
     {
-        return statusOf(Path.of("/proc/self/fd/" + fd), true);
+        return statusOfDescriptor(fd);
     }
 
     /**
