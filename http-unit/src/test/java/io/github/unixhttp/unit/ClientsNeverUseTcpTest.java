@@ -107,6 +107,23 @@ class ClientsNeverUseTcpTest
         assertEquals(0, server.handled());
     }
 
+    /**
+     * The socket carries no TLS: an {@code https} URL, asked for directly or by a redirect, is refused rather than sent
+     * in plaintext.
+     */
+    @ParameterizedTest
+    @EnumSource(Apache.class)
+    void apacheClientRefusesHttps(Apache kind) throws Exception
+    {
+        try (ApacheClient client = open(kind, null))
+        {
+            assertRefused(() -> client.get("https://localhost/info", null));
+            assertRefused(() -> client.get("http://localhost/redirect?to=" + encode("https://localhost/info?redirected"), null));
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(0, server.handled());
+    }
+
     /** A plain Jetty HttpClient drops a request's transport when it follows a redirect or retries with credentials. */
     @Test
     void jettyClientFollowsRedirectsAndRetriesCredentialsOverTheSocket() throws Exception
