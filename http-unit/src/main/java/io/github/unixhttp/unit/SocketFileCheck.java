@@ -2,24 +2,20 @@ package io.github.unixhttp.unit;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
 
+import io.github.unixhttp.connector.nativeedge.Directory;
+import io.github.unixhttp.connector.nativeedge.FileStatus;
 import io.github.unixhttp.connector.nativeedge.NativeEdge;
 
 /**
  * Looks at a socket path before a client connects to it, without following a link at its last component (lstat):
- * a link is refused unless allowed, the file must be a socket, and its owner may be required. The {@code unix:}
- * file attributes of the JDK give the file type and owner, so no native call is needed.
+ * a link is refused unless allowed, the file must be a socket, and its owner may be required. The file's status
+ * comes from the connector's {@link Directory}, as the server's own checks of its socket path do.
  */
 final class SocketFileCheck
 {
-    private static final int TYPE_MASK = 0170000;
-    private static final int SOCKET = 0140000;
-    private static final int LINK = 0120000;
-
     private SocketFileCheck()
     {
     }
@@ -30,17 +26,17 @@ final class SocketFileCheck
      */
     static void inspect(Path socket, boolean allowLinks, int requiredOwner) throws IOException
     {
-        Map<String, Object> attributes;
+        FileStatus status;
         try
         {
-            attributes = Files.readAttributes(socket, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+            status = Directory.linkStatusOfPath(socket);
         }
         catch (NoSuchFileException missing)
         {
             return;
         }
         String via = "";
-        if (typeOf(attributes) == LINK)
+        if (status.isSymbolicLink())
         {
             String target = linkTarget(socket);
             if (!allowLinks)
@@ -51,7 +47,7 @@ final class SocketFileCheck
                     "links with ServerIdentityCheck.allowLinks()");
             try
             {
-                attributes = Files.readAttributes(socket, "unix:mode,uid");
+                status = Directory.statusOfPath(socket);
             }
             catch (NoSuchFileException dangling)
             {
@@ -59,22 +55,15 @@ final class SocketFileCheck
             }
             via = "a symbolic link to " + target + ", which is ";
         }
-        int type = typeOf(attributes);
-        if (type != SOCKET)
+        if (!status.isSocket())
             throw new SocketFileException(socket, SocketFileException.Problem.NOT_A_SOCKET, "Refusing to connect to unix:" +
-                socket + ": it is " + via + describe(type) + ", not a socket. Check the path: a server creates its socket " +
-                "there when it starts");
-        int owner = (Integer)attributes.get("uid");
-        if (requiredOwner >= 0 && owner != requiredOwner)
+                socket + ": it is " + via + describe(status.type()) + ", not a socket. Check the path: a server creates its " +
+                "socket there when it starts");
+        if (requiredOwner >= 0 && status.uid() != requiredOwner)
             throw new SocketFileException(socket, SocketFileException.Problem.WRONG_OWNER, "Refusing to connect to unix:" +
-                socket + ": it is " + via + "a socket file owned by " + user(owner) + ", but the server identity check " +
+                socket + ": it is " + via + "a socket file owned by " + user(status.uid()) + ", but the server identity check " +
                 "requires its owner to be " + user(requiredOwner) + ". Another program may have put its socket there; " +
                 "check who created it (ls -l " + socket + "), or require the owner the socket file really has");
-    }
-
-    private static int typeOf(Map<String, Object> attributes)
-    {
-        return (Integer)attributes.get("mode") & TYPE_MASK;
     }
 
     private static String linkTarget(Path link)
@@ -94,12 +83,12 @@ final class SocketFileCheck
     {
         return switch (type)
         {
-            case 0100000 -> "a regular file";
-            case 0040000 -> "a directory";
+            case FileStatus.S_IFREG -> "a regular file";
+            case FileStatus.S_IFDIR -> "a directory";
             case 0010000 -> "a FIFO (named pipe)";
             case 0020000 -> "a character device";
             case 0060000 -> "a block device";
-            case LINK -> "a symbolic link";
+            case FileStatus.S_IFLNK -> "a symbolic link";
             default -> "a file of type 0" + Integer.toOctalString(type);
         };
     }

@@ -23,6 +23,11 @@ public class SocketFileException extends ServerIdentityException
     private final transient Path path;
     private final Problem problem;
 
+    /**
+     * @param path    the socket path the client was built for
+     * @param problem what was wrong with it
+     * @param message what was found, and what to do
+     */
     public SocketFileException(Path path, Problem problem, String message)
     {
         super(message);
@@ -38,6 +43,9 @@ public class SocketFileException extends ServerIdentityException
         return path;
     }
 
+    /**
+     * @return what was wrong with the path
+     */
     public Problem getProblem()
     {
         return problem;

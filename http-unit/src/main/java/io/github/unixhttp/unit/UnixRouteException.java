@@ -9,6 +9,9 @@ import java.io.IOException;
  */
 public class UnixRouteException extends IOException
 {
+    /**
+     * @param message where the request would have gone, and what to do instead
+     */
     public UnixRouteException(String message)
     {
         super(message);

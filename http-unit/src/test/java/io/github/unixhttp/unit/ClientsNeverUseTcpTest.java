@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,70 +73,52 @@ class ClientsNeverUseTcpTest
         server.close();
     }
 
-    @Test
-    void classicClientStaysOnTheSocketWithTheApplicationsOwnRequestConfig() throws Exception
+    @ParameterizedTest
+    @EnumSource(Apache.class)
+    void apacheClientStaysOnTheSocketWithTheApplicationsOwnRequestConfig(Apache kind) throws Exception
     {
-        try (CloseableHttpClient client = UnixHttpClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN).build())
+        try (ApacheClient client = open(kind, null))
         {
-            assertServedOverTheSocket(classicGet(client, trap.url("/info"), null), "/info");
-            assertServedOverTheSocket(classicGet(client, trap.url("/info?per-request"), RequestConfig.custom().build()), "/info?per-request");
-            assertServedOverTheSocket(classicGet(client, trap.url("/redirect?to=" + encode(trap.url("/info?redirected"))), null),
+            assertServedOverTheSocket(client.get(trap.url("/info"), null), "/info");
+            assertServedOverTheSocket(client.get(trap.url("/info?per-request"), RequestConfig.custom().build()), "/info?per-request");
+            assertServedOverTheSocket(client.get(trap.url("/redirect?to=" + encode(trap.url("/info?redirected"))), null),
                 "/info?redirected");
         }
         assertNothingReachedTheTrap();
         assertEquals(3, server.handled());
     }
 
-    @Test
-    void classicClientRefusesAProxyOrAnotherSocket() throws Exception
+    @ParameterizedTest
+    @EnumSource(Apache.class)
+    void apacheClientRefusesAProxyOrAnotherSocket(Apache kind) throws Exception
     {
         Path otherSocket = tmp.resolve("other.sock");
         HttpHost proxy = new HttpHost("127.0.0.1", trap.port());
         try (DetourServer other = DetourServer.start(otherSocket);
-             CloseableHttpClient client = UnixHttpClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN).build();
-             CloseableHttpClient proxied = UnixHttpClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
-                 .setProxy(proxy).build())
+             ApacheClient client = open(kind, null);
+             ApacheClient proxied = open(kind, proxy))
         {
-            assertRefused(() -> classicGet(client, trap.url("/info"), RequestConfig.custom().setProxy(proxy).build()));
-            assertRefused(() -> classicGet(proxied, trap.url("/info"), null));
-            assertRefused(() -> classicGet(client, "http://localhost/info", RequestConfig.custom().setUnixDomainSocket(otherSocket).build()));
+            assertRefused(() -> client.get(trap.url("/info"), RequestConfig.custom().setProxy(proxy).build()));
+            assertRefused(() -> proxied.get(trap.url("/info"), null));
+            assertRefused(() -> client.get("http://localhost/info", RequestConfig.custom().setUnixDomainSocket(otherSocket).build()));
             assertEquals(0, other.handled(), "the request went to another socket");
         }
         assertNothingReachedTheTrap();
         assertEquals(0, server.handled());
     }
 
-    @Test
-    void asyncClientStaysOnTheSocketWithTheApplicationsOwnRequestConfig() throws Exception
+    /**
+     * The socket carries no TLS: an {@code https} URL, asked for directly or by a redirect, is refused rather than sent
+     * in plaintext.
+     */
+    @ParameterizedTest
+    @EnumSource(Apache.class)
+    void apacheClientRefusesHttps(Apache kind) throws Exception
     {
-        try (CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN).build())
+        try (ApacheClient client = open(kind, null))
         {
-            client.start();
-            assertServedOverTheSocket(asyncGet(client, trap.url("/info"), null), "/info");
-            assertServedOverTheSocket(asyncGet(client, trap.url("/info?per-request"), RequestConfig.custom().build()), "/info?per-request");
-            assertServedOverTheSocket(asyncGet(client, trap.url("/redirect?to=" + encode(trap.url("/info?redirected"))), null),
-                "/info?redirected");
-        }
-        assertNothingReachedTheTrap();
-        assertEquals(3, server.handled());
-    }
-
-    @Test
-    void asyncClientRefusesAProxyOrAnotherSocket() throws Exception
-    {
-        Path otherSocket = tmp.resolve("other.sock");
-        HttpHost proxy = new HttpHost("127.0.0.1", trap.port());
-        try (DetourServer other = DetourServer.start(otherSocket);
-             CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN).build();
-             CloseableHttpAsyncClient proxied = UnixHttpAsyncClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
-                 .setProxy(proxy).build())
-        {
-            client.start();
-            proxied.start();
-            assertRefused(() -> asyncGet(client, trap.url("/info"), RequestConfig.custom().setProxy(proxy).build()));
-            assertRefused(() -> asyncGet(proxied, trap.url("/info"), null));
-            assertRefused(() -> asyncGet(client, "http://localhost/info", RequestConfig.custom().setUnixDomainSocket(otherSocket).build()));
-            assertEquals(0, other.handled(), "the request went to another socket");
+            assertRefused(() -> client.get("https://localhost/info", null));
+            assertRefused(() -> client.get("http://localhost/redirect?to=" + encode("https://localhost/info?redirected"), null));
         }
         assertNothingReachedTheTrap();
         assertEquals(0, server.handled());
@@ -229,6 +213,46 @@ class ClientsNeverUseTcpTest
         IllegalArgumentException refusal = assertThrows(IllegalArgumentException.class,
             () -> JettyUnixClients.newRequest(new HttpClient(), UnixUrl.format(endpoint, "info")));
         assertTrue(refusal.getMessage().contains("JettyUnixClients.newHttpClient"), refusal.getMessage());
+    }
+
+    enum Apache
+    {
+        CLASSIC, ASYNC
+    }
+
+    /** A started Apache client with the application's own default {@code RequestConfig}, and a proxy unless null. */
+    private ApacheClient open(Apache kind, HttpHost proxy)
+    {
+        if (kind == Apache.CLASSIC)
+        {
+            CloseableHttpClient client = UnixHttpClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
+                .setProxy(proxy).build();
+            return new ApacheClient(client, (uri, config) -> classicGet(client, uri, config));
+        }
+        CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
+            .setProxy(proxy).build();
+        client.start();
+        return new ApacheClient(client, (uri, config) -> asyncGet(client, uri, config));
+    }
+
+    /** A GET (with a per-request {@code RequestConfig} unless null) on either Apache client, which it closes. */
+    private record ApacheClient(AutoCloseable client, Get getter) implements AutoCloseable
+    {
+        interface Get
+        {
+            String get(String uri, RequestConfig config) throws Exception;
+        }
+
+        String get(String uri, RequestConfig config) throws Exception
+        {
+            return getter.get(uri, config);
+        }
+
+        @Override
+        public void close() throws Exception
+        {
+            client.close();
+        }
     }
 
     private static String classicGet(CloseableHttpClient client, String uri, RequestConfig config) throws Exception

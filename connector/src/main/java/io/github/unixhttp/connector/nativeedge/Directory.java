@@ -176,6 +176,14 @@ public final class Directory implements AutoCloseable
     }
 
     /**
+     * @return the status of the file at {@code path}, not following a link at its last component ({@code lstat})
+     */
+    public static FileStatus linkStatusOfPath(Path path) throws IOException
+    {
+        return statusOf(path, false);
+    }
+
+    /**
      * @return the status of an open descriptor ({@code fstat})
      */
     public static FileStatus statusOfDescriptor(int descriptor) throws IOException

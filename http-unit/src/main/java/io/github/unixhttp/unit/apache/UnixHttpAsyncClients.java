@@ -12,6 +12,7 @@ import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SchemePortResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
@@ -35,7 +36,7 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p><b>Fails closed</b>, as {@link UnixHttpClients} does: every connection goes to the endpoint, whatever the
  * request's URL or {@code RequestConfig} (the connection operator puts the socket on every connect, and the I/O
- * reactor is handed only connects to it); a proxy or another socket fails with
+ * reactor is handed only connects to it); a proxy, another socket or TLS ({@code https}) fails with
  * {@link io.github.unixhttp.unit.UnixRouteException} before any connection is made. A refusal is final: it is not
  * retried ({@link RefusalsAreFinal}; keep it when you set a retry strategy of your own).</p>
  *
@@ -71,7 +72,7 @@ public final class UnixHttpAsyncClients
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout).build())
                 .build())
             .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(endpoint.path()).build())
-            .addExecInterceptorFirst(UnixRoutes.NAME, new UnixRoutes(endpoint))
+            .addExecInterceptorBefore(ChainElement.CONNECT.name(), UnixRoutes.NAME, new UnixRoutes(endpoint))
             .setRedirectStrategy(SameSocketRedirects.INSTANCE)
             .setRetryStrategy(RefusalsAreFinal.DEFAULT);
     }

@@ -9,6 +9,7 @@ import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SchemePortResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -32,8 +33,8 @@ import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
  * <p><b>Fails closed.</b> The client never opens a TCP connection: the connection operator takes every connect to
  * the endpoint, so a default or per-request {@code RequestConfig} of the application's own (without the socket), a
  * URL naming another host or port, or a redirect still go over the socket. A request that asks for what the socket
- * cannot give, a proxy or another socket, fails with {@link io.github.unixhttp.unit.UnixRouteException} before any
- * connection is made. (Replacing the connection manager replaces all of this.)</p>
+ * cannot give, a proxy, another socket or TLS ({@code https}), fails with {@link io.github.unixhttp.unit.UnixRouteException}
+ * before any connection is made. (Replacing the connection manager replaces all of this.)</p>
  *
  * <p>A refusal is final: a request the server identity check or the route check refused is not retried
  * ({@link RefusalsAreFinal}; keep it when you set a retry strategy of your own).</p>
@@ -62,7 +63,7 @@ public final class UnixHttpClients
                     .build())
                 .build())
             .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(socketPathOf(endpoint)).build())
-            .addExecInterceptorFirst(UnixRoutes.NAME, new UnixRoutes(endpoint))
+            .addExecInterceptorBefore(ChainElement.CONNECT.name(), UnixRoutes.NAME, new UnixRoutes(endpoint))
             .setRedirectStrategy(SameSocketRedirects.INSTANCE)
             .setRetryStrategy(RefusalsAreFinal.DEFAULT);
     }

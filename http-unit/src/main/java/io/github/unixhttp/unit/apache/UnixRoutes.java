@@ -18,11 +18,12 @@ import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 
 /**
- * Refuses, first in the execution chain of both Apache clients, a request whose route the client cannot serve over
- * its socket: one through a proxy (from a {@code RequestConfig}, the builder, a route planner or the proxy system
- * properties) or to another Unix socket. Routes without a socket are served: the connection layer takes every
- * connect to the client's own endpoint. This check makes the refusal early and clear; the connection layer is
- * what makes TCP impossible.
+ * Refuses, in the execution chain of both Apache clients, a request whose route the client cannot serve over its
+ * socket: one through a proxy (from a {@code RequestConfig}, the builder, a route planner or the proxy system
+ * properties), one to another Unix socket, or an {@code https} one (nothing layers TLS on the socket: the classic
+ * client would send it in plaintext). It sits just before the connect step, so it sees the route of every hop: of a
+ * redirect or a retry too, not only of the request as the application made it. Routes without a socket are served:
+ * the connection layer takes every connect to the client's own endpoint, and is what makes TCP impossible.
  */
 final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
 {
@@ -58,6 +59,10 @@ final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
                 "is built for unix:" + endpoint + " and sends every request over that socket, never over TCP. Remove the " +
                 "proxy (RequestConfig.setProxy, HttpClientBuilder.setProxy, a route planner, or the proxy system properties), " +
                 "or use a separate client for TCP");
+        if (route.isSecure())
+            throw new UnixRouteException("Refusing to send a request for " + route.getTargetHost() + " over unix:" + endpoint +
+                ": https asks for TLS, and this client speaks plain HTTP over the socket (which never leaves the machine; its " +
+                "file's permissions and the server identity check are what protect it). Write the URL as http://localhost/...");
         requireOwnSocket(endpoint, route.getUnixDomainSocket());
     }
 

@@ -42,8 +42,16 @@ public final class JettyUnixClients
     }
 
     /**
-     * @return the transport that sends a request to {@code endpoint} (a socket file, or a Linux abstract name);
-     *         equal transports share pooled connections
+     * The transport that sends a request to {@code endpoint}, with the options' server identity check.
+     *
+     * <p>Give it to requests of an HttpClient from {@link #newHttpClient(UnixClientOptions)}. On a plain HttpClient
+     * it still works, but that client keeps all of Jetty's own behaviour: a redirect it follows or a request it
+     * retries with credentials loses the transport and goes over TCP, and a configured proxy gets the request over
+     * TCP. To send every request of a client to one socket, use {@link #newHttpClient(UnixEndpoint, UnixClientOptions)}
+     * instead, which needs no transport per request.</p>
+     *
+     * @return the transport to {@code endpoint} (a socket file, or a Linux abstract name); equal transports share
+     *         pooled connections
      */
     public static Transport transport(UnixEndpoint endpoint, UnixClientOptions options)
     {
@@ -52,6 +60,9 @@ public final class JettyUnixClients
         return new UnixTransport(endpoint.path(), options.serverIdentity());
     }
 
+    /**
+     * @return {@link #transport(UnixEndpoint, UnixClientOptions)} with default options (no server identity check)
+     */
     public static Transport transport(UnixEndpoint endpoint)
     {
         return transport(endpoint, UnixClientOptions.defaults());
@@ -74,6 +85,9 @@ public final class JettyUnixClients
         return client.newRequest(parsed.requestUri()).transport(transport(parsed.endpoint(), options));
     }
 
+    /**
+     * @return {@link #newRequest(HttpClient, String, UnixClientOptions)} with default options
+     */
     public static Request newRequest(HttpClient client, String url)
     {
         return newRequest(client, url, UnixClientOptions.defaults());

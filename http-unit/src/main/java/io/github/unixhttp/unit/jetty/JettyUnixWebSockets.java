@@ -39,6 +39,9 @@ public final class JettyUnixWebSockets
         return new WebSocketClient(JettyUnixClients.newHttpClient(endpoint, options));
     }
 
+    /**
+     * @return {@link #newWebSocketClient(UnixEndpoint, UnixClientOptions)} with default options
+     */
     public static WebSocketClient newWebSocketClient(UnixEndpoint endpoint)
     {
         return newWebSocketClient(endpoint, UnixClientOptions.defaults());
