@@ -81,7 +81,10 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
         return mode;
     }
 
-    /** @param mode the socket file's permission bits in octal, as a quoted string such as {@code "0660"} */
+    /**
+     * @param mode the socket file's permission bits in octal, as a quoted string such as {@code "0660"}; unset, the
+     *             process umask decides (unlike Spring Boot's and the demo's 0600), so set it
+     */
     @JsonProperty
     @JsonDeserialize(using = QuotedMode.class)
     public void setMode(String mode)
@@ -121,7 +124,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
         return allowUsers;
     }
 
-    /** @param allowUsers user names or uids allowed to connect */
+    /** @param allowUsers user names or uids allowed to connect; unset or empty: not restricted by user */
     @JsonProperty
     public void setAllowUsers(List<String> allowUsers)
     {
