@@ -5,8 +5,7 @@ import java.util.List;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.nativeedge.NativeEdge;
-import io.github.unixhttp.connector.policy.PeerPolicy;
-import io.github.unixhttp.connector.policy.PeerRules;
+import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -105,36 +104,15 @@ public final class DemoServer
         connector.setFileGroup(options.group());
         connector.setStaleSocketPolicy(options.stale());
         if (!options.allowUids().isEmpty() || !options.allowGids().isEmpty())
-            connector.setPeerPolicy(allowed(options.allowUids(), options.allowGids()));
+            connector.setPeerPolicy(UnixSocketSettings.peerPolicy("--allow-uid/--allow-gid", options.allowUids(), options.allowGids()));
         if (!options.trustedProxies().isEmpty())
-            connector.setTrustedProxies(allowed(options.trustedProxies(), List.of()));
+            connector.setTrustedProxies(UnixSocketSettings.peerPolicy("--trust-proxy", options.trustedProxies(), List.of()));
         ConnectionStatistics connections = new ConnectionStatistics();
         connector.addBean(connections);
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(new DemoHandler(connections)));
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         return connector;
-    }
-
-    /** Entries that are numbers are ids, others names. */
-    private static PeerPolicy allowed(List<String> users, List<String> groups)
-    {
-        PeerRules.Builder rules = PeerPolicy.builder();
-        for (String user : users)
-        {
-            if (user.chars().allMatch(Character::isDigit))
-                rules.allowUid(Integer.parseInt(user));
-            else
-                rules.allowUser(user);
-        }
-        for (String group : groups)
-        {
-            if (group.chars().allMatch(Character::isDigit))
-                rules.allowGid(Integer.parseInt(group));
-            else
-                rules.allowGroup(group);
-        }
-        return rules.build();
     }
 
     private static void announce(UnixSocketConnector connector, DemoOptions options)

@@ -81,7 +81,10 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
         return mode;
     }
 
-    /** @param mode the socket file's permission bits in octal, as a quoted string such as {@code "0660"} */
+    /**
+     * @param mode the socket file's permission bits in octal, as a quoted string such as {@code "0660"}; unset, the
+     *             process umask decides (unlike Spring Boot's and the demo's 0600), so set it
+     */
     @JsonProperty
     @JsonDeserialize(using = QuotedMode.class)
     public void setMode(String mode)
@@ -121,11 +124,11 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
         return allowUsers;
     }
 
-    /** @param allowUsers user names or uids allowed to connect */
+    /** @param allowUsers user names or uids allowed to connect; unset or empty: not restricted by user */
     @JsonProperty
     public void setAllowUsers(List<String> allowUsers)
     {
-        this.allowUsers = allowUsers == null ? List.of() : List.copyOf(allowUsers);
+        this.allowUsers = entries("allowUsers", allowUsers);
     }
 
     @JsonProperty
@@ -138,7 +141,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonProperty
     public void setAllowGroups(List<String> allowGroups)
     {
-        this.allowGroups = allowGroups == null ? List.of() : List.copyOf(allowGroups);
+        this.allowGroups = entries("allowGroups", allowGroups);
     }
 
     @JsonProperty
@@ -151,7 +154,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonProperty
     public void setTrustProxies(List<String> trustProxies)
     {
-        this.trustProxies = trustProxies == null ? List.of() : List.copyOf(trustProxies);
+        this.trustProxies = entries("trustProxies", trustProxies);
     }
 
     @JsonProperty
@@ -178,6 +181,20 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     public void setAllowUnsafeDirectory(boolean allowUnsafeDirectory)
     {
         this.allowUnsafeDirectory = allowUnsafeDirectory;
+    }
+
+    /**
+     * Joined with commas for {@link UnixSocketSettings}, a list {@code [""]} would read as "not set", which admits
+     * everyone: an empty entry is refused here, where Dropwizard names the file and the line.
+     */
+    private static List<String> entries(String setting, List<String> entries)
+    {
+        if (entries == null)
+            return List.of();
+        if (entries.stream().anyMatch(entry -> entry == null || entry.isBlank()))
+            throw new IllegalArgumentException("'" + setting + "' has an empty entry: remove it, or the whole setting to " +
+                "leave it unrestricted");
+        return List.copyOf(entries);
     }
 
     @Override

@@ -69,7 +69,7 @@ class JettyHomeModuleIT
 
         try (JettyProcess jetty = JettyProcess.start(jettyHome, base))
         {
-            jetty.await("Started oejs.Server");
+            jetty.awaitOutput("Started oejs.Server");
             assertEquals("660 " + SOCKET_GROUP, run("stat", "-c", "%a %g", socket.toString()).trim());
 
             assertEquals(Files.readString(Path.of(getClass().getResource("/webapp/hello.txt").toURI())),

@@ -158,13 +158,13 @@ public class UnixSocketSettings
         connector.setFileGroup(blankToNull(group));
         connector.setStaleSocketPolicy(staleSocketPolicy());
         connector.setAllowUnsafeDirectory(allowUnsafeDirectory);
-        List<String> users = list(allowUsers);
-        List<String> groups = list(allowGroups);
+        List<String> users = list("allowUsers", allowUsers);
+        List<String> groups = list("allowGroups", allowGroups);
         if (!users.isEmpty() || !groups.isEmpty())
-            connector.setPeerPolicy(allowed(users, groups));
-        List<String> proxies = list(trustProxies);
+            connector.setPeerPolicy(peerPolicy(name("allowUsers") + "/" + name("allowGroups"), users, groups));
+        List<String> proxies = list("trustProxies", trustProxies);
         if (!proxies.isEmpty())
-            connector.setTrustedProxies(allowed(proxies, List.of()));
+            connector.setTrustedProxies(peerPolicy(name("trustProxies"), proxies, List.of()));
         return connector;
     }
 
@@ -182,36 +182,61 @@ public class UnixSocketSettings
         };
     }
 
-    /** Entries that are numbers are ids, others names. */
-    private static PeerPolicy allowed(List<String> users, List<String> groups)
+    /**
+     * The policy that admits a peer running as one of {@code users} or in one of {@code groups} (primary or
+     * supplementary), from entries as configuration gives them: an entry of digits only is an id ({@code 33}), any
+     * other a name ({@code www-data}), as in {@code /etc/passwd} and {@code /etc/group}. Every front end (Jetty start
+     * properties, Dropwizard, Spring Boot, a command line) reads its lists through this one rule.
+     *
+     * @param setting names the lists in error messages, as the configuration spells them
+     * @throws IllegalArgumentException naming {@code setting}, for a blank entry (a slip that must not silently widen
+     *         or narrow the list) or an id beyond {@value Integer#MAX_VALUE}
+     */
+    public static PeerPolicy peerPolicy(String setting, List<String> users, List<String> groups)
     {
         PeerRules.Builder rules = PeerPolicy.builder();
         for (String user : users)
         {
-            if (user.chars().allMatch(Character::isDigit))
-                rules.allowUid(Integer.parseInt(user));
+            if (isId(setting, user))
+                rules.allowUid(Integer.parseInt(user.trim()));
             else
-                rules.allowUser(user);
+                rules.allowUser(user.trim());
         }
         for (String group : groups)
         {
-            if (group.chars().allMatch(Character::isDigit))
-                rules.allowGid(Integer.parseInt(group));
+            if (isId(setting, group))
+                rules.allowGid(Integer.parseInt(group.trim()));
             else
-                rules.allowGroup(group);
+                rules.allowGroup(group.trim());
         }
         return rules.build();
     }
 
-    private static List<String> list(String text)
+    private static boolean isId(String setting, String entry)
     {
+        if (entry == null || entry.isBlank())
+            throw new IllegalArgumentException(setting + ": an empty entry in the list: remove it");
+        String trimmed = entry.trim();
+        if (!trimmed.chars().allMatch(Character::isDigit))
+            return false;
+        // Ids above 2^31-1 exist on paper only (Linux keeps 4294967295 for "none"): one here is a typo, not a user.
+        if (trimmed.length() > 10 || Long.parseLong(trimmed) > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(setting + ": the id " + trimmed + " is out of range (at most " +
+                Integer.MAX_VALUE + "): correct it");
+        return true;
+    }
+
+    /** A blank value is "not set"; an empty entry in a list that is set ({@code root,,www-data}) is an error. */
+    private List<String> list(String setting, String text)
+    {
+        if (text == null || text.isBlank())
+            return List.of();
         List<String> entries = new ArrayList<>();
-        if (text == null)
-            return entries;
-        for (String entry : text.split(","))
+        for (String entry : text.split(",", -1))
         {
-            if (!entry.isBlank())
-                entries.add(entry.trim());
+            if (entry.isBlank())
+                throw new IllegalArgumentException(name(setting) + "=" + text + " has an empty entry: remove the extra comma");
+            entries.add(entry.trim());
         }
         return entries;
     }

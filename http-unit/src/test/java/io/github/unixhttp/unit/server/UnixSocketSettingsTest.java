@@ -1,6 +1,7 @@
 package io.github.unixhttp.unit.server;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
@@ -91,5 +92,28 @@ class UnixSocketSettingsTest
         empty.setPath("@");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> empty.applyTo(connector)).getMessage()
             .startsWith("path: The abstract socket name is empty"));
+    }
+
+    /** A slip in a list must not widen it (an empty list admits everyone) nor turn into some other id. */
+    @Test
+    void anEmptyEntryOrAnIdOutOfRangeIsAnError()
+    {
+        for (String list : new String[]{",", "root,,www-data", "root,"})
+        {
+            UnixSocketSettings settings = new UnixSocketSettings("jetty.unixhttp.");
+            settings.setPath("/run/a.sock");
+            settings.setAllowUsers(list);
+            assertEquals("jetty.unixhttp.allowUsers=" + list + " has an empty entry: remove the extra comma",
+                assertThrows(IllegalArgumentException.class, () -> settings.applyTo(connector)).getMessage());
+        }
+
+        UnixSocketSettings tooBig = new UnixSocketSettings("jetty.unixhttp.");
+        tooBig.setPath("/run/a.sock");
+        tooBig.setTrustProxies("33,99999999999");
+        assertEquals("jetty.unixhttp.trustProxies: the id 99999999999 is out of range (at most 2147483647): correct it",
+            assertThrows(IllegalArgumentException.class, () -> tooBig.applyTo(connector)).getMessage());
+
+        assertEquals("allow: an empty entry in the list: remove it", assertThrows(IllegalArgumentException.class,
+            () -> UnixSocketSettings.peerPolicy("allow", List.of("root", " "), List.of())).getMessage());
     }
 }

@@ -1,13 +1,12 @@
 package io.github.unixhttp.examples.dropwizard;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.testing.ChildProcess;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,10 +57,9 @@ class DropwizardExampleIT
             "      path: " + admin,
             "      mode: \"0600\"",
             ""));
-        Process process = start(config);
-        try
+        try (ChildProcess process = start(config))
         {
-            awaitOutput(process, "Started oejs.Server@");
+            process.awaitOutput("Started oejs.Server@");
             assertEquals("660 " + SOCKET_GROUP, run("stat", "-c", "%a %g", app.toString()).trim());
             assertEquals("600", run("stat", "-c", "%a", admin.toString()).trim());
 
@@ -74,24 +72,24 @@ class DropwizardExampleIT
             Run.Result other = Run.run(WAIT, Run.asOtherUser(List.of("curl", "-sS", "-w", "\n%{http_code}", "--unix-socket",
                 app.toString(), "http://localhost/whoami"), SOCKET_GROUP)).requireSuccess();
             assertTrue(other.stdout().endsWith("\n403") && !other.stdout().contains("uid="), other.stdout());
+
+            // A JVM ended by SIGTERM exits 143 after its shutdown hooks, Dropwizard's graceful stop among them.
+            assertEquals(143, process.terminate());
+            assertTrue(process.output().contains("Stopped oejs.Server@"), process.output());
         }
-        finally
-        {
-            stop(process);
-        }
-        // A JVM ended by SIGTERM exits 143 after its shutdown hooks, Dropwizard's graceful stop among them.
-        assertTrue(output(process).contains("Stopped oejs.Server@"), output(process));
         assertFalse(Files.exists(app, LinkOption.NOFOLLOW_LINKS), "a graceful stop removes the socket");
         assertFalse(Files.exists(admin, LinkOption.NOFOLLOW_LINKS), "a graceful stop removes the socket");
     }
 
     @Test
-    void anUnquotedModeOrATcpSettingIsAConfigurationError() throws Exception
+    void anUnquotedModeATcpSettingOrAnEmptyListEntryIsAConfigurationError() throws Exception
     {
         Path app = tmp.resolve("app.sock");
         for (String[] wrong : new String[][]{
             {"      mode: 0660", "write the mode in quotes, e.g. mode: \"0660\""},
-            {"      port: 8080", "'port' is a TCP setting, which a unixhttp connector has no use for: remove it (see 'path')"}})
+            {"      port: 8080", "'port' is a TCP setting, which a unixhttp connector has no use for: remove it (see 'path')"},
+            // Joined into text, [""] would read as "not set": everyone admitted.
+            {"      allowUsers: [\"\"]", "'allowUsers' has an empty entry: remove it"}})
         {
             Path config = Files.writeString(tmp.resolve("config.yml"), String.join("\n",
                 "server:",
@@ -101,54 +99,19 @@ class DropwizardExampleIT
                 wrong[0],
                 "  adminConnectors: []",
                 ""));
-            Process process = start(config);
-            try
+            try (ChildProcess process = start(config))
             {
-                assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "did not exit: " + output(process));
-                assertNotEquals(0, process.exitValue());
-                assertTrue(output(process).contains(wrong[1]), output(process));
+                assertNotEquals(0, process.exitCode());
+                assertTrue(process.output().contains(wrong[1]), process.output());
                 assertFalse(Files.exists(app, LinkOption.NOFOLLOW_LINKS));
             }
-            finally
-            {
-                stop(process);
-            }
         }
     }
 
-    private Process start(Path config) throws Exception
+    private ChildProcess start(Path config) throws Exception
     {
-        Path log = tmp.resolve("app.log");
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
-            "server", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    }
-
-    private String output(Process process) throws Exception
-    {
-        return Files.readString(tmp.resolve("app.log"));
-    }
-
-    private void awaitOutput(Process process, String text) throws Exception
-    {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!output(process).contains(text))
-        {
-            if (!process.isAlive() || System.nanoTime() > deadline)
-                throw new AssertionError("never logged '" + text + "':\n" + output(process));
-            Thread.sleep(50);
-        }
-    }
-
-    /** SIGTERM (Dropwizard stops gracefully), then SIGKILL if it has not gone within 20 seconds. */
-    private static void stop(Process process) throws Exception
-    {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        return ChildProcess.start(new ProcessBuilder(ChildProcess.java(), "-jar", JAR.toString(), "server", config.toString())
+            .redirectErrorStream(true), tmp);
     }
 
     private static String run(String... command) throws Exception

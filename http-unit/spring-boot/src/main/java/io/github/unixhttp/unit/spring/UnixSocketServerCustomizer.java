@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
-import io.github.unixhttp.connector.policy.PeerPolicy;
-import io.github.unixhttp.connector.policy.PeerRules;
+import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -83,9 +82,10 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
         connector.setStaleSocketPolicy(properties.getStaleSocket());
         connector.setAllowUnsafeDirectory(properties.isAllowUnsafeDirectory());
         if (!properties.getAllowUsers().isEmpty() || !properties.getAllowGroups().isEmpty())
-            connector.setPeerPolicy(policy(properties.getAllowUsers(), properties.getAllowGroups()));
+            connector.setPeerPolicy(UnixSocketSettings.peerPolicy(prefix + "allow-users/allow-groups", properties.getAllowUsers(),
+                properties.getAllowGroups()));
         if (!properties.getTrustProxies().isEmpty())
-            connector.setTrustedProxies(policy(properties.getTrustProxies(), List.of()));
+            connector.setTrustedProxies(UnixSocketSettings.peerPolicy(prefix + "trust-proxies", properties.getTrustProxies(), List.of()));
     }
 
     private ConnectionFactory[] factories(HttpConfiguration http)
@@ -115,41 +115,6 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
     private static HttpConfiguration httpConfigurationOf(Connector connector)
     {
         return connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
-    }
-
-    /** Entries that are numbers are ids, others names, as in {@code /etc/passwd} and {@code /etc/group}. */
-    static PeerPolicy policy(List<String> users, List<String> groups)
-    {
-        PeerRules.Builder rules = PeerPolicy.builder();
-        for (String user : users)
-        {
-            if (isId(user))
-                rules.allowUid(id(user));
-            else
-                rules.allowUser(user);
-        }
-        for (String group : groups)
-        {
-            if (isId(group))
-                rules.allowGid(id(group));
-            else
-                rules.allowGroup(group);
-        }
-        return rules.build();
-    }
-
-    private static boolean isId(String entry)
-    {
-        return !entry.isEmpty() && entry.chars().allMatch(Character::isDigit);
-    }
-
-    /** Ids above 2^31-1 exist on paper only (Linux keeps 4294967295 for "none"); one here is a typo, not a user. */
-    private static int id(String entry)
-    {
-        if (entry.length() > 10 || Long.parseLong(entry) > Integer.MAX_VALUE)
-            throw new IllegalArgumentException("The id " + entry + " in " + UnixHttpServerProperties.PREFIX +
-                ".allow-users/allow-groups/trust-proxies is out of range (at most " + Integer.MAX_VALUE + "): correct it");
-        return Integer.parseInt(entry);
     }
 
     /** Loaded only when h2c is asked for, so that the HTTP/2 classes stay optional. */
