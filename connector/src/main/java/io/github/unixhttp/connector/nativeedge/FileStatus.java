@@ -35,6 +35,11 @@ public record FileStatus(int type, int permissions, int uid, int gid, long devic
         return type == S_IFREG;
     }
 
+    public boolean isSymbolicLink()
+    {
+        return type == S_IFLNK;
+    }
+
     /**
      * @return whether {@code other} is the same file (same device and inode)
      */
