@@ -182,6 +182,8 @@ class DemoServerIT
         "--inherit --socket /tmp/x.sock    | --inherit and --socket exclude each other",
         "--socket @name --mode 0600        | --socket @name has no socket file of ours: drop --mode and --group",
         "--proxy-protocol                  | --proxy-protocol needs --trust-proxy",
+        "--inherit --takeover              | --takeover replaces a socket file: it does not go with --inherit",
+        "--socket @name --takeover         | --takeover replaces a socket file: it does not go with an abstract name",
     })
     void badArgumentsExitTwoNamingTheOption(String arguments, String message) throws Exception
     {

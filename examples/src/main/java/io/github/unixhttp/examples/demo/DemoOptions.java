@@ -59,6 +59,10 @@ public final class DemoOptions
     @Option(names = "--h2c", description = "also accept HTTP/2 cleartext with prior knowledge")
     private boolean h2c;
 
+    @Option(names = "--takeover", description = "if a server of this user listens on the path, take it over: start, " +
+        "then put this server's socket in its place in one step; the old one finishes what it has and exits 0")
+    private boolean takeover;
+
     private DemoOptions()
     {
     }
@@ -99,6 +103,9 @@ public final class DemoOptions
             throw new CommandLine.ParameterException(commandLine, (inherit ? "--inherit" : "--socket " + socket) +
                 " has no socket file of ours: drop --mode and --group" +
                 (inherit ? " (the supervisor sets them)" : "; restrict access with --allow-uid/--allow-gid"));
+        if (takeover && (inherit || abstractName))
+            throw new CommandLine.ParameterException(commandLine, "--takeover replaces a socket file: it does not go with " +
+                (inherit ? "--inherit (the supervisor keeps the socket across restarts)" : "an abstract name (--socket " + socket + ")"));
         if (proxyProtocol && trustedProxies.isEmpty())
             throw new CommandLine.ParameterException(commandLine, "--proxy-protocol needs --trust-proxy: say whose PROXY headers " +
                 "to believe (e.g. haproxy)");
@@ -157,6 +164,12 @@ public final class DemoOptions
     public boolean h2c()
     {
         return h2c;
+    }
+
+    /** @return whether to take the path over from a live server of this user */
+    public boolean takeover()
+    {
+        return takeover;
     }
 
     /** @return uids or user names whose forwarded headers are believed */
