@@ -19,6 +19,8 @@ public enum BindProblem
     NOT_A_SOCKET,
     /** A live server listens at the path. */
     IN_USE,
+    /** A live server of another user listens at the path: a takeover replaces only a server of the same user. */
+    OTHER_USERS_SERVER,
     /** A dead socket is at the path and the stale-socket policy says not to remove it. */
     STALE_SOCKET,
     /** The file group cannot be looked up or given. */

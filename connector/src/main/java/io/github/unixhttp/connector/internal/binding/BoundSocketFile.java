@@ -19,6 +19,9 @@ import io.github.unixhttp.connector.binding.SocketBindException;
  * still names our socket: a socket another server bound there after us is left alone. The socket's directory stays
  * open for the socket's lifetime, so that removing the file at the end goes to the same directory whatever has
  * been renamed meanwhile.
+ *
+ * <p>A takeover's socket starts unpublished, in its private directory, until {@link #publish()}; closing it before
+ * that removes the private directory and never touches the path.</p>
  */
 public final class BoundSocketFile implements ListeningSocket
 {
@@ -30,9 +33,19 @@ public final class BoundSocketFile implements ListeningSocket
     private final ServerSocketChannel channel;
     private final FileStatus identity;
     private final SocketAddress localAddress;
+    /** Until a takeover's socket is published; {@code null} once it is, or from the start for an ordinary bind. */
+    private SocketPublication pending;
+    /** Set first thing by {@link #close()}: the directory descriptor may be closed, its number reused. */
+    private boolean closed;
 
     BoundSocketFile(Path path, Directory directory, ServerSocketChannel channel, FileStatus identity)
     {
+        this(path, directory, channel, identity, null);
+    }
+
+    BoundSocketFile(Path path, Directory directory, ServerSocketChannel channel, FileStatus identity, SocketPublication pending)
+    {
+        this.pending = pending;
         this.path = path;
         this.directory = directory;
         this.name = path.getFileName().toString();
@@ -66,6 +79,63 @@ public final class BoundSocketFile implements ListeningSocket
     }
 
     /**
+     * @return the path clients connect to
+     */
+    public Path path()
+    {
+        return path;
+    }
+
+    /**
+     * @return whether clients can reach the socket at the path: {@code false} while a takeover's socket waits for
+     *         {@link #publish()}
+     */
+    public synchronized boolean isPublished()
+    {
+        return pending == null;
+    }
+
+    /**
+     * Puts a takeover's socket at the path in place of the server it replaces, which learns of it by
+     * {@link #pathState()} and drains. Does nothing if the socket is published already.
+     *
+     * @throws io.github.unixhttp.connector.binding.SocketBindException if another server took the path meanwhile;
+     *         the path is left to it, and this socket is never published
+     */
+    public synchronized void publish() throws IOException
+    {
+        if (closed)
+            throw new IOException("unix:" + path + " was closed before it could be published");
+        SocketPublication publication = pending;
+        if (publication == null)
+            return;
+        pending = null;
+        publication.publish(path, directory, name);
+    }
+
+    /**
+     * What the path names now, looked up through the directory descriptor without following a link: one
+     * {@code lstat}, cheap enough to ask a few times a second.
+     */
+    public synchronized PathState pathState()
+    {
+        if (closed || pending != null)
+            return PathState.UNKNOWN;
+        try
+        {
+            FileStatus now = directory.statusOf(name);
+            if (now == null)
+                return PathState.ABSENT;
+            return now.sameFileAs(identity) ? PathState.OURS : PathState.REPLACED;
+        }
+        catch (IOException unknown)
+        {
+            // Say nothing rather than something wrong: a replaced server that is not told goes on serving.
+            return PathState.UNKNOWN;
+        }
+    }
+
+    /**
      * Removes the socket file if it is still ours, then closes the listening channel. The file is checked while
      * the channel is still open, so that its inode cannot have been reused by another socket. Never hangs: if the
      * start lock stays held (another starter), the file is left in place and the log says so.
@@ -75,7 +145,17 @@ public final class BoundSocketFile implements ListeningSocket
     {
         try
         {
-            removeFileIfOurs();
+            SocketPublication publication;
+            synchronized (this)
+            {
+                closed = true;
+                publication = pending;
+                pending = null;
+            }
+            if (publication != null)
+                publication.discard(directory);
+            else
+                removeFileIfOurs();
         }
         finally
         {

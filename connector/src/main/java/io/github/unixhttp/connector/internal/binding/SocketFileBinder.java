@@ -35,6 +35,10 @@ import io.github.unixhttp.connector.binding.BindProblem;
  * hard-linked to the target name. {@code link(2)} fails if the target exists, so nothing is ever clobbered; the
  * temporary name and directory are removed afterwards. The socket is bound through the private directory's
  * {@code /proc/self/fd} name, which is also short: the final path may use all 107 bytes.</p>
+ *
+ * <p>A takeover ({@link #bindToTakeOver}) differs in two steps: a live server at the path is replaced rather than
+ * refused, if the kernel says it runs as this process's user; and the socket stays in its private directory until
+ * the server has started, when {@link SocketPublication} swaps it into place under the lock.</p>
  */
 public final class SocketFileBinder
 {
@@ -61,6 +65,27 @@ public final class SocketFileBinder
      */
     public static BoundSocketFile bind(SocketFileSpec spec) throws IOException
     {
+        return bind(spec, false);
+    }
+
+    /**
+     * Binds and listens as {@code spec} says, to take the path over from a live server of this process's user: the
+     * new socket is bound in a private directory and stays there, out of clients' reach, until
+     * {@link BoundSocketFile#publish()} puts it in the live server's place in one step; a server that fails to start
+     * meanwhile never takes the path. Who listens is asked of the kernel ({@code SO_PEERCRED} on a probe
+     * connection): a live server of another user is never taken over. With no live server at the path, binds and
+     * links at once as {@link #bind} does (the socket is then published already).
+     *
+     * @throws SocketBindException as {@link #bind} does, with {@link BindProblem#OTHER_USERS_SERVER} for a live
+     *         server of another user
+     */
+    public static BoundSocketFile bindToTakeOver(SocketFileSpec spec) throws IOException
+    {
+        return bind(spec, true);
+    }
+
+    private static BoundSocketFile bind(SocketFileSpec spec, boolean takeover) throws IOException
+    {
         Path path = spec.path().toAbsolutePath().normalize();
         checkLength(path);
         Path parentPath = path.getParent();
@@ -79,6 +104,9 @@ public final class SocketFileBinder
             try (StartLock ignored = StartLock.acquire(directory, name, path, StartLock.START_WAIT))
             {
                 removeLeftovers(directory, name);
+                FileStatus live = takeover ? liveSocketOfThisUser(path, directory, name) : null;
+                if (live != null)
+                    return bindUnpublished(path, directory, name, spec, gid, live);
                 clearTheWay(path, directory, name, spec.stalePolicy());
                 return bindAndLink(path, directory, name, spec, gid);
             }
@@ -188,6 +216,40 @@ public final class SocketFileBinder
     }
 
     /**
+     * @return the status of the socket at the path if a server of this process's user listens on it; {@code null}
+     *         if nothing is there or nothing listens (the stale-socket policy then applies)
+     * @throws SocketBindException if another user's server listens there, or who listens cannot be told
+     */
+    private static FileStatus liveSocketOfThisUser(Path path, Directory directory, String name) throws IOException
+    {
+        FileStatus existing = refuseWhatIsNotASocket(path, directory, name);
+        if (existing == null)
+            return null;
+        TakeoverProbe.Listener listener;
+        try
+        {
+            listener = TakeoverProbe.probe(reachable(path, directory.pathOf(name)));
+        }
+        catch (IOException cannotTell)
+        {
+            throw new SocketBindException(path, "a socket is already there and probing who listens on it failed (" +
+                cannotTell.getMessage() + "), so it cannot be taken over. Try again once that server accepts " +
+                "connections, or stop it first", BindProblem.IN_USE, cannotTell);
+        }
+        if (listener == null)
+            return null;
+        if (!listener.sameUser())
+            throw new SocketBindException(path, "a live server of another user, " + listener.describe() + ", listens " +
+                "at the path, and a takeover only replaces a server of this process's own user (" + ProcessUser.describe() +
+                "). Stop that server yourself, or choose another socket path", BindProblem.OTHER_USERS_SERVER);
+        if (!existing.sameFileAs(directory.statusOf(name)))
+            throw new SocketBindException(path, "the socket at the path was replaced while it was being probed. " +
+                "Stop whatever else is starting on this path, then start again", BindProblem.IN_USE);
+        LOG.info("unix:{}: taking the path over from {} once this server has started", path, listener.describe());
+        return existing;
+    }
+
+    /**
      * @return whether something listens on the socket at {@code address}; {@code false} if the connection is refused
      */
     private static boolean probe(Path address) throws IOException
@@ -272,17 +334,7 @@ public final class SocketFileBinder
             try
             {
                 channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                channel.bind(UnixDomainSocketAddress.of(privateDir.pathOf(PRIVATE_SOCKET_NAME)), Math.max(0, spec.backlog()));
-                FileStatus bound = privateDir.statusOf(PRIVATE_SOCKET_NAME);
-                if (bound == null || !bound.isSocket() || bound.uid() != Directory.effectiveUid())
-                    throw new SocketBindException(path, "the socket just bound in " + privateDir + " is not there as bound: " +
-                        "someone is tampering with the directory. Use a directory only this server's user can write to",
-                        BindProblem.UNSAFE_DIRECTORY);
-                if (spec.mode() != null)
-                    privateDir.changeMode(PRIVATE_SOCKET_NAME, spec.mode().bits());
-                if (gid.isPresent())
-                    changeGroup(path, privateDir, gid.getAsInt(), spec.group());
-                FileStatus identity = privateDir.statusOf(PRIVATE_SOCKET_NAME);
+                FileStatus identity = bindPrivately(path, privateDir, channel, spec, gid);
                 link(path, privateDir, directory, name);
                 return new BoundSocketFile(path, directory, channel, identity);
             }
@@ -301,6 +353,61 @@ public final class SocketFileBinder
         {
             removePrivateDirectory(directory, privateName);
         }
+    }
+
+    /**
+     * Binds the socket as the takeover's: in a private directory that stays until it is published (or discarded).
+     *
+     * @param replaced the live socket at the path, which publishing replaces
+     */
+    private static BoundSocketFile bindUnpublished(Path path, Directory directory, String name, SocketFileSpec spec,
+                                                   OptionalInt gid, FileStatus replaced) throws IOException
+    {
+        String privateName = createPrivateDirectory(path, directory, name);
+        Directory privateDir = null;
+        ServerSocketChannel channel = null;
+        try
+        {
+            privateDir = openPrivateDirectory(path, directory, privateName);
+            channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            FileStatus identity = bindPrivately(path, privateDir, channel, spec, gid);
+            return new BoundSocketFile(path, directory, channel, identity,
+                new SocketPublication(privateDir, privateName, PRIVATE_SOCKET_NAME, replaced));
+        }
+        catch (IOException | RuntimeException | Error failure)
+        {
+            if (channel != null)
+                channel.close();
+            if (privateDir != null)
+            {
+                unlinkQuietly(privateDir, PRIVATE_SOCKET_NAME);
+                closeQuietly(privateDir);
+            }
+            removePrivateDirectory(directory, privateName);
+            throw failure;
+        }
+    }
+
+    /**
+     * Binds {@code channel} as {@link #PRIVATE_SOCKET_NAME} in the private directory and gives the file its mode and
+     * group, before anyone can reach it.
+     *
+     * @return the bound socket file's status, its identity from then on
+     */
+    private static FileStatus bindPrivately(Path path, Directory privateDir, ServerSocketChannel channel, SocketFileSpec spec,
+                                            OptionalInt gid) throws IOException
+    {
+        channel.bind(UnixDomainSocketAddress.of(privateDir.pathOf(PRIVATE_SOCKET_NAME)), Math.max(0, spec.backlog()));
+        FileStatus bound = privateDir.statusOf(PRIVATE_SOCKET_NAME);
+        if (bound == null || !bound.isSocket() || bound.uid() != Directory.effectiveUid())
+            throw new SocketBindException(path, "the socket just bound in " + privateDir + " is not there as bound: " +
+                "someone is tampering with the directory. Use a directory only this server's user can write to",
+                BindProblem.UNSAFE_DIRECTORY);
+        if (spec.mode() != null)
+            privateDir.changeMode(PRIVATE_SOCKET_NAME, spec.mode().bits());
+        if (gid.isPresent())
+            changeGroup(path, privateDir, gid.getAsInt(), spec.group());
+        return privateDir.statusOf(PRIVATE_SOCKET_NAME);
     }
 
     private static String createPrivateDirectory(Path path, Directory directory, String name) throws IOException
@@ -382,7 +489,7 @@ public final class SocketFileBinder
         }
     }
 
-    private static void link(Path path, Directory privateDir, Directory directory, String name) throws IOException
+    static void link(Path path, Directory privateDir, Directory directory, String name) throws IOException
     {
         try
         {
@@ -399,7 +506,7 @@ public final class SocketFileBinder
         }
     }
 
-    private static void removePrivateDirectory(Directory directory, String privateName)
+    static void removePrivateDirectory(Directory directory, String privateName)
     {
         try
         {
@@ -413,7 +520,7 @@ public final class SocketFileBinder
         }
     }
 
-    private static void unlinkQuietly(Directory directory, String name)
+    static void unlinkQuietly(Directory directory, String name)
     {
         try
         {
@@ -426,7 +533,7 @@ public final class SocketFileBinder
         }
     }
 
-    private static void closeQuietly(Directory directory)
+    static void closeQuietly(Directory directory)
     {
         try
         {

@@ -21,6 +21,8 @@ public interface LibC
     /** {@code flock(2)} operations. */
     int LOCK_EX = 2;
     int LOCK_NB = 4;
+    /** {@code renameat2(2)} flag: swap the two names atomically (Linux 3.15+, most local file systems). */
+    int RENAME_EXCHANGE = 2;
 
     int getsockopt(int fd, int level, int option, @Out byte[] value, @In @Out IntByReference length);
 
@@ -33,6 +35,11 @@ public interface LibC
     int unlinkat(int dirfd, @In byte[] path, int flags);
 
     int linkat(int oldDirfd, @In byte[] oldPath, int newDirfd, @In byte[] newPath, int flags);
+
+    int renameat(int oldDirfd, @In byte[] oldPath, int newDirfd, @In byte[] newPath);
+
+    /** glibc 2.28+; where it is missing, jnr-ffi fails the call with an {@link UnsatisfiedLinkError}. */
+    int renameat2(int oldDirfd, @In byte[] oldPath, int newDirfd, @In byte[] newPath, int flags);
 
     int fchownat(int dirfd, @In byte[] path, int owner, int group, int flags);
 

@@ -16,7 +16,9 @@ public class NativeCallException extends IOException
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
+    public static final int EINVAL = 22;
     public static final int EROFS = 30;
+    public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
 
     private final int errno;
