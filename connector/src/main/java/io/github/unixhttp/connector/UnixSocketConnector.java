@@ -88,6 +88,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 {
     /** The listen backlog used unless {@link #setAcceptQueueSize(int)} says otherwise. */
     public static final int DEFAULT_ACCEPT_QUEUE_SIZE = 1024;
+    /** How often a connector with a socket file looks whether its path was taken over, unless set otherwise. */
+    public static final long DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS = 200;
 
     private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
 
@@ -95,12 +97,17 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private final GracefulStop gracefulStop = new GracefulStop(this);
     private final AtomicReference<SelectorAcceptor> selectorAcceptor = new AtomicReference<>();
     private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<SocketReplacedListener> replacedListeners = new CopyOnWriteArrayList<>();
     private final LongAdder refusedConnections = new LongAdder();
     private UnixSocketAddress address;
     private SocketFileMode fileMode;
     private String fileGroup;
     private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.REMOVE;
     private boolean allowUnsafeDirectory;
+    private boolean takeover;
+    private WhenReplaced whenReplaced = WhenReplaced.STOP_SERVER;
+    private long replacementCheckInterval = DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS;
+    private volatile SocketReplacement replacement;
     private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE_SIZE;
     private int acceptedReceiveBufferSize;
     private int acceptedSendBufferSize;
@@ -281,6 +288,70 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         this.allowUnsafeDirectory = allowUnsafeDirectory;
     }
 
+    @ManagedAttribute("Whether a start takes the path over from a live server of the same user")
+    public boolean isTakeover()
+    {
+        return takeover;
+    }
+
+    /**
+     * Zero-downtime restarts on one path. With takeover on, a start that finds a live server at the socket path
+     * takes the path over instead of failing as in use, if the kernel says that server runs as this process's user
+     * (never another user's server, never a file that is not a socket). This connector's socket is bound privately,
+     * and replaces the old one at the path in one step only once the {@link Server} has started, so that a server
+     * failing to start never takes the path; the old server then drains and stops (see {@link SocketReplacedListener}).
+     * A start that finds no live server binds as usual. If another server took the path while this one was starting
+     * (a second takeover won), {@code Server.start()} fails with an {@link java.io.UncheckedIOException} whose cause
+     * is a {@link io.github.unixhttp.connector.binding.SocketBindException} ({@code IN_USE}), and the path is left to it.
+     *
+     * @param takeover whether to take the path over from a live server of this user (default {@code false})
+     */
+    public void setTakeover(boolean takeover)
+    {
+        checkNotStarted();
+        this.takeover = takeover;
+    }
+
+    @ManagedAttribute("What this connector does once drained after its path was taken over: STOP_SERVER, STOP_CONNECTOR or NOTHING")
+    public WhenReplaced getWhenReplaced()
+    {
+        return whenReplaced;
+    }
+
+    /**
+     * @param whenReplaced what to do once drained after another server took the path over: stop the server (the
+     *                     default), stop this connector only, or nothing beyond the drain (a {@link SocketReplacedListener} decides)
+     */
+    public void setWhenReplaced(WhenReplaced whenReplaced)
+    {
+        this.whenReplaced = Objects.requireNonNull(whenReplaced, "whenReplaced");
+    }
+
+    @ManagedAttribute("How often the socket path is looked at for a takeover, in milliseconds")
+    public long getReplacementCheckInterval()
+    {
+        return replacementCheckInterval;
+    }
+
+    /**
+     * @param millis how often a connector with a socket file looks whether its path now names another socket
+     *               (default {@value #DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS}); each look is one {@code lstat}
+     */
+    public void setReplacementCheckInterval(long millis)
+    {
+        checkNotStarted();
+        if (millis <= 0)
+            throw new IllegalArgumentException("The replacement check interval must be positive: " + millis);
+        this.replacementCheckInterval = millis;
+    }
+
+    @ManagedAttribute("Whether another server took the socket path over from this connector")
+    public boolean isReplaced()
+    {
+        SocketReplacement current = replacement;
+        return current != null && current.isReplaced();
+    }
+
     @ManagedAttribute("The listen backlog: connections the kernel queues before they are accepted")
     public int getAcceptQueueSize()
     {
@@ -388,7 +459,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     }
 
     /**
-     * Adds a {@link PeerListener} (told of each accepted and refused peer) as well as any other Jetty listener.
+     * Adds a {@link PeerListener} (told of each accepted and refused peer), a {@link SocketReplacedListener} (told
+     * when another server took the path over), as well as any other Jetty listener.
      */
     @Override
     public boolean addEventListener(EventListener listener)
@@ -396,6 +468,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         // Jetty calls this again when it registers the listener as a bean: add once.
         if (listener instanceof PeerListener peerListener)
             peerListeners.addIfAbsent(peerListener);
+        if (listener instanceof SocketReplacedListener replacedListener)
+            replacedListeners.addIfAbsent(replacedListener);
         return super.addEventListener(listener);
     }
 
@@ -404,6 +478,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     {
         if (listener instanceof PeerListener peerListener)
             peerListeners.remove(peerListener);
+        if (listener instanceof SocketReplacedListener replacedListener)
+            replacedListeners.remove(replacedListener);
         return super.removeEventListener(listener);
     }
 
@@ -443,7 +519,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         peerGate = new PeerGate(this, peerPolicy, getTrustedProxies(), peerListeners, refusedConnections);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
-        SocketFileSettings file = new SocketFileSettings(fileMode, fileGroup, staleSocketPolicy, allowUnsafeDirectory);
+        SocketFileSettings file = new SocketFileSettings(fileMode, fileGroup, staleSocketPolicy, allowUnsafeDirectory, takeover);
         ListeningSocket opened = ListeningSockets.open(address, file, acceptQueueSize, getAcceptors(), this);
         listening = opened;
         acceptBackoff = new AcceptBackoff(opened);
@@ -455,6 +531,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             super.doStart();
             if (getAcceptors() == 0)
                 registerSelectorAcceptor();
+            replacement = SocketReplacement.start(this, opened, replacedListeners);
         }
         catch (Throwable failure)
         {
@@ -466,6 +543,9 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     protected void doStop() throws Exception
     {
+        SocketReplacement current = replacement;
+        if (current != null)
+            current.stop();
         super.doStop();
         closeSelectorAcceptor();
         closeListeningSocket();
@@ -548,6 +628,50 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         SelectorAcceptor acceptor = selectorAcceptor.getAndSet(null);
         if (acceptor != null)
             acceptor.close();
+    }
+
+    /**
+     * For the drain after a takeover: stops accepting in the selector, then accepts, on the calling thread, what is
+     * still in the backlog, so that the socket is closed with nothing queued. Acceptor threads take connections as
+     * they come until the socket closes.
+     */
+    void acceptWhatIsLeft()
+    {
+        if (getAcceptors() > 0)
+            return;
+        closeSelectorAcceptor();
+        ListeningSocket current = listening;
+        if (current == null)
+            return;
+        try
+        {
+            for (SocketChannel channel = current.accept(); channel != null; channel = current.accept())
+                acceptedOrClosed(channel);
+        }
+        catch (IOException failure)
+        {
+            LOG.warn("{}: accepting what was left in the backlog failed: {}", this, failure.toString());
+        }
+    }
+
+    private void acceptedOrClosed(SocketChannel channel)
+    {
+        try
+        {
+            accepted(channel);
+        }
+        catch (IOException failure)
+        {
+            LOG.debug("Could not set up a connection accepted on {}: {}", this, failure.toString());
+            try
+            {
+                channel.close();
+            }
+            catch (IOException ignored)
+            {
+                // nothing more to do with a connection we could not hand over
+            }
+        }
     }
 
     private void closeListeningSocket() throws IOException

@@ -6,6 +6,7 @@ import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.activation.SocketActivation;
 import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
 import io.github.unixhttp.connector.internal.binding.SocketFileSettings;
+import io.github.unixhttp.connector.internal.binding.SocketFileSpec;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
 /**
@@ -34,6 +35,10 @@ public final class ListeningSockets
             throw new IllegalStateException("No socket to listen on: call setAddress, setSocketPath or setSocket (a path " +
                 "or @name) before starting " + owner);
         boolean fileAttributes = file.hasFileAttributes();
+        if (file.takeover() && address.kind() != UnixSocketAddress.Kind.PATH)
+            throw new IllegalStateException("A takeover replaces a socket file at a path, and " + owner + " has none: " +
+                "turn takeover off" + (address.kind() == UnixSocketAddress.Kind.INHERITED
+                ? " (the supervisor keeps its socket across restarts: connections wait in its backlog)" : ""));
         switch (address.kind())
         {
             case INHERITED ->
@@ -55,7 +60,8 @@ public final class ListeningSockets
             }
             default ->
             {
-                return SocketFileBinder.bind(file.at(address.path(), backlog));
+                SocketFileSpec spec = file.at(address.path(), backlog);
+                return file.takeover() ? SocketFileBinder.bindToTakeOver(spec) : SocketFileBinder.bind(spec);
             }
         }
     }

@@ -7,7 +7,8 @@ import org.eclipse.jetty.util.annotation.ManagedObject;
 
 /**
  * How JMX consoles see a {@link UnixSocketConnector}; Jetty's {@code MBeanContainer} finds this class by its name.
- * The connector's attributes whose types are its own (the path, file mode, stale-socket policy and peer policies)
+ * The connector's attributes whose types are its own (the path, file mode, stale-socket policy, replacement action
+ * and peer policies)
  * are shown as text: a remote console such as JConsole cannot load those classes, and would show them as
  * "Unavailable". The other attributes are the connector's, unchanged.
  */
@@ -59,6 +60,13 @@ public class UnixSocketConnectorMBean extends AbstractConnectorMBean
     public String getTrustedProxies()
     {
         return text(connector().getTrustedProxies());
+    }
+
+    @ManagedAttribute(value = "What this connector does once drained after its path was taken over: STOP_SERVER, " +
+        "STOP_CONNECTOR or NOTHING", name = "whenReplaced", readonly = true)
+    public String getWhenReplaced()
+    {
+        return text(connector().getWhenReplaced());
     }
 
     private UnixSocketConnector connector()

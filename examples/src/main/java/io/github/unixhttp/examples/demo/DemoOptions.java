@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "unixhttp-demo", mixinStandardHelpOptions = true, versionProvider = DemoOptions.Version.class,
     synopsisHeading = "", customSynopsis = "usage: java -jar unixhttp-demo.jar [options]", sortOptions = false,
     description = "An admin server over a Unix socket: who you are by the kernel's word, uptime, connections.",
-    footer = {"", "Exit status: 0 after a clean stop (SIGTERM, Ctrl-C), 1 when it cannot listen, 2 for a bad command line."})
+    footer = {"", "Exit status: 0 after a clean stop (SIGTERM, Ctrl-C, or taken over and drained), 1 when it cannot listen, 2 for a bad command line."})
 public final class DemoOptions
 {
     @Option(names = "--socket", paramLabel = "PATH|@NAME", description = "where to listen (default: " +

@@ -3,8 +3,10 @@ package io.github.unixhttp.examples.demo;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.SocketReplacedListener;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ConnectionStatistics;
@@ -18,8 +20,8 @@ import picocli.CommandLine;
 
 /**
  * The demo admin server: HTTP on a Unix socket with peer credentials, a policy, and a graceful stop.
- * Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if it cannot listen (or its default socket directory is
- * not a private directory of its user), 2 for a bad command line.
+ * Exit status: 0 after a clean stop (SIGTERM, SIGINT, or once drained after a new server took its path over), 1 if
+ * it cannot listen (or its default socket directory is not a private directory of its user), 2 for a bad command line.
  */
 public final class DemoServer
 {
@@ -78,6 +80,13 @@ public final class DemoServer
         {
             Thread.currentThread().interrupt();
         }
+        // Taken over: the connector drained and stopped the server (its default), which is a clean stop.
+        if (connector.isReplaced())
+        {
+            System.out.println("stopped");
+            System.out.flush();
+            System.exit(0);
+        }
     }
 
     static UnixSocketConnector configure(Server server, DemoOptions options) throws Exception
@@ -102,6 +111,17 @@ public final class DemoServer
         connector.setFileMode(options.mode());
         connector.setFileGroup(options.group());
         connector.setStaleSocketPolicy(options.stale());
+        connector.setTakeover(options.takeover());
+        connector.addEventListener(new SocketReplacedListener()
+        {
+            @Override
+            public void onReplaced(UnixSocketConnector replaced)
+            {
+                System.out.println("replaced: unix:" + replaced.getSocketPath() + " names a new server's socket now; " +
+                    "finishing requests in flight");
+                System.out.flush();
+            }
+        });
         if (!options.allowUids().isEmpty() || !options.allowGids().isEmpty())
             connector.setPeerPolicy(UnixSocketSettings.peerPolicy("--allow-uid/--allow-gid", options.allowUids(), options.allowGids()));
         if (!options.trustedProxies().isEmpty())

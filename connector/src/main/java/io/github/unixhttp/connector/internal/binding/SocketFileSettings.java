@@ -12,9 +12,17 @@ import io.github.unixhttp.connector.binding.StaleSocketPolicy;
  * @param group the file's group as a name or a numeric gid, or {@code null} to keep the process's group
  * @param stalePolicy what to do with a dead socket found at the path
  * @param allowUnsafeDirectory whether to bind where users other than root and the server's could replace the file
+ * @param takeover whether to take the path over from a live server of the same user
  */
-public record SocketFileSettings(SocketFileMode mode, String group, StaleSocketPolicy stalePolicy, boolean allowUnsafeDirectory)
+public record SocketFileSettings(SocketFileMode mode, String group, StaleSocketPolicy stalePolicy, boolean allowUnsafeDirectory,
+                                 boolean takeover)
 {
+    /** Settings that never take a path over. */
+    public SocketFileSettings(SocketFileMode mode, String group, StaleSocketPolicy stalePolicy, boolean allowUnsafeDirectory)
+    {
+        this(mode, group, stalePolicy, allowUnsafeDirectory, false);
+    }
+
     /** @return whether a mode or group was asked for, which only a socket file can have */
     public boolean hasFileAttributes()
     {

@@ -1,0 +1,192 @@
+package io.github.unixhttp.connector;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import io.github.unixhttp.connector.binding.BindProblem;
+import io.github.unixhttp.connector.binding.SocketBindException;
+import io.github.unixhttp.testing.ChildJvm;
+import io.github.unixhttp.testing.Exchange;
+import io.github.unixhttp.testing.TestHandler;
+import io.github.unixhttp.testing.TestServer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The connector's takeover: a new server publishes its socket only once it has started, so that one failing to
+ * start never takes the path; the replaced one drains, tells its {@link SocketReplacedListener}s, and then does
+ * what {@link WhenReplaced} says.
+ */
+class TakeoverTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void aServerThatFailsToStartAfterItsTakeoverBeganLeavesTheOldOneServing() throws Exception
+    {
+        Path path = dir.resolve("app.sock");
+        // The old server in a process of its own, as in a deployment.
+        try (ChildJvm old = ChildJvm.start(false, null, "serve", path.toString()))
+        {
+            assertEquals("LISTENING", old.readLine());
+            Object before = inode(path);
+            Server server = new Server();
+            UnixSocketConnector takeover = new UnixSocketConnector(server);
+            takeover.setSocketPath(path);
+            takeover.setTakeover(true);
+            server.addConnector(takeover);
+            // A second connector that cannot start: Jetty starts connectors after the handlers, and this one after ours.
+            UnixSocketConnector broken = new UnixSocketConnector(server);
+            broken.setSocketPath(Files.writeString(dir.resolve("not-a-socket"), "data"));
+            server.addConnector(broken);
+            server.setHandler(new TestHandler());
+            SocketBindException failure = assertThrows(SocketBindException.class, server::start);
+            assertEquals(BindProblem.NOT_A_SOCKET, failure.problem());
+            server.stop();
+
+            assertEquals(before, inode(path), "the path still names the old server's socket");
+            assertNoPrivateDirectories();
+            // Longer than the old server's replacement watch takes to notice anything.
+            Thread.sleep(5 * UnixSocketConnector.DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS);
+            assertTrue(Exchange.get(path, "/").startsWith("HTTP/1.1 200 "), "the old server serves on");
+            assertTrue(ProcessHandle.of(old.pid()).map(ProcessHandle::isAlive).orElse(false));
+        }
+    }
+
+    @Test
+    void theReplacedServerDrainsTellsItsListenersStopsAndLeavesThePath() throws Exception
+    {
+        Path path = dir.resolve("app.sock");
+        List<String> told = new CopyOnWriteArrayList<>();
+        TestServer old = TestServer.start(path, connector -> connector.addEventListener(new SocketReplacedListener()
+        {
+            @Override
+            public void onReplaced(UnixSocketConnector connector)
+            {
+                told.add("replaced");
+            }
+
+            @Override
+            public void onDrained(UnixSocketConnector connector, boolean complete)
+            {
+                told.add("drained " + complete);
+            }
+        }));
+        try (TestServer next = TestServer.start(path, connector -> connector.setTakeover(true)))
+        {
+            assertTrue(next.connector().isTakeover());
+            awaitStopped(old.server());
+            assertEquals(List.of("replaced", "drained true"), told);
+            assertTrue(old.connector().isReplaced());
+            assertTrue(Exchange.get(path, "/").startsWith("HTTP/1.1 200 "));
+            assertEquals(1, next.handler().handled(), "the new server answered");
+            assertNoPrivateDirectories();
+        }
+        assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS), "the new server removes its own socket when it stops");
+    }
+
+    @Test
+    void stopConnectorLeavesTheRestOfTheServerRunning() throws Exception
+    {
+        Path path = dir.resolve("app.sock");
+        try (TestServer old = TestServer.start(path, connector -> connector.setWhenReplaced(WhenReplaced.STOP_CONNECTOR));
+             TestServer next = TestServer.start(path, connector -> connector.setTakeover(true)))
+        {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!old.connector().isStopped() && System.nanoTime() < deadline)
+                Thread.sleep(20);
+            assertTrue(old.connector().isStopped());
+            assertTrue(old.server().isStarted(), "only the connector stops");
+            assertTrue(Files.exists(path, LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+
+    /**
+     * Another takeover publishes while this server is starting: this one's publication finds the path changed, and
+     * its start fails rather than take the path from the winner.
+     */
+    @Test
+    void aTakeoverThatLosesTheRaceFailsItsStartAndTheWinnerKeepsThePath() throws Exception
+    {
+        Path path = dir.resolve("app.sock");
+        TestServer old = TestServer.start(path);
+        Server loser = new Server();
+        UnixSocketConnector connector = new UnixSocketConnector(loser);
+        connector.setSocketPath(path);
+        connector.setTakeover(true);
+        loser.addConnector(connector);
+        loser.setHandler(new TestHandler());
+        TestServer[] winner = new TestServer[1];
+        // Runs before the connector's own listener, which it adds when it starts: the winner publishes first.
+        loser.addEventListener(new LifeCycle.Listener()
+        {
+            @Override
+            public void lifeCycleStarted(LifeCycle event)
+            {
+                try
+                {
+                    winner[0] = TestServer.start(path, other -> other.setTakeover(true));
+                }
+                catch (Exception e)
+                {
+                    throw new RuntimeException(e);
+                }
+            }
+        });
+        try
+        {
+            // Publishing runs in a Server listener, which may not throw a checked exception.
+            UncheckedIOException failed = assertThrows(UncheckedIOException.class, loser::start);
+            SocketBindException lost = assertInstanceOf(SocketBindException.class, failed.getCause());
+            assertEquals(BindProblem.IN_USE, lost.problem());
+            assertEquals(lost.getMessage(), failed.getMessage());
+            loser.stop();
+            awaitStopped(old.server());
+            assertTrue(Exchange.get(path, "/").startsWith("HTTP/1.1 200 "));
+            assertEquals(1, winner[0].handler().handled());
+            assertNoPrivateDirectories();
+        }
+        finally
+        {
+            if (winner[0] != null)
+                winner[0].close();
+            old.close();
+        }
+    }
+
+    private static void awaitStopped(Server server) throws InterruptedException
+    {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!server.isStopped() && System.nanoTime() < deadline)
+            Thread.sleep(20);
+        assertTrue(server.isStopped(), "the replaced server stops by itself");
+    }
+
+    private static Object inode(Path path) throws IOException
+    {
+        return Files.readAttributes(path, "unix:ino", LinkOption.NOFOLLOW_LINKS).get("ino");
+    }
+
+    private void assertNoPrivateDirectories() throws IOException
+    {
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            assertEquals(List.of(), entries.map(entry -> entry.getFileName().toString()).filter(name -> name.contains(".uh")).toList());
+        }
+    }
+}
