@@ -22,8 +22,25 @@ final class GracefulStop
     }
 
     /**
+     * Called just before Jetty's shutdown shortens every connection's idle timeout. Jetty checks a shortened timeout
+     * at once, against the time since the connection's last activity: a busy connection whose client has not read
+     * for longer than the shutdown idle timeout (a download stalled for 2 s, when the stop comes) would be cut off
+     * there and then, before {@link #keepBusyConnectionsPatient} could give its timeout back. So the busy ones count
+     * as active from now: their idle time starts again with the stop.
+     */
+    void beforeJettyShortensIdleTimeouts(Collection<EndPoint> connected)
+    {
+        for (EndPoint endPoint : connected)
+        {
+            UnixSocketEndPoint ours = UnixSocketEndPoint.unwrap(endPoint);
+            if (ours != null && ours.isExchangeInProgress())
+                ours.notIdle();
+        }
+    }
+
+    /**
      * Called just after Jetty's shutdown shortened every connection's idle timeout: gives the busy ones their usual
-     * one back. No idle check can run in between: the shortened timeout is first checked a full timeout later.
+     * one back, before the shortened timeout is checked again (a full shutdown idle timeout later).
      */
     void keepBusyConnectionsPatient(Collection<EndPoint> connected)
     {

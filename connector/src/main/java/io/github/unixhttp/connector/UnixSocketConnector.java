@@ -570,6 +570,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         {
             LOG.warn("Closing the listening socket of {} at the start of its stop: {}", this, failure.toString());
         }
+        gracefulStop.beforeJettyShortensIdleTimeouts(getConnectedEndPoints());
         CompletableFuture<Void> done = super.shutdown();
         gracefulStop.keepBusyConnectionsPatient(getConnectedEndPoints());
         return done;

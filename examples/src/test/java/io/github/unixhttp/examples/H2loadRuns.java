@@ -69,6 +69,13 @@ final class H2loadRuns
         return total;
     }
 
+    /** Runs once, now, on this thread (a run of its own, say without restarts, to compare with). */
+    Result runOnce() throws IOException, InterruptedException
+    {
+        runOnce(results.size());
+        return results.get(results.size() - 1);
+    }
+
     /** @return h2load's output of every run, for a failure message */
     String outputs()
     {
