@@ -61,7 +61,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *   start with a message saying what to do; a dead socket (left by {@code kill -9}) is removed or not as the
  *   {@linkplain #setStaleSocketPolicy stale-socket policy} says;</li>
  *   <li>concurrent starters on one path are serialized by a lock file {@code <path>.lock}, kept beside the socket;</li>
- *   <li>on stop the path is removed only if it is still the socket this connector created.</li>
+ *   <li>on stop the path is removed only if it is still the socket this connector created;</li>
+ *   <li>a new server can {@linkplain #setTakeover take the path over} from a running one of the same user without a
+ *   failed request: it publishes its socket in one step once started, and the old one, which looks at its path a
+ *   few times a second, drains and stops ({@link SocketReplacedListener}, {@link WhenReplaced}).</li>
  * </ul>
  *
  * <pre>{@code
