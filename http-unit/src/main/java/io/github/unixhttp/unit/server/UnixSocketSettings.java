@@ -136,7 +136,7 @@ public class UnixSocketSettings
         {
             try
             {
-                connector.setSocket(socket);
+                connector.setAddress(UnixSocketAddress.parse(socket));
             }
             catch (IllegalArgumentException bad)
             {

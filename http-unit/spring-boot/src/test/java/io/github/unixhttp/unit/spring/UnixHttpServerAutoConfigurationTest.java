@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.testing.Requirements;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import io.github.unixhttp.testing.Run;
@@ -119,7 +119,7 @@ class UnixHttpServerAutoConfigurationTest
     void restClientOverTheSocket() throws Exception
     {
         try (ConfigurableApplicationContext ignored = start("unixhttp.server.socket-path=" + socket);
-             CloseableHttpClient http = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+             CloseableHttpClient http = UnixHttpClients.create(UnixSocketAddress.ofPath(socket)))
         {
             RestClient client = RestClient.builder().requestFactory(new HttpComponentsClientHttpRequestFactory(http))
                 .baseUrl("http://localhost").build();
