@@ -365,8 +365,8 @@ class ServerIdentityCheckTest
             cause = cause.getCause();
         assertTrue(cause instanceof SocketFileException, "the socket file was not refused: " + failure);
         SocketFileException refusal = (SocketFileException)cause;
-        assertEquals(problem, refusal.getProblem(), refusal.getMessage());
-        assertEquals(path, refusal.getPath());
+        assertEquals(problem, refusal.problem(), refusal.getMessage());
+        assertEquals(path, refusal.path());
         assertTrue(refusal.getMessage().startsWith("Refusing to connect to unix:" + path + ": "), refusal.getMessage());
         return refusal;
     }

@@ -11,7 +11,7 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * The client connector of an HttpClient made by {@link JettyUnixClients}: the last word on where it connects. It
+ * The client connector of an HttpClient made by {@link io.github.unixhttp.unit.jetty.JettyUnixClients}: the last word on where it connects. It
  * opens only Unix sockets (for an HttpClient bound to an address, only that one); anything else, such as the TCP
  * address of a proxy or of a request without a Unix transport, fails with {@link UnixRouteException} before a
  * socket is opened.
