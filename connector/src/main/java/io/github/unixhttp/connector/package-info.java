@@ -2,7 +2,9 @@
  * A Jetty 12 connector that serves HTTP on a Unix domain socket. Start with
  * {@link io.github.unixhttp.connector.UnixSocketConnector}, added to a {@code Server} as a {@code ServerConnector}
  * would be, and {@link io.github.unixhttp.connector.UnixSocketAddress}, where it listens: a socket file, a Linux
- * abstract name ({@code @name}) or a socket a supervisor passed (systemd, s6). Clients use the same address type.
+ * abstract name ({@code @name}) or a socket a supervisor passed (systemd, s6); clients use the same address type.
+ * Its HTTP configuration needs a {@link io.github.unixhttp.connector.UnixSocketCustomizer}, which
+ * {@link io.github.unixhttp.connector.UnixSocketConnector#newHttpConfiguration()} includes.
  *
  * <p>The sub-packages hold what a user configures or receives: {@code binding} (the socket file: its mode, a stale
  * socket, why a bind failed), {@code credentials} (who the peer is), {@code policy} (who may connect, whose

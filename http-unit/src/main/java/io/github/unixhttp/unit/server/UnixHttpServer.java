@@ -173,7 +173,7 @@ public final class UnixHttpServer implements AutoCloseable
 
         private UnixSocketConnector newConnector(Server server)
         {
-            HttpConfiguration configuration = new HttpConfiguration();
+            HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
             UnixSocketConnector connector = h2c
                 ? new UnixSocketConnector(server, new HttpConnectionFactory(configuration), new HTTP2CServerConnectionFactory(configuration))
                 : new UnixSocketConnector(server, new HttpConnectionFactory(configuration));
