@@ -1,11 +1,7 @@
 package io.github.unixhttp.examples.embedded;
 
-<<<<<<< HEAD
 import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
-=======
 import io.github.unixhttp.connector.UnixSocketCustomizer;
->>>>>>> main
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.UnixClientOptions;
