@@ -159,6 +159,18 @@ class UnixHttpServerAutoConfigurationTest
             "mode or group: remove unixhttp.server.file-mode"), messages(failure));
     }
 
+    /** The socket is read as the connector reads it: a name it could not listen on fails the binding, named. */
+    @Test
+    void aSocketTheConnectorCouldNotListenOnFailsTheBinding()
+    {
+        Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@caf\u00e9").close());
+        assertTrue(messages(failure).contains("unixhttp.server.socket-path") && messages(failure).contains("printable ASCII"),
+            messages(failure));
+        Exception tooLong = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=/tmp/" + "p".repeat(120)).close());
+        assertTrue(messages(tooLong).contains("unixhttp.server.socket-path") && messages(tooLong).contains("at most 107 bytes"),
+            messages(tooLong));
+    }
+
     /** Spring Boot's forwarded headers (native strategy) reach the socket, believed only from trusted proxies. */
     @Test
     void forwardedHeadersAreBelievedOnlyFromTrustedProxies() throws Exception
