@@ -12,7 +12,7 @@ import java.util.Locale;
 
 import io.github.unixhttp.bench.BenchServer.Kind;
 import io.github.unixhttp.bench.H2load.Workload;
-import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.connector.UnixSocketAddress;
 import org.eclipse.jetty.util.Jetty;
 
 /**
@@ -216,22 +216,22 @@ public final class Bench
             Files.deleteIfExists(socket);
             try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP, socket.toString(), nonBlocking))
             {
-                abstractMeasurement(round, "unixhttp-path", nonBlocking, client, UnixEndpoint.ofPath(socket));
+                abstractMeasurement(round, "unixhttp-path", nonBlocking, client, UnixSocketAddress.ofPath(socket));
             }
             try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP_ABSTRACT, name, nonBlocking))
             {
-                abstractMeasurement(round, "unixhttp-abstract", nonBlocking, client, UnixEndpoint.ofAbstractName(name));
+                abstractMeasurement(round, "unixhttp-abstract", nonBlocking, client, UnixSocketAddress.ofAbstractName(name));
             }
         }
     }
 
-    private void abstractMeasurement(int round, String subject, boolean nonBlocking, ClientBench client, UnixEndpoint endpoint)
+    private void abstractMeasurement(int round, String subject, boolean nonBlocking, ClientBench client, UnixSocketAddress address)
         throws Exception
     {
         if (nonBlocking)
-            results.add(new Results.Measurement(round, "abstract", subject, "jetty100", "nonblocking", client.jettyRate(endpoint), "req/s"));
+            results.add(new Results.Measurement(round, "abstract", subject, "jetty100", "nonblocking", client.jettyRate(address), "req/s"));
         else
-            results.add(new Results.Measurement(round, "abstract", subject, "c16", "blocking", client.classicRate(endpoint), "req/s"));
+            results.add(new Results.Measurement(round, "abstract", subject, "c16", "blocking", client.classicRate(address), "req/s"));
     }
 
     private void idleConnections() throws Exception

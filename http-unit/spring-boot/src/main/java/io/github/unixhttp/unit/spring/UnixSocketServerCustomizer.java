@@ -3,7 +3,6 @@ package io.github.unixhttp.unit.spring;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
@@ -77,20 +76,14 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
                 : prefix + "socket-path=" + properties.getSocketPath() + " is an abstract name, which has no file, hence no mode " +
                 "or group: remove " + prefix + "file-mode and " + prefix + "file-group, and restrict who may connect with " +
                 prefix + "allow-users / allow-groups.");
-        if (properties.inherits())
+        try
         {
-            connector.setAddress(UnixSocketAddress.inherited(properties.getInheritName()));
+            connector.setAddress(properties.address());
         }
-        else
+        catch (IllegalArgumentException bad)
         {
-            try
-            {
-                connector.setSocket(properties.getSocketPath());
-            }
-            catch (IllegalArgumentException bad)
-            {
-                throw new IllegalArgumentException(prefix + "socket-path=" + properties.getSocketPath() + ": " + bad.getMessage(), bad);
-            }
+            throw new IllegalArgumentException((properties.inherits() ? prefix + "inherit-name=" + properties.getInheritName()
+                : prefix + "socket-path=" + properties.getSocketPath()) + ": " + bad.getMessage(), bad);
         }
         connector.setFileMode(properties.effectiveFileMode());
         connector.setFileGroup(properties.getFileGroup());

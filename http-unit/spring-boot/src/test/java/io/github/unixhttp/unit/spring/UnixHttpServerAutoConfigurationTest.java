@@ -9,10 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.UnixSocketCustomizer;
 import io.github.unixhttp.testing.Requirements;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import io.github.unixhttp.testing.Run;
@@ -128,7 +128,7 @@ class UnixHttpServerAutoConfigurationTest
     void restClientOverTheSocket() throws Exception
     {
         try (ConfigurableApplicationContext ignored = start("unixhttp.server.socket-path=" + socket);
-             CloseableHttpClient http = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+             CloseableHttpClient http = UnixHttpClients.create(UnixSocketAddress.ofPath(socket)))
         {
             RestClient client = RestClient.builder().requestFactory(new HttpComponentsClientHttpRequestFactory(http))
                 .baseUrl("http://localhost").build();
@@ -166,6 +166,18 @@ class UnixHttpServerAutoConfigurationTest
         Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@x", "unixhttp.server.file-mode=0660").close());
         assertTrue(messages(failure).contains("unixhttp.server.socket-path=@x is an abstract name, which has no file, hence no " +
             "mode or group: remove unixhttp.server.file-mode"), messages(failure));
+    }
+
+    /** The socket is read as the connector reads it: a name it could not listen on fails the binding, named. */
+    @Test
+    void aSocketTheConnectorCouldNotListenOnFailsTheBinding()
+    {
+        Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@caf\u00e9").close());
+        assertTrue(messages(failure).contains("unixhttp.server.socket-path") && messages(failure).contains("printable ASCII"),
+            messages(failure));
+        Exception tooLong = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=/tmp/" + "p".repeat(120)).close());
+        assertTrue(messages(tooLong).contains("unixhttp.server.socket-path") && messages(tooLong).contains("at most 107 bytes"),
+            messages(tooLong));
     }
 
     /** Spring Boot's forwarded headers (native strategy) reach the socket, believed only from trusted proxies. */
