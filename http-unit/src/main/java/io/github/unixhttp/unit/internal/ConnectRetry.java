@@ -2,6 +2,7 @@ package io.github.unixhttp.unit.internal;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -84,16 +85,22 @@ public final class ConnectRetry
     }
 
     /**
-     * @return whether {@code failure}, or one of its first few causes, is the EAGAIN of a connect to a full backlog
+     * Whether a connect failed because the server's backlog is full, decided by the exception's type, never its text
+     * (which the C library may translate): a {@link BacklogFullException}; or a plain {@link SocketException}, which
+     * is how the JDK reports an errno it has no type of its own for. For a non-blocking connect to a Unix socket
+     * (whose file the client saw a moment before) that is EAGAIN, a full backlog; otherwise the socket file vanished
+     * in between (ENOENT: a server restarting, so trying again is right too), or, rarely, the socket is not a stream
+     * socket (EPROTOTYPE), which then fails at the connect timeout. A refused connect is a {@code ConnectException},
+     * a denied one a {@code BindException}: neither is retried.
+     *
+     * @return whether {@code failure}, or one of its first few causes, says the backlog is full
      */
     public static boolean isBacklogFull(Throwable failure)
     {
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause())
         {
-            String message = String.valueOf(cause.getMessage());
-            if (cause instanceof IOException &&
-                (message.contains("temporarily unavailable") || message.contains("EAGAIN") || message.contains("would block")))
+            if (cause instanceof BacklogFullException || cause.getClass() == SocketException.class)
                 return true;
         }
         return false;

@@ -1,5 +1,7 @@
 package io.github.unixhttp.unit.internal.jetty;
 
+import io.github.unixhttp.unit.internal.BacklogFullException;
+
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
@@ -150,14 +152,14 @@ final class AbstractNameTransport extends Transport.Socket
 
                 /**
                  * jnr reports a connect to a full backlog (EAGAIN) as pending and the retry as still pending;
-                 * Jetty would then fail with a bare ConnectException. Say what it is, so that it is retried.
+                 * Jetty would then fail with a bare ConnectException. Say what it is, typed, so that it is retried.
                  */
                 @Override
                 protected boolean doFinishConnect(SelectableChannel channel) throws IOException
                 {
                     if (super.doFinishConnect(channel))
                         return true;
-                    throw new IOException("Resource temporarily unavailable (EAGAIN): the server's backlog is full");
+                    throw new BacklogFullException("Connect to an abstract name still pending: the server's backlog is full (EAGAIN)");
                 }
             };
         }
