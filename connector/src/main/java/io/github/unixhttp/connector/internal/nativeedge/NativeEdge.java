@@ -45,7 +45,7 @@ public final class NativeEdge
     /**
      * Binds and listens on a Linux abstract name.
      *
-     * @param name the name without its leading {@code @}: 1 to 107 printable ASCII characters
+     * @param name the name without its leading {@code @}: checked by {@code UnixSocketAddress.ofAbstractName} (1 to 106 printable ASCII characters)
      * @throws IOException with a message naming the problem and the fix, e.g. when a live server has the name
      */
     public static ListeningSocket bindAbstractName(String name, int backlog) throws IOException
