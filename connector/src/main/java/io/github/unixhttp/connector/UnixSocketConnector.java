@@ -22,19 +22,19 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.unixhttp.connector.activation.SocketActivation;
-import io.github.unixhttp.connector.binding.SocketFileBinder;
+import io.github.unixhttp.connector.internal.activation.SocketActivation;
+import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
 import io.github.unixhttp.connector.binding.SocketFileMode;
-import io.github.unixhttp.connector.binding.SocketFileSpec;
+import io.github.unixhttp.connector.internal.binding.SocketFileSpec;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
 import io.github.unixhttp.connector.credentials.PeerListener;
-import io.github.unixhttp.connector.nativeedge.NativeEdge;
-import io.github.unixhttp.connector.nativeedge.PeerCredentialsReader;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.internal.nativeedge.PeerCredentialsReader;
 import io.github.unixhttp.connector.policy.PeerPolicy;
-import io.github.unixhttp.connector.policy.RefusalConnection;
-import io.github.unixhttp.connector.policy.RefusalLog;
+import io.github.unixhttp.connector.internal.policy.RefusalConnection;
+import io.github.unixhttp.connector.internal.policy.RefusalLog;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.connector.policy.TrustedProxiesSource;
 import io.github.unixhttp.connector.policy.Verdict;
@@ -54,6 +54,11 @@ import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.thread.Scheduler;
+import io.github.unixhttp.connector.internal.Http2Configurations;
+import io.github.unixhttp.connector.internal.AcceptBackoff;
+import io.github.unixhttp.connector.internal.ListeningSocket;
+import io.github.unixhttp.connector.internal.ExchangeTracker;
+import io.github.unixhttp.connector.internal.SelectorAcceptor;
 
 /**
  * A Jetty {@link org.eclipse.jetty.server.Connector} serving HTTP (HTTP/1.1, and HTTP/2 cleartext when an
@@ -572,7 +577,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     }
 
     /** Called by the {@link ExchangeTracker} when a request's head has been parsed. */
-    void exchangeStarted(UnixSocketEndPoint endPoint)
+    public void exchangeStarted(UnixSocketEndPoint endPoint)
     {
         endPoint.exchangeStarted();
         // A request on a connection that the stop found idle (and shortened) is served with the usual patience.
@@ -581,7 +586,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     }
 
     /** Called by the {@link ExchangeTracker} when a response is complete. */
-    void exchangeEnded(UnixSocketEndPoint endPoint)
+    public void exchangeEnded(UnixSocketEndPoint endPoint)
     {
         if (!endPoint.exchangeEnded())
             return;

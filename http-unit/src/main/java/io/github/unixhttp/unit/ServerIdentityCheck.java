@@ -6,8 +6,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
-import io.github.unixhttp.connector.nativeedge.NativeEdge;
-import io.github.unixhttp.connector.policy.ServerIdentity;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
 /**
  * What a client requires of the server behind a Unix socket. This defends against a squatter (a program that put
@@ -72,7 +71,7 @@ public final class ServerIdentityCheck
     /** The server must run as the same user as this client: the check for a desktop app talking to itself. */
     public static ServerIdentityCheck sameUser()
     {
-        return new ServerIdentityCheck(ServerIdentity.uid(), "uid " + ServerIdentity.uid() + " (the same user as this client)", false, -1);
+        return new ServerIdentityCheck(NativeEdge.effectiveUid(), "uid " + NativeEdge.effectiveUid() + " (the same user as this client)", false, -1);
     }
 
     /**

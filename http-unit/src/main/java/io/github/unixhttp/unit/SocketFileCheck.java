@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-import io.github.unixhttp.connector.nativeedge.Directory;
-import io.github.unixhttp.connector.nativeedge.FileStatus;
-import io.github.unixhttp.connector.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.internal.nativeedge.Directory;
+import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
 /**
  * Looks at a socket path before a client connects to it, without following a link at its last component (lstat):

@@ -9,7 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
-import io.github.unixhttp.connector.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
 /**
  * Opens client connections to a Unix endpoint, honouring a connect timeout even when the server's backlog is full

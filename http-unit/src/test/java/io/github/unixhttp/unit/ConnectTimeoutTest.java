@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.github.unixhttp.connector.ListeningSocket;
-import io.github.unixhttp.connector.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.internal.ListeningSocket;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.unixhttp.connector.policy.ServerIdentity;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.TestServer;
@@ -254,7 +254,7 @@ class ServerIdentityCheckTest
 
     private static int otherUid()
     {
-        return ServerIdentity.uid() == Run.OTHER_UID ? Run.OTHER_UID - 1 : Run.OTHER_UID;
+        return NativeEdge.effectiveUid() == Run.OTHER_UID ? Run.OTHER_UID - 1 : Run.OTHER_UID;
     }
 
     private Path squatterScript() throws Exception

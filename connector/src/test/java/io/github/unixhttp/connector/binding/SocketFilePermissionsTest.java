@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
 
 /**
  * The socket file gets the mode and group asked for, and the kernel enforces them on a client running as another user.

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.github.unixhttp.connector.internal.policy.RefusalConnection;
 
 /**
  * The connector admits or refuses peers at accept by their credentials, and believes forwarded client

@@ -31,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import io.github.unixhttp.connector.internal.policy.RefusalLog;
+import io.github.unixhttp.connector.internal.policy.RefusalConnection;
 
 /**
  * What a refused peer gets, and what the log gets. The policy here admits only uid 65534, so this JVM's own user

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
-import io.github.unixhttp.connector.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ConnectionStatistics;
@@ -69,7 +68,7 @@ public final class DemoServer
             return;
         }
         // Before the banner: whoever reads it may send SIGTERM at once, and must get the graceful stop.
-        NativeEdge.onTerminationSignal(() -> new Thread(() -> stopAndExit(server), "demo-stop").start());
+        TerminationSignals.onTermination(() -> new Thread(() -> stopAndExit(server), "demo-stop").start());
         announce(connector, options);
         try
         {

@@ -11,7 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
-import io.github.unixhttp.connector.policy.ServerIdentity;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
 /**
  * The demo's default home for its socket: a directory only this user can enter, in a shared place such as
@@ -54,9 +54,9 @@ final class PrivateDirectory
                 "remove it (the demo then creates a private directory there)";
         else if (!found.isDirectory())
             problem = "is not a directory: remove it if it is yours";
-        else if (owner != ServerIdentity.uid())
+        else if (owner != NativeEdge.effectiveUid())
             problem = "belongs to " + found.owner().getName() + " (uid " + owner + "), not to this user (uid " +
-                ServerIdentity.uid() + "), so it is no private place for the socket";
+                NativeEdge.effectiveUid() + "), so it is no private place for the socket";
         else if (!found.permissions().equals(OWNER_ONLY))
             problem = "has mode " + PosixFilePermissions.toString(found.permissions()) + ", but only its owner may enter it: " +
                 "chmod 700 " + dir;

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
-import io.github.unixhttp.connector.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnector;

@@ -8,7 +8,7 @@ import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import io.github.unixhttp.connector.policy.PeerPolicy;
-import io.github.unixhttp.connector.policy.PeerRules;
+import io.github.unixhttp.connector.internal.policy.PeerRules;
 
 /**
  * A {@link UnixSocketConnector}'s settings as text, the way configuration files give them (Jetty's start

@@ -1,0 +1,50 @@
+package io.github.unixhttp.connector.internal.nativeedge;
+
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * The few C library calls the native edge makes, bound by jnr-ffi. Path arguments are NUL-terminated bytes in
+ * the file system's encoding (see {@link Directory}).
+ */
+public interface LibC
+{
+    int SOL_SOCKET = 1;
+    int SO_PEERCRED = 17;
+    int SO_PEERGROUPS = 59;
+    int ERANGE = 34;
+
+    /** {@code *at} flags, the same on every Linux architecture. */
+    int AT_SYMLINK_NOFOLLOW = 0x100;
+    int AT_REMOVEDIR = 0x200;
+    /** {@code flock(2)} operations. */
+    int LOCK_EX = 2;
+    int LOCK_NB = 4;
+
+    int getsockopt(int fd, int level, int option, @Out byte[] value, @In @Out IntByReference length);
+
+    int open(@In byte[] path, int flags, int mode);
+
+    int openat(int dirfd, @In byte[] path, int flags, int mode);
+
+    int mkdirat(int dirfd, @In byte[] path, int mode);
+
+    int unlinkat(int dirfd, @In byte[] path, int flags);
+
+    int linkat(int oldDirfd, @In byte[] oldPath, int newDirfd, @In byte[] newPath, int flags);
+
+    int fchownat(int dirfd, @In byte[] path, int owner, int group, int flags);
+
+    int fchmodat(int dirfd, @In byte[] path, int mode, int flags);
+
+    int fchmod(int fd, int mode);
+
+    int flock(int fd, int operation);
+
+    int close(int fd);
+
+    int geteuid();
+
+    int getegid();
+}

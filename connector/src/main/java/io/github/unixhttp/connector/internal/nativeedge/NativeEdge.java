@@ -1,0 +1,250 @@
+package io.github.unixhttp.connector.internal.nativeedge;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.OptionalInt;
+
+import io.github.unixhttp.connector.internal.ListeningSocket;
+import jnr.enxio.channels.NativeSelectorProvider;
+import jnr.unixsocket.UnixServerSocketChannel;
+import jnr.unixsocket.UnixSocketChannel;
+import jnr.unixsocket.UnixSocketAddress;
+
+import jnr.ffi.LibraryLoader;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one door to what the JDK cannot do by itself. Everything here degrades instead of failing: without
+ * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}, or where jnr cannot load, peer credentials come from
+ * the JDK alone (names only), and the log says once what would unlock the rest.
+ */
+public final class NativeEdge
+{
+    /** The JVM options that give the native edge everything it needs. */
+    public static final String JVM_OPTIONS = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeEdge.class);
+
+    private NativeEdge()
+    {
+    }
+
+    /**
+     * @return the most complete peer credentials reader this JVM allows
+     */
+    public static PeerCredentialsReader peerCredentialsReader()
+    {
+        return Holder.READER;
+    }
+
+    /**
+     * Binds and listens on a Linux abstract name.
+     *
+     * @param name the name without its leading {@code @}: 1 to 107 printable ASCII characters
+     * @throws IOException with a message naming the problem and the fix, e.g. when a live server has the name
+     */
+    public static ListeningSocket bindAbstractName(String name, int backlog) throws IOException
+    {
+        UnixServerSocketChannel channel = UnixServerSocketChannel.open();
+        try
+        {
+            // The leading NUL puts the name in the abstract namespace; jnr passes no trailing NUL on Linux.
+            channel.socket().bind(new UnixSocketAddress("\0" + name), backlog > 0 ? backlog : 50);
+            return new AbstractNameSocket(channel, name);
+        }
+        catch (IOException failure)
+        {
+            channel.close();
+            // jnr reports no errno: whether a live server has the name is found out by asking it, not by the text.
+            if (isAbstractNameLive(name))
+                throw new IOException("Cannot listen on unix:@" + name + ": the abstract name is in use by a live server. " +
+                    "Stop that server first, or choose another name", failure);
+            throw new IOException("Cannot listen on unix:@" + name + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    private static boolean isAbstractNameLive(String name)
+    {
+        try (UnixSocketChannel probe = UnixSocketChannel.open())
+        {
+            // Non-blocking: a live server with a full backlog must not make the probe hang.
+            probe.configureBlocking(false);
+            return probe.connect(new UnixSocketAddress("\0" + name)) || probe.isConnectionPending();
+        }
+        catch (IOException refused)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Makes {@code to} a copy of descriptor {@code from}, as {@code dup2(2)} does.
+     *
+     * @throws IOException if the call fails or native calls are unavailable
+     */
+    public static void dup2(int from, int to) throws IOException
+    {
+        POSIX posix = Holder.POSIX_CALLS;
+        if (posix == null)
+            throw new IOException("dup2 needs native calls, and jnr-posix could not load here");
+        if (posix.dup2(from, to) < 0)
+            throw new IOException("dup2(" + from + ", " + to + ") failed: errno " + posix.errno());
+    }
+
+    /**
+     * Removes a variable from the process environment (for native code and {@code exec}; the JDK keeps its own
+     * copy, which {@link System#getenv()} and {@code ProcessBuilder} go on showing). Does nothing without native calls.
+     */
+    public static void unsetenv(String name)
+    {
+        POSIX posix = Holder.POSIX_CALLS;
+        if (posix != null)
+            posix.unsetenv(name);
+    }
+
+    /**
+     * @return an unconnected client channel able to reach abstract names (a jnr channel: use it with
+     *         {@link #openNativeSelector()}, never with the JDK's selectors)
+     */
+    public static SocketChannel openAbstractNameClient() throws IOException
+    {
+        return UnixSocketChannel.create();
+    }
+
+    /**
+     * @return the address to {@code connect} a channel from {@link #openAbstractNameClient()} to
+     */
+    public static SocketAddress abstractNameAddress(String name)
+    {
+        return new UnixSocketAddress("\0" + name);
+    }
+
+    /**
+     * @return this process's effective uid: the one {@code SO_PEERCRED} reports to the peers of its sockets, and the
+     *         owner of the files it creates
+     */
+    public static int effectiveUid()
+    {
+        try
+        {
+            return Directory.effectiveUid();
+        }
+        catch (IOException | LinkageError jnrUnavailable)
+        {
+            // Without jnr the JDK's own view is all there is: its real uid, the same as the effective one unless setuid.
+            return (int)new com.sun.security.auth.module.UnixSystem().getUid();
+        }
+    }
+
+    /**
+     * @return a selector for jnr channels (those of abstract names); the JDK's selectors cannot take them
+     */
+    public static Selector openNativeSelector() throws IOException
+    {
+        return NativeSelectorProvider.getInstance().openSelector();
+    }
+
+    /**
+     * @return user and group name lookups; one that knows nothing if jnr cannot load
+     */
+    public static NameService names()
+    {
+        return Holder.NAMES;
+    }
+
+    /**
+     * @return the C library calls, or {@code null} if jnr-ffi cannot load them here
+     */
+    static LibC libc()
+    {
+        return Holder.LIBC;
+    }
+
+    private static final class Holder
+    {
+        private static final POSIX POSIX_CALLS = loadPosix();
+        private static final NameService NAMES = POSIX_CALLS == null ? new NoNames() : new JnrNameService(POSIX_CALLS);
+        private static final LibC LIBC = loadLibC();
+        private static final PeerCredentialsReader READER = chooseReader();
+
+        private static POSIX loadPosix()
+        {
+            try
+            {
+                POSIX posix = POSIXFactory.getNativePOSIX();
+                if (posix.isNative())
+                    return posix;
+                LOG.warn("jnr-posix has no native access here: peer user and group names will be missing");
+            }
+            catch (LinkageError | RuntimeException unavailable)
+            {
+                LOG.warn("jnr-posix could not load ({}): peer user and group names will be missing", unavailable.toString());
+            }
+            return null;
+        }
+
+        private static LibC loadLibC()
+        {
+            try
+            {
+                return LibraryLoader.create(LibC.class).load("c");
+            }
+            catch (LinkageError | RuntimeException unavailable)
+            {
+                LOG.warn("jnr-ffi could not load the C library ({})", unavailable.toString());
+                return null;
+            }
+        }
+
+        private static PeerCredentialsReader chooseReader()
+        {
+            if (LIBC == null)
+            {
+                warnNamesOnly("jnr-ffi could not load the C library");
+                return new JdkPeerCredentialsReader();
+            }
+            ChannelFds fds = ChannelFds.open();
+            if (!fds.readsJdkChannels())
+                warnNamesOnly("java.base/sun.nio.ch is not exported to this code");
+            return new JnrPeerCredentialsReader(fds, LIBC, NAMES, new JdkPeerCredentialsReader());
+        }
+
+        private static void warnNamesOnly(String why)
+        {
+            LOG.warn("Peer credentials: reading user and group names only, because {}. Start the JVM with {} " +
+                "to also get pid, uid, gid and supplementary groups", why, JVM_OPTIONS);
+        }
+    }
+
+    private static final class NoNames implements NameService
+    {
+        @Override
+        public String userName(int uid)
+        {
+            return null;
+        }
+
+        @Override
+        public String groupName(int gid)
+        {
+            return null;
+        }
+
+        @Override
+        public OptionalInt uidOf(String userName)
+        {
+            return OptionalInt.empty();
+        }
+
+        @Override
+        public OptionalInt gidOf(String groupName)
+        {
+            return OptionalInt.empty();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.github.unixhttp.connector.internal.policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.connector.credentials.PeerCredentials.Field;
+import io.github.unixhttp.connector.internal.nativeedge.NameService;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.policy.Verdict;
+import io.github.unixhttp.connector.policy.PeerPolicy;
+
+/**
+ * A policy made of allow rules: a peer is admitted if any rule matches. Rules by id and by name are checked
+ * against whichever the credentials know, so they also work when only names are known (see
+ * {@link PeerCredentials#known()}); a peer about whom too little is known is refused.
+ */
+public final class PeerRules implements PeerPolicy
+{
+    private final Set<Integer> uids;
+    private final Set<String> users;
+    private final Set<Integer> gids;
+    private final Set<String> groups;
+    private final NameService names;
+    private final String description;
+
+    private PeerRules(Builder builder)
+    {
+        this.uids = Set.copyOf(builder.uids);
+        this.users = Set.copyOf(builder.users);
+        this.gids = Set.copyOf(builder.gids);
+        this.groups = Set.copyOf(builder.groups);
+        this.names = builder.names;
+        this.description = builder.describe();
+    }
+
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    @Override
+    public Verdict evaluate(PeerCredentials peer)
+    {
+        for (int uid : uids)
+        {
+            if (hasUid(peer, uid))
+                return Verdict.allow();
+        }
+        for (String user : users)
+        {
+            // By uid when the kernel gave one: the peer's own name is then never looked up.
+            boolean allowed = peer.knows(Field.UID) ? names.uidOf(user).equals(OptionalInt.of(peer.uid())) : user.equals(peer.userName());
+            if (allowed)
+                return Verdict.allow();
+        }
+        for (int gid : gids)
+        {
+            if (peer.isInGroup(gid) || hasGroupNameOnly(peer, () -> names.groupName(gid)))
+                return Verdict.allow();
+        }
+        for (String group : groups)
+        {
+            OptionalInt gid = names.gidOf(group);
+            if ((gid.isPresent() && peer.isInGroup(gid.getAsInt())) || hasGroupNameOnly(peer, () -> group))
+                return Verdict.allow();
+        }
+        return Verdict.refuse("peer " + peer + " is not allowed here (" + description + ")");
+    }
+
+    private boolean hasUid(PeerCredentials peer, int uid)
+    {
+        if (peer.knows(Field.UID))
+            return peer.uid() == uid;
+        String name = names.userName(uid);
+        return name != null && name.equals(peer.userName());
+    }
+
+    /** Without numeric ids (the JDK-only reading), only the primary group's name can be compared. */
+    private static boolean hasGroupNameOnly(PeerCredentials peer, Supplier<String> groupName)
+    {
+        return !peer.knows(Field.GID) && peer.groupName() != null && peer.groupName().equals(groupName.get());
+    }
+
+    @Override
+    public String toString()
+    {
+        return description;
+    }
+
+    /**
+     * Collects allow rules. With no rule at all the policy refuses everyone.
+     */
+    public static final class Builder
+    {
+        private final Set<Integer> uids = new LinkedHashSet<>();
+        private final Set<String> users = new LinkedHashSet<>();
+        private final Set<Integer> gids = new LinkedHashSet<>();
+        private final Set<String> groups = new LinkedHashSet<>();
+        private NameService names = NativeEdge.names();
+
+        private Builder()
+        {
+        }
+
+        /** Admits peers running as one of these user ids. */
+        public Builder allowUid(int... uids)
+        {
+            for (int uid : uids)
+                this.uids.add(uid);
+            return this;
+        }
+
+        /** Admits peers running as one of these users. */
+        public Builder allowUser(String... users)
+        {
+            this.users.addAll(List.of(users));
+            return this;
+        }
+
+        /** Admits peers whose primary or a supplementary group is one of these group ids. */
+        public Builder allowGid(int... gids)
+        {
+            for (int gid : gids)
+                this.gids.add(gid);
+            return this;
+        }
+
+        /** Admits peers whose primary or a supplementary group is one of these groups. */
+        public Builder allowGroup(String... groups)
+        {
+            this.groups.addAll(List.of(groups));
+            return this;
+        }
+
+        /** Admits peers running as the same user as this server. */
+        public Builder allowSameUser()
+        {
+            return allowUid(NativeEdge.effectiveUid());
+        }
+
+        /** Replaces the name service, for ids that only a particular name database knows. */
+        public Builder names(NameService names)
+        {
+            this.names = names;
+            return this;
+        }
+
+        public PeerRules build()
+        {
+            return new PeerRules(this);
+        }
+
+        private String describe()
+        {
+            List<String> parts = new ArrayList<>();
+            if (!uids.isEmpty())
+                parts.add("uids " + uids);
+            if (!users.isEmpty())
+                parts.add("users " + users);
+            if (!gids.isEmpty())
+                parts.add("gids " + gids);
+            if (!groups.isEmpty())
+                parts.add("groups " + groups);
+            return parts.isEmpty() ? "no one is allowed" : "allowed: " + String.join(", ", parts);
+        }
+    }
+}
