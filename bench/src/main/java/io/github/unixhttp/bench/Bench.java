@@ -46,7 +46,7 @@ public final class Bench
         QUICK(3, 0.5, 0.2, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.JETTY_UDS, Kind.JETTY_TCP),
             true, false, true, true, 5000),
         /** What issue #14's targets are judged on: blocking handler, direct and behind nginx, abstract names, idle memory. */
-        TARGETS(3, 2.0, 0.5, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.JETTY_UDS, Kind.JETTY_TCP),
+        TARGETS(3, 2.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.JETTY_UDS, Kind.JETTY_TCP),
             false, true, false, true, 5000),
         /** Only the client side, for working on the clients. */
         CLIENTS(3, 1.5, 1.0, List.of(), List.of(), false, false, true, false, 0),
@@ -378,7 +378,7 @@ public final class Bench
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException
+    static void deleteTree(Path dir) throws IOException
     {
         try (var walk = Files.walk(dir))
         {

@@ -36,8 +36,10 @@ final class H2load
             return new Outcome(once(target, workload, List.of("-D", format(seconds), "--warm-up-time", format(warmUpSeconds)), seconds + warmUpSeconds)
                 .rate(), null);
         // h2load's timed mode never ends when every request closes its connection: count requests instead,
-        // sized for about the same time, after a separate warm-up run.
-        once(target, workload, List.of("-n", Long.toString(Math.max(500, Math.round(warmUpSeconds * CHURN_PER_SECOND)))), warmUpSeconds);
+        // sized for about the same time, after a separate warm-up run. That warm-up is three times as long as the
+        // keep-alive ones: connection setup and close are code the keep-alive loads before it never ran, and until
+        // the JIT has compiled them a churned connection costs three times the CPU it does at steady state.
+        once(target, workload, List.of("-n", Long.toString(Math.max(500, Math.round(3 * warmUpSeconds * CHURN_PER_SECOND)))), 3 * warmUpSeconds);
         ServerProcess.CpuTime before = server == null ? null : server.cpuTime();
         Counted measured = once(target, workload, List.of("-n", Long.toString(Math.max(1000, Math.round(seconds * CHURN_PER_SECOND)))), seconds);
         if (before == null || measured.succeeded() == 0)
@@ -52,8 +54,14 @@ final class H2load
     {
     }
 
-    private record Counted(double rate, long total, long succeeded)
+    /** A run of a fixed number of requests: its rate, and how many were started and succeeded. */
+    record Counted(double rate, long total, long succeeded)
     {
+    }
+
+    static Counted requests(String target, Workload workload, long requests) throws IOException, InterruptedException
+    {
+        return once(target, workload, List.of("-n", Long.toString(requests)), requests / CHURN_PER_SECOND);
     }
 
     private static Counted once(String target, Workload workload, List<String> amount, double seconds) throws IOException, InterruptedException

@@ -34,9 +34,16 @@ final class ServerProcess implements AutoCloseable
     /** Any main class of this jar in a fresh JVM, which prints "READY" once it serves. */
     static ServerProcess startJvm(List<String> prefix, String description, String mainClass, String... args) throws Exception
     {
+        return startJvm(prefix, List.of(), description, mainClass, args);
+    }
+
+    /** The same, with more JVM options (a profiler's, say). */
+    static ServerProcess startJvm(List<String> prefix, List<String> jvmOptions, String description, String mainClass, String... args) throws Exception
+    {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
         if (Runtime.version().feature() >= 22)
             command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"), mainClass));
@@ -90,6 +97,9 @@ final class ServerProcess implements AutoCloseable
     static ServerProcess startNginxProxy(Path dir, int port, String upstream, boolean keepAlive) throws Exception
     {
         String config = String.join("\n",
+            // Workers run as the bench's user, as a deployment's proxy is given access to the app's socket (when the
+            // bench runs as root, nginx would otherwise switch to nobody; otherwise the directive is ignored).
+            "user " + System.getProperty("user.name") + ";",
             "worker_processes 1;", "daemon off;", "pid " + dir.resolve("nginx.pid") + ";", "error_log stderr error;",
             "events { worker_connections 4096; }",
             "http {", "  access_log off;",
