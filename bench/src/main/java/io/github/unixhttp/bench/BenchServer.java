@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import org.eclipse.jetty.http.HttpHeader;
@@ -87,7 +88,7 @@ public final class BenchServer
         UnixSocketConnector connector = new UnixSocketConnector(server);
         switch (kind)
         {
-            case UNIXHTTP_INHERITED -> connector.setInheritChannel(true);
+            case UNIXHTTP_INHERITED -> connector.setAddress(UnixSocketAddress.inherited());
             case UNIXHTTP_ABSTRACT -> connector.setSocket("@" + address);
             default -> connector.setSocketPath(Path.of(address));
         }

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
 import io.github.unixhttp.connector.internal.activation.SocketActivation;
 import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
 import io.github.unixhttp.connector.binding.SocketFileMode;
-import io.github.unixhttp.connector.internal.binding.SocketFileSpec;
+import io.github.unixhttp.connector.internal.binding.SocketFileSettings;
+import io.github.unixhttp.connector.internal.ListeningSockets;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
@@ -103,10 +104,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     private final UnixSocketSelectorManager selectorManager;
     private final AtomicReference<SelectorAcceptor> selectorAcceptor = new AtomicReference<>();
-    private Path socketPath;
-    private String abstractName;
-    private boolean inheritChannel;
-    private String inheritedSocketName;
+    private UnixSocketAddress address;
     private SocketFileMode fileMode;
     private String fileGroup;
     private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.REMOVE;
@@ -156,104 +154,51 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         installBean(selectorManager, true);
     }
 
-    @ManagedAttribute("The socket file clients connect to")
-    public Path getSocketPath()
+    @ManagedAttribute("Where the connector listens: a path, @name, or inherited")
+    public UnixSocketAddress getAddress()
     {
-        return socketPath;
+        return address;
     }
 
     /**
+     * @param address where to listen: {@link UnixSocketAddress#ofPath a socket file}, {@link
+     *                UnixSocketAddress#ofAbstractName a Linux abstract name}, or {@link UnixSocketAddress#inherited a
+     *                socket a supervisor passed}
+     */
+    public void setAddress(UnixSocketAddress address)
+    {
+        checkNotStarted();
+        this.address = Objects.requireNonNull(address, "address");
+    }
+
+    /**
+     * @return the socket file, or {@code null} if the connector listens on an abstract name or an inherited socket
+     */
+    public Path getSocketPath()
+    {
+        return address == null ? null : address.path();
+    }
+
+    /**
+     * Same as {@code setAddress(UnixSocketAddress.ofPath(socketPath))}, for Jetty XML and bean-style configuration.
+     *
      * @param socketPath the socket file to listen on; at most 107 bytes, in an existing directory
      */
     public void setSocketPath(Path socketPath)
     {
-        checkNotStarted();
-        this.socketPath = socketPath;
-        this.abstractName = null;
+        setAddress(UnixSocketAddress.ofPath(socketPath));
     }
 
     /**
-     * Sets the socket from text, as configuration files and command lines give it.
+     * Same as {@code setAddress(UnixSocketAddress.parse(socket))}: the socket as configuration files and command lines
+     * give it.
      *
      * @param socket a file system path such as {@code /run/app/app.sock}, or {@code @name} for a Linux abstract name
      * @throws IllegalArgumentException if the text cannot name a socket, saying why and what to write instead
      */
     public void setSocket(String socket)
     {
-        if (socket == null || socket.isBlank())
-            throw new IllegalArgumentException("The socket is empty: give a path such as /run/app/app.sock, or @name");
-        if (socket.indexOf('\0') >= 0)
-            throw new IllegalArgumentException("The socket '" + socket.replace("\0", "\\0") +
-                "' contains a NUL byte, which no file name may hold: remove it (write abstract names as @name)");
-        if (socket.startsWith("@"))
-            setAbstractName(socket.substring(1));
-        else
-            setSocketPath(Path.of(socket));
-    }
-
-    @ManagedAttribute("The Linux abstract name listened on (without the @), or null")
-    public String getAbstractName()
-    {
-        return abstractName;
-    }
-
-    /**
-     * Listens on a Linux abstract name instead of a path: no file, nothing to clean up, gone with the process.
-     * Abstract sockets have no file mode, so anyone on the machine (in the same network namespace) can connect:
-     * their only access control is the {@linkplain #setPeerPolicy peer policy}. Served through jnr's channels
-     * and selector, since the JDK's refuse such names.
-     *
-     * @param name the name without the {@code @}: 1 to 106 printable ASCII characters
-     * @throws IllegalArgumentException if the name is empty, too long, or not printable ASCII
-     */
-    public void setAbstractName(String name)
-    {
-        checkNotStarted();
-        if (name == null || name.isEmpty())
-            throw new IllegalArgumentException("The abstract socket name is empty: write it as @name, e.g. @myapp");
-        if (!name.chars().allMatch(c -> c >= 0x21 && c < 0x7f))
-            throw new IllegalArgumentException("The abstract socket name '@" + name + "' must be printable ASCII without " +
-                "spaces: choose a name such as @myapp.control");
-        if (name.length() > SocketFileBinder.MAX_PATH_BYTES - 1)
-            throw new IllegalArgumentException("The abstract socket name '@" + name + "' is " + name.length() +
-                " bytes; at most " + (SocketFileBinder.MAX_PATH_BYTES - 1) + " fit. Choose a shorter name");
-        this.abstractName = name;
-        this.socketPath = null;
-    }
-
-    @ManagedAttribute("Whether the listening socket is inherited from a supervisor (fd 0 or LISTEN_FDS)")
-    public boolean isInheritChannel()
-    {
-        return inheritChannel;
-    }
-
-    /**
-     * Serves the listening socket a supervisor handed over instead of binding one: on standard input
-     * ({@code s6-ipcserver-socketbinder}, systemd {@code StandardInput=socket}) or through systemd's
-     * {@code LISTEN_FDS}. The socket belongs to the supervisor: its file is never removed or chmod-ed (the
-     * supervisor sets its mode), and stopping leaves it open. Served on the JDK's channels, as fast as a bound one.
-     */
-    public void setInheritChannel(boolean inherit)
-    {
-        checkNotStarted();
-        this.inheritChannel = inherit;
-    }
-
-    @ManagedAttribute("The LISTEN_FDNAMES name of the inherited socket to serve, or null for the only one")
-    public String getInheritedSocketName()
-    {
-        return inheritedSocketName;
-    }
-
-    /**
-     * @param name which of several sockets systemd passed to serve, by its {@code FileDescriptorName=}
-     *             ({@code --fdname} of {@code systemd-socket-activate}); implies {@link #setInheritChannel(boolean) inheriting}
-     */
-    public void setInheritedSocketName(String name)
-    {
-        checkNotStarted();
-        this.inheritedSocketName = name;
-        this.inheritChannel = name != null || inheritChannel;
+        setAddress(UnixSocketAddress.parse(socket));
     }
 
     @ManagedAttribute("The socket file's permission bits in octal, or null to keep what the umask gives")
@@ -501,28 +446,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     private ListeningSocket openListeningSocket() throws IOException
     {
-        int ways = (socketPath != null ? 1 : 0) + (abstractName != null ? 1 : 0) + (inheritChannel ? 1 : 0);
-        if (ways == 0)
-            throw new IllegalStateException("No socket to listen on: call setSocketPath, setSocket (a path or @name) " +
-                "or setInheritChannel before starting " + this);
-        if (ways > 1)
-            throw new IllegalStateException("Choose one of a socket path, an abstract name and an inherited socket for " + this);
-        if ((inheritChannel || abstractName != null) && (fileMode != null || fileGroup != null))
-            throw new IllegalStateException(inheritChannel
-                ? "An inherited socket's mode and group are set by the supervisor that created it (SocketMode=/SocketGroup= " +
-                "in systemd, -a in s6-ipcserver-socketbinder), not by " + this + ": unset fileMode and fileGroup"
-                : "An abstract socket has no file, hence no mode or group: unset fileMode and fileGroup on " + this +
-                ", and restrict who may connect with setPeerPolicy instead");
-        if ((inheritChannel || abstractName != null) && getAcceptors() > 0)
-            throw new IllegalStateException((inheritChannel ? "An inherited socket" : "An abstract socket") +
-                " is accepted in the selector: construct " + this + " with 0 acceptors. (Stopping a thread blocked in " +
-                "accept(2) would close " + (inheritChannel ? "the supervisor's socket" : "the socket without waking it") + ")");
-        if (inheritChannel)
-            return SocketActivation.inherit(inheritedSocketName);
-        if (abstractName != null)
-            return NativeEdge.bindAbstractName(abstractName, acceptQueueSize);
-        return SocketFileBinder.bind(new SocketFileSpec(socketPath, fileMode, fileGroup, acceptQueueSize, staleSocketPolicy,
-            allowUnsafeDirectory));
+        SocketFileSettings file = new SocketFileSettings(fileMode, fileGroup, staleSocketPolicy, allowUnsafeDirectory);
+        return ListeningSockets.open(address, file, acceptQueueSize, getAcceptors(), this);
     }
 
     @Override
@@ -855,8 +780,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     public String toString()
     {
-        String socket = inheritChannel ? "inherited" + (inheritedSocketName == null ? "" : " " + inheritedSocketName)
-            : abstractName != null ? "@" + abstractName : String.valueOf(socketPath);
+        String socket = address == null ? "?" : address.toString();
         return String.format("%s@%x[unix:%s]", getClass().getSimpleName(), hashCode(), socket);
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import org.eclipse.jetty.server.Server;
@@ -78,12 +79,13 @@ public final class ServeMain
         {
             server = TestServer.start(null, connector ->
             {
-                connector.setInheritChannel(true);
+                String fdName = null;
                 for (int i = 2; i < args.length - 1; i++)
                 {
                     if (args[i].equals("--fdname"))
-                        connector.setInheritedSocketName(args[i + 1]);
+                        fdName = args[i + 1];
                 }
+                connector.setAddress(UnixSocketAddress.inherited(fdName));
             });
         }
         catch (Exception failure)

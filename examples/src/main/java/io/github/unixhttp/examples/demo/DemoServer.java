@@ -3,6 +3,7 @@ package io.github.unixhttp.examples.demo;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -96,7 +97,7 @@ public final class DemoServer
             factories.add(new HTTP2CServerConnectionFactory(http));
         UnixSocketConnector connector = new UnixSocketConnector(server, factories.toArray(ConnectionFactory[]::new));
         if (options.inherit())
-            connector.setInheritChannel(true);
+            connector.setAddress(UnixSocketAddress.inherited());
         else
             connector.setSocket(options.socketOrDefault());
         connector.setFileMode(options.mode());
@@ -119,12 +120,12 @@ public final class DemoServer
         String address = String.valueOf(connector.getLocalSocketAddress());
         if (options.inherit())
             System.out.println("listening on unix:" + address + " (inherited)");
-        else if (connector.getAbstractName() != null)
-            System.out.println("listening on unix:@" + connector.getAbstractName());
+        else if (connector.getAddress().kind() == UnixSocketAddress.Kind.ABSTRACT_NAME)
+            System.out.println("listening on unix:@" + connector.getAddress().abstractName());
         else
             System.out.println("listening on unix:" + address + " (mode " + options.mode() + ")");
-        if (connector.getAbstractName() != null)
-            System.out.println("try: curl --abstract-unix-socket " + connector.getAbstractName() + " http://localhost/whoami");
+        if (connector.getAddress().kind() == UnixSocketAddress.Kind.ABSTRACT_NAME)
+            System.out.println("try: curl --abstract-unix-socket " + connector.getAddress().abstractName() + " http://localhost/whoami");
         else
             System.out.println("try: curl --unix-socket " + address + " http://localhost/whoami");
         System.out.flush();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
@@ -128,10 +129,8 @@ public class UnixSocketSettings
                 " (e.g. /run/app/app.sock, or @name for an abstract socket), or " + name("inherit") + "=true");
         if (inheriting)
         {
-            if (inheritValue.equalsIgnoreCase("true"))
-                connector.setInheritChannel(true);
-            else
-                connector.setInheritedSocketName(inheritValue);
+            connector.setAddress(inheritValue.equalsIgnoreCase("true") ? UnixSocketAddress.inherited()
+                : UnixSocketAddress.inherited(inheritValue));
         }
         else
         {

@@ -3,6 +3,7 @@ package io.github.unixhttp.unit.server;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import org.eclipse.jetty.server.Server;
@@ -41,7 +42,7 @@ class UnixSocketSettingsTest
         assertEquals(StaleSocketPolicy.FAIL, connector.getStaleSocketPolicy());
         assertEquals("allowed: uids [1000], users [root], gids [4242], groups [adm]", connector.getPeerPolicy().toString());
         assertEquals("allowed: users [www-data]", connector.getTrustedProxies().toString());
-        assertTrue(!connector.isInheritChannel());
+        assertEquals(UnixSocketAddress.Kind.PATH, connector.getAddress().kind());
     }
 
     @Test
@@ -52,15 +53,14 @@ class UnixSocketSettingsTest
         abstractName.setMode(" ");
         abstractName.setAllowUsers("");
         abstractName.applyTo(connector);
-        assertEquals("myapp", connector.getAbstractName());
+        assertEquals(UnixSocketAddress.ofAbstractName("myapp"), connector.getAddress());
         assertNull(connector.getFileMode());
         assertEquals("allow all", connector.getPeerPolicy().toString());
 
         UnixSocketSettings named = new UnixSocketSettings();
         named.setInherit("web");
         UnixSocketConnector inheriting = named.applyTo(new UnixSocketConnector(new Server()));
-        assertTrue(inheriting.isInheritChannel());
-        assertEquals("web", inheriting.getInheritedSocketName());
+        assertEquals(UnixSocketAddress.inherited("web"), inheriting.getAddress());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.unixhttp.unit.spring;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -62,9 +63,7 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
                 prefix + "allow-users / allow-groups.");
         if (properties.inherits())
         {
-            connector.setInheritChannel(true);
-            if (properties.getInheritName() != null)
-                connector.setInheritedSocketName(properties.getInheritName());
+            connector.setAddress(UnixSocketAddress.inherited(properties.getInheritName()));
         }
         else
         {

@@ -3,6 +3,7 @@ package io.github.unixhttp.unit.spring;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -71,10 +72,10 @@ public class UnixSocketStartupReport implements ApplicationListener<WebServerIni
 
     private String describe(UnixSocketConnector socket)
     {
-        if (socket.isInheritChannel())
+        if (socket.getAddress().kind() == UnixSocketAddress.Kind.INHERITED)
             return "unix:" + (socket.getLocalSocketAddress() == null ? "(inherited)" : socket.getLocalSocketAddress() + " (inherited)");
-        if (socket.getAbstractName() != null)
-            return "unix:@" + socket.getAbstractName();
+        if (socket.getAddress().kind() == UnixSocketAddress.Kind.ABSTRACT_NAME)
+            return "unix:@" + socket.getAddress().abstractName();
         StringBuilder text = new StringBuilder("unix:").append(socket.getSocketPath());
         if (socket.getFileMode() != null || socket.getFileGroup() != null)
         {

@@ -1,0 +1,69 @@
+package io.github.unixhttp.connector.internal;
+
+import java.io.IOException;
+
+import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.connector.internal.activation.SocketActivation;
+import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
+import io.github.unixhttp.connector.internal.binding.SocketFileSettings;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+
+/**
+ * Opens the listening socket an address names, the one way each kind needs: a socket file is bound safely by the
+ * {@link SocketFileBinder}, an abstract name by the native edge, an inherited socket is taken up from the supervisor.
+ */
+public final class ListeningSockets
+{
+    private ListeningSockets()
+    {
+    }
+
+    /**
+     * @param address where to listen
+     * @param file how a socket file must look and be handled
+     * @param backlog the listen backlog; 0 or less for the JDK default
+     * @param acceptors the connector's acceptor threads: abstract and inherited sockets are accepted in the selector
+     * @param owner what to name in messages (the connector)
+     * @throws IllegalStateException when the configuration cannot work for this kind of address, saying what to change
+     * @throws IOException when the socket cannot be opened, saying why and what to do
+     */
+    public static ListeningSocket open(UnixSocketAddress address, SocketFileSettings file, int backlog, int acceptors,
+                                       Object owner) throws IOException
+    {
+        if (address == null)
+            throw new IllegalStateException("No socket to listen on: call setAddress, setSocketPath or setSocket (a path " +
+                "or @name) before starting " + owner);
+        boolean fileAttributes = file.hasFileAttributes();
+        switch (address.kind())
+        {
+            case INHERITED ->
+            {
+                if (fileAttributes)
+                    throw new IllegalStateException("An inherited socket's mode and group are set by the supervisor that " +
+                        "created it (SocketMode=/SocketGroup= in systemd, -a in s6-ipcserver-socketbinder), not by " + owner +
+                        ": unset fileMode and fileGroup");
+                requireSelectorAccepting(acceptors, "An inherited socket", "the supervisor's socket", owner);
+                return SocketActivation.inherit(address.inheritedName());
+            }
+            case ABSTRACT_NAME ->
+            {
+                if (fileAttributes)
+                    throw new IllegalStateException("An abstract socket has no file, hence no mode or group: unset fileMode " +
+                        "and fileGroup on " + owner + ", and restrict who may connect with setPeerPolicy instead");
+                requireSelectorAccepting(acceptors, "An abstract socket", "the socket without waking it", owner);
+                return NativeEdge.bindAbstractName(address.abstractName(), backlog);
+            }
+            default ->
+            {
+                return SocketFileBinder.bind(file.at(address.path(), backlog));
+            }
+        }
+    }
+
+    private static void requireSelectorAccepting(int acceptors, String what, String closing, Object owner)
+    {
+        if (acceptors > 0)
+            throw new IllegalStateException(what + " is accepted in the selector: construct " + owner + " with 0 " +
+                "acceptors. (Stopping a thread blocked in accept(2) would close " + closing + ")");
+    }
+}
