@@ -48,6 +48,8 @@ public final class Bench
         /** What issue #14's targets are judged on: blocking handler, direct and behind nginx, abstract names, idle memory. */
         TARGETS(3, 2.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.JETTY_UDS, Kind.JETTY_TCP),
             false, true, false, true, 5000),
+        /** Only abstract names against a path, for working on them. */
+        ABSTRACT(3, 2.0, 1.0, List.of(), List.of(), false, false, false, true, 0),
         /** Only the client side, for working on the clients. */
         CLIENTS(3, 1.5, 1.0, List.of(), List.of(), false, false, true, false, 0),
         FULL(5, 3.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.UNIXHTTP_INHERITED,
@@ -116,11 +118,12 @@ public final class Bench
                 case "--smoke" -> mode = Mode.SMOKE;
                 case "--clients" -> mode = Mode.CLIENTS;
                 case "--targets" -> mode = Mode.TARGETS;
+                case "--abstract" -> mode = Mode.ABSTRACT;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default ->
                 {
-                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients] [--rounds N] [--out DIR]");
+                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract] [--rounds N] [--out DIR]");
                     System.exit(2);
                 }
             }
