@@ -49,7 +49,7 @@ public final class Bench
         TARGETS(3, 2.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.JETTY_UDS, Kind.JETTY_TCP),
             false, true, false, true, 5000),
         /** Only abstract names against a path, for working on them. */
-        ABSTRACT(3, 2.0, 1.0, List.of(), List.of(), false, false, false, true, 0),
+        ABSTRACT(4, 2.0, 1.0, List.of(), List.of(), false, false, false, true, 0),
         /** Only the client side, for working on the clients. */
         CLIENTS(3, 1.5, 1.0, List.of(), List.of(), false, false, true, false, 0),
         FULL(5, 3.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.UNIXHTTP_INHERITED,
@@ -146,7 +146,12 @@ public final class Bench
             if (mode.clients)
                 clientRound(round);
             if (mode.abstractNames)
+            {
+                // Our clients run in this JVM: a first pass, not recorded, lets the JIT compile them before round 1.
+                if (round == 1)
+                    abstractRound(0);
                 abstractRound(round);
+            }
             if (mode.idleConnections > 0)
                 idleConnections(round);
         }
@@ -289,14 +294,25 @@ public final class Bench
         String name = "uhb-" + ProcessHandle.current().pid() + "-" + round;
         for (boolean nonBlocking : new boolean[]{false, true})
         {
-            Files.deleteIfExists(socket);
-            try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP, socket.toString(), nonBlocking))
+            // The clients run in this JVM and warm up as the run goes on: whoever goes first in a round takes turns.
+            boolean pathFirst = round % 2 == 1;
+            for (boolean path : new boolean[]{pathFirst, !pathFirst})
             {
-                abstractMeasurement(round, "unixhttp-path", nonBlocking, client, UnixEndpoint.ofPath(socket));
-            }
-            try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP_ABSTRACT, name, nonBlocking))
-            {
-                abstractMeasurement(round, "unixhttp-abstract", nonBlocking, client, UnixEndpoint.ofAbstractName(name));
+                if (path)
+                {
+                    Files.deleteIfExists(socket);
+                    try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP, socket.toString(), nonBlocking))
+                    {
+                        abstractMeasurement(round, "unixhttp-path", nonBlocking, client, UnixEndpoint.ofPath(socket));
+                    }
+                }
+                else
+                {
+                    try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP_ABSTRACT, name, nonBlocking))
+                    {
+                        abstractMeasurement(round, "unixhttp-abstract", nonBlocking, client, UnixEndpoint.ofAbstractName(name));
+                    }
+                }
             }
         }
     }
@@ -304,6 +320,15 @@ public final class Bench
     private void abstractMeasurement(int round, String subject, boolean nonBlocking, ClientBench client, UnixEndpoint endpoint)
         throws Exception
     {
+        if (round == 0)
+        {
+            // The warm-up pass.
+            if (nonBlocking)
+                client.jettyRate(endpoint);
+            else
+                client.classicRate(endpoint);
+            return;
+        }
         if (nonBlocking)
             results.add(new Results.Measurement(round, "abstract", subject, "jetty100", "nonblocking", client.jettyRate(endpoint), "req/s"));
         else
