@@ -14,6 +14,10 @@ unixdomain
 [depend]
 server
 
+# After the modules that add customizers to httpConfig, so that the connector's copy of it has them.
+[after]
+http-forwarded
+
 [lib]
 lib/unixhttp/*.jar
 

@@ -4,41 +4,34 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EventListener;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.unixhttp.connector.internal.activation.SocketActivation;
-import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
 import io.github.unixhttp.connector.binding.SocketFileMode;
-import io.github.unixhttp.connector.internal.binding.SocketFileSettings;
-import io.github.unixhttp.connector.internal.ListeningSockets;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import io.github.unixhttp.connector.credentials.PeerCredentials;
-import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
 import io.github.unixhttp.connector.credentials.PeerListener;
+import io.github.unixhttp.connector.internal.AcceptBackoff;
+import io.github.unixhttp.connector.internal.HttpConfigurationCheck;
+import io.github.unixhttp.connector.internal.ListeningSocket;
+import io.github.unixhttp.connector.internal.ListeningSockets;
+import io.github.unixhttp.connector.internal.PeerGate;
+import io.github.unixhttp.connector.internal.SelectorAcceptor;
+import io.github.unixhttp.connector.internal.binding.SocketFileSettings;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.connector.internal.nativeedge.PeerCredentialsReader;
 import io.github.unixhttp.connector.policy.PeerPolicy;
-import io.github.unixhttp.connector.internal.policy.RefusalConnection;
-import io.github.unixhttp.connector.internal.policy.RefusalLog;
-import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.connector.policy.TrustedProxiesSource;
-import io.github.unixhttp.connector.policy.Verdict;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -46,24 +39,18 @@ import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.annotation.Name;
 import org.eclipse.jetty.util.thread.Scheduler;
-import io.github.unixhttp.connector.internal.Http2Configurations;
-import io.github.unixhttp.connector.internal.AcceptBackoff;
-import io.github.unixhttp.connector.internal.ListeningSocket;
-import io.github.unixhttp.connector.internal.ExchangeTracker;
-import io.github.unixhttp.connector.internal.SelectorAcceptor;
 
 /**
  * A Jetty {@link org.eclipse.jetty.server.Connector} serving HTTP (HTTP/1.1, and HTTP/2 cleartext when an
- * {@code HTTP2CServerConnectionFactory} is added) over a Unix stream socket at a file system path.
+ * {@code HTTP2CServerConnectionFactory} is added) over a Unix stream socket: at a file system path, on a Linux abstract
+ * name, or handed over by a supervisor, as its {@link UnixSocketAddress} says.
  *
  * <p>It runs on the JDK's Unix socket channels and Jetty's own selector and {@code SocketChannelEndPoint}. What it
  * adds over Jetty's {@code UnixDomainServerConnector} is a safe socket file:</p>
@@ -88,8 +75,10 @@ import io.github.unixhttp.connector.internal.SelectorAcceptor;
  *
  * <p>Each peer's {@linkplain PeerCredentials credentials} are read once, at accept; the {@linkplain #setPeerPolicy peer
  * policy} admits or refuses the peer there (a refused peer gets 403 and no handler runs), {@link PeerListener}s are
- * told, and requests carry the credentials as attributes. PROXY protocol and forwarded headers are believed only
- * from {@linkplain #setTrustedProxies trusted proxies}.</p>
+ * told, and requests carry the credentials as attributes (through the {@link UnixSocketCustomizer} each HTTP
+ * configuration it serves must have; {@link #newHttpConfiguration()} makes one that has). PROXY protocol and
+ * forwarded headers are believed only from {@linkplain #setTrustedProxies trusted proxies}. The connector never
+ * changes the HTTP configurations it is given: they may be shared with TCP connectors.</p>
  *
  * <p>With zero acceptors (the default) new connections are accepted by the selector when they are ready, and no
  * thread blocks in {@code accept(2)}.</p>
@@ -100,38 +89,35 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     /** The listen backlog used unless {@link #setAcceptQueueSize(int)} says otherwise. */
     public static final int DEFAULT_ACCEPT_QUEUE_SIZE = 1024;
 
-    private static final HostPort LOCALHOST = new HostPort("localhost");
+    private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
 
     private final UnixSocketSelectorManager selectorManager;
+    private final GracefulStop gracefulStop = new GracefulStop(this);
     private final AtomicReference<SelectorAcceptor> selectorAcceptor = new AtomicReference<>();
+    private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
+    private final LongAdder refusedConnections = new LongAdder();
     private UnixSocketAddress address;
     private SocketFileMode fileMode;
     private String fileGroup;
     private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.REMOVE;
     private boolean allowUnsafeDirectory;
-    private volatile AcceptBackoff acceptBackoff;
     private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE_SIZE;
     private int acceptedReceiveBufferSize;
     private int acceptedSendBufferSize;
     private boolean readPeerCredentials = true;
     private PeerPolicy peerPolicy = PeerPolicy.allowAll();
     private PeerPolicy trustedProxies;
-    private final LongAdder refusedConnections = new LongAdder();
-    private final RefusalLog refusals = new RefusalLog();
-    private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private PeerCredentialsReader peerCredentialsReader;
-    /** For peers that are not trusted proxies: the factory after a leading ProxyConnectionFactory, else null. */
-    private ConnectionFactory untrustedPeerFactory;
-    /** The idle timeout for connections that fall idle once a graceful stop began; -1 before that. */
-    private volatile long stoppingIdleTimeout = -1;
+    private PeerGate peerGate;
+    private volatile AcceptBackoff acceptBackoff;
     private volatile ListeningSocket listening;
     private volatile SocketAddress localAddress;
 
     /**
      * A connector accepting in the selector (no acceptor threads), with Jetty's default selector count, serving
-     * HTTP/1.1 unless other factories are given.
+     * HTTP/1.1 with {@link #newHttpConfiguration()} unless other factories are given.
      */
-    public UnixSocketConnector(Server server, ConnectionFactory... factories)
+    public UnixSocketConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
     {
         this(server, 0, -1, factories);
     }
@@ -140,18 +126,43 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
      * @param acceptors threads blocking in {@code accept(2)}; 0 accepts in the selector when a connection is ready
      * @param selectors selector threads; -1 for Jetty's default
      */
-    public UnixSocketConnector(Server server, int acceptors, int selectors, ConnectionFactory... factories)
+    public UnixSocketConnector(@Name("server") Server server, @Name("acceptors") int acceptors,
+                               @Name("selectors") int selectors, @Name("factories") ConnectionFactory... factories)
     {
         this(server, null, null, null, acceptors, selectors, factories);
     }
 
-    public UnixSocketConnector(Server server, Executor executor, Scheduler scheduler, ByteBufferPool bufferPool,
-                               int acceptors, int selectors, ConnectionFactory... factories)
+    public UnixSocketConnector(@Name("server") Server server, @Name("executor") Executor executor,
+                               @Name("scheduler") Scheduler scheduler, @Name("bufferPool") ByteBufferPool bufferPool,
+                               @Name("acceptors") int acceptors, @Name("selectors") int selectors,
+                               @Name("factories") ConnectionFactory... factories)
     {
         super(server, executor, scheduler, bufferPool, acceptors,
-            factories.length > 0 ? factories : new ConnectionFactory[]{new HttpConnectionFactory()});
-        selectorManager = new UnixSocketSelectorManager(getExecutor(), getScheduler(), selectors);
+            factories.length > 0 ? factories : new ConnectionFactory[]{new HttpConnectionFactory(newHttpConfiguration())});
+        selectorManager = newSelectorManager(getExecutor(), getScheduler(), selectors);
         installBean(selectorManager, true);
+    }
+
+    /**
+     * A configuration fit for Unix sockets, for connection factories of your own: see {@link
+     * #newHttpConfiguration(HttpConfiguration)}.
+     */
+    public static HttpConfiguration newHttpConfiguration()
+    {
+        return newHttpConfiguration(new HttpConfiguration());
+    }
+
+    /**
+     * A copy of {@code base} (say, the configuration a framework made for its TCP connector) fit for Unix sockets;
+     * {@code base} itself is not changed. The copy has a {@link UnixSocketCustomizer}; a {@code ForwardedRequestCustomizer}
+     * of base's is wrapped in a {@link io.github.unixhttp.connector.policy.TrustedForwardedCustomizer}, so that its
+     * headers are believed from trusted proxies only; and unless base has a server authority, it is {@code
+     * localhost}, which requests without a {@code Host} header (HTTP/1.0) report: a Unix socket has no host name,
+     * and clients such as curl address it as {@code localhost}.
+     */
+    public static HttpConfiguration newHttpConfiguration(HttpConfiguration base)
+    {
+        return HttpConfigurationCheck.fitForUnixSockets(base);
     }
 
     @ManagedAttribute("Where the connector listens: a path, @name, or inherited")
@@ -182,7 +193,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     /**
      * Same as {@code setAddress(UnixSocketAddress.ofPath(socketPath))}, for Jetty XML and bean-style configuration.
      *
-     * @param socketPath the socket file to listen on; at most 107 bytes, in an existing directory
+     * @param socketPath the socket file to listen on; at most {@value UnixSocketAddress#MAX_PATH_BYTES} bytes, in an existing directory
      */
     public void setSocketPath(Path socketPath)
     {
@@ -297,6 +308,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
      */
     public void setAcceptedReceiveBufferSize(int size)
     {
+        checkNotStarted();
         this.acceptedReceiveBufferSize = size;
     }
 
@@ -311,6 +323,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
      */
     public void setAcceptedSendBufferSize(int size)
     {
+        checkNotStarted();
         this.acceptedSendBufferSize = size;
     }
 
@@ -353,7 +366,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @ManagedAttribute("Peers whose PROXY protocol and Forwarded headers are believed")
     public PeerPolicy getTrustedProxies()
     {
-        return trustedProxies != null ? trustedProxies : SameUser.POLICY;
+        return trustedProxies != null ? trustedProxies : PeerPolicy.sameUser();
     }
 
     /**
@@ -400,6 +413,12 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         return selectorManager.getSelectorCount();
     }
 
+    /** @return the manager of this connector's selectors, made by {@link #newSelectorManager} */
+    public SelectorManager getSelectorManager()
+    {
+        return selectorManager;
+    }
+
     /**
      * @return the address clients connect to, {@code unix:}-style, or {@code null} while not started
      */
@@ -418,14 +437,14 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     protected void doStart() throws Exception
     {
-        if (!readPeerCredentials && !(peerPolicy instanceof PeerPolicy.AllowAll))
+        if (!readPeerCredentials && peerPolicy != PeerPolicy.allowAll())
             throw new IllegalStateException("A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
+        getConnectionFactories().forEach(factory -> HttpConfigurationCheck.check(factory, this));
+        peerGate = new PeerGate(this, peerPolicy, getTrustedProxies(), peerListeners, refusedConnections);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
-        getConnectionFactories().forEach(this::prepareHttpConfiguration);
-        untrustedPeerFactory = untrustedPeerFactory();
-        stoppingIdleTimeout = -1;
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
-        ListeningSocket opened = openListeningSocket();
+        SocketFileSettings file = new SocketFileSettings(fileMode, fileGroup, staleSocketPolicy, allowUnsafeDirectory);
+        ListeningSocket opened = ListeningSockets.open(address, file, acceptQueueSize, getAcceptors(), this);
         listening = opened;
         acceptBackoff = new AcceptBackoff(opened);
         localAddress = opened.localAddress();
@@ -444,12 +463,6 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         }
     }
 
-    private ListeningSocket openListeningSocket() throws IOException
-    {
-        SocketFileSettings file = new SocketFileSettings(fileMode, fileGroup, staleSocketPolicy, allowUnsafeDirectory);
-        return ListeningSockets.open(address, file, acceptQueueSize, getAcceptors(), this);
-    }
-
     @Override
     protected void doStop() throws Exception
     {
@@ -460,107 +473,47 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     }
 
     /**
-     * Begins a graceful stop: no new connections; a connection with no request in progress gets the shutdown idle
-     * timeout (Jetty's default, 1 s) so that it closes soon, while one with a request in progress keeps its idle
-     * timeout and closes when its response is complete. Jetty's own connectors shorten every connection's idle
-     * timeout, which cuts off a response to a client that pauses reading for longer than that (a slow download,
-     * a rate-limited {@code curl}), long before the server's stop timeout. Long-lived exchanges (server-sent
-     * events, long polls, tunnels) therefore hold the stop until they end, their idle timeout expires or the
-     * server's stop timeout runs out.
+     * Begins a graceful stop: the listening socket is closed (and its file removed if still ours) so that a client
+     * connecting from now on is refused rather than served and cannot prolong the stop; a connection with no request
+     * in progress gets the {@linkplain #getShutdownIdleTimeout shutdown idle timeout}, one with a request in progress
+     * keeps its idle timeout until its response is complete (see {@link GracefulStop}).
      */
     @Override
     public CompletableFuture<Void> shutdown()
     {
-        stopListening();
-        long forIdleConnections = getShutdownIdleTimeout();
-        stoppingIdleTimeout = forIdleConnections;
-        CompletableFuture<Void> done;
-        // A negative value is Jetty's switch to leave idle timeouts alone; ours are applied below, to idle connections.
-        setShutdownIdleTimeout(-1);
+        closeSelectorAcceptor();
         try
         {
-            done = super.shutdown();
+            closeListeningSocket();
         }
-        finally
+        catch (IOException | RuntimeException failure)
         {
-            setShutdownIdleTimeout(forIdleConnections);
+            LOG.warn("Closing the listening socket of {} at the start of its stop: {}", this, failure.toString());
         }
-        if (forIdleConnections >= 0)
-        {
-            for (EndPoint endPoint : getConnectedEndPoints())
-            {
-                UnixSocketEndPoint ours = UnixSocketEndPoint.unwrap(endPoint);
-                if (ours != null && ours.isExchangeInProgress())
-                    continue;
-                endPoint.setIdleTimeout(forIdleConnections);
-                // A request that began meanwhile may have restored the usual timeout just before this shortened it.
-                if (ours != null && ours.isExchangeInProgress())
-                    endPoint.setIdleTimeout(getIdleTimeout());
-            }
-        }
+        CompletableFuture<Void> done = super.shutdown();
+        gracefulStop.keepBusyConnectionsPatient(getConnectedEndPoints());
         return done;
     }
 
-    /** Called by the {@link ExchangeTracker} when a request's head has been parsed. */
-    public void exchangeStarted(UnixSocketEndPoint endPoint)
+    /** Called by the {@link UnixSocketCustomizer} when a request's head has been parsed. */
+    void exchangeStarted(UnixSocketEndPoint endPoint)
     {
-        endPoint.exchangeStarted();
-        // A request on a connection that the stop found idle (and shortened) is served with the usual patience.
-        if (isShutdown())
-            endPoint.setIdleTimeout(getIdleTimeout());
+        gracefulStop.exchangeStarted(endPoint);
     }
 
-    /** Called by the {@link ExchangeTracker} when a response is complete. */
-    public void exchangeEnded(UnixSocketEndPoint endPoint)
+    /** Called by the {@link UnixSocketCustomizer} when a response is complete. */
+    void exchangeEnded(UnixSocketEndPoint endPoint)
     {
-        if (!endPoint.exchangeEnded())
-            return;
-        long forIdleConnections = stoppingIdleTimeout;
-        if (forIdleConnections >= 0 && isShutdown())
-            endPoint.setIdleTimeout(forIdleConnections);
+        gracefulStop.exchangeEnded(endPoint);
     }
 
+    /** Accepts on an acceptor thread (with one or more acceptors). */
     @Override
     protected void accept(int acceptorID) throws IOException
     {
-        ListeningSocket current = listening;
-        if (current == null)
-            return;
-        SocketChannel channel;
-        try
-        {
-            channel = current.accept();
-        }
-        catch (ClosedChannelException closed)
-        {
-            // Closed by a graceful stop: the acceptor loop ends quietly at its next check.
-            if (isShutdown() || !isRunning())
-                return;
-            throw closed;
-        }
-        catch (IOException failure)
-        {
-            if (!isRunning())
-                throw failure;
-            // Jetty's acceptor would log a stack trace and sleep 1 s per failure: pause as the selector acceptor does.
-            pauseAcceptorThread(acceptBackoff.failed(failure));
-            return;
-        }
-        acceptBackoff.succeeded();
-        accepted(channel);
-    }
-
-    private static void pauseAcceptorThread(long millis) throws IOException
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (InterruptedException interrupted)
-        {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while pausing accepts");
-        }
+        SocketChannel channel = acceptBackoff.acceptOnThread(listening, () -> isRunning() && !isShutdown());
+        if (channel != null)
+            accepted(channel);
     }
 
     /**
@@ -597,24 +550,6 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             acceptor.close();
     }
 
-    /**
-     * Stops taking connections at once, as Jetty's network connectors do on shutdown: the listening socket is
-     * closed (and its file removed if still ours), so that a client connecting from now on is refused rather than
-     * served (or answered 503) and cannot prolong the stop. Connections already accepted go on to the end.
-     */
-    private void stopListening()
-    {
-        closeSelectorAcceptor();
-        try
-        {
-            closeListeningSocket();
-        }
-        catch (IOException | RuntimeException failure)
-        {
-            LOG.warn("Closing the listening socket of {} at the start of its stop: {}", this, failure.toString());
-        }
-    }
-
     private void closeListeningSocket() throws IOException
     {
         ListeningSocket current = listening;
@@ -642,133 +577,35 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     }
 
     /**
-     * Creates the endpoint of an accepted connection; override to return a subclass.
+     * Creates the endpoint of an accepted connection, reading the peer's credentials; override to return a subclass.
      */
     protected EndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) throws IOException
     {
         PeerCredentials peer = peerCredentialsReader == null ? null : peerCredentialsReader.read(channel);
+        SocketAddress remote = channel.getRemoteAddress();
+        // Jetty's own Unix connector reports an unbound client (the usual kind) as an empty path; so do we.
         UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress,
-            remoteAddressOf(channel), peer);
+            remote instanceof UnixDomainSocketAddress ? remote : UNNAMED_PEER, peer);
         endPoint.setIdleTimeout(getIdleTimeout());
         return endPoint;
     }
 
-    private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
-    /** The protocol names of Jetty's HTTP connection factories (HTTP/1.x, HTTP/2 cleartext and over TLS). */
-    private static final Set<String> HTTP_PROTOCOLS = Set.of("http/1.0", "http/1.1", "h2c", "h2");
-
     /**
-     * @return the client's address as Jetty's own Unix-domain connector reports it: a {@link UnixDomainSocketAddress},
-     *         whose path is empty for the usual client that did not bind its socket (and for abstract-name clients)
-     */
-    private static SocketAddress remoteAddressOf(SocketChannel channel) throws IOException
-    {
-        SocketAddress remote = channel.getRemoteAddress();
-        return remote instanceof UnixDomainSocketAddress ? remote : UNNAMED_PEER;
-    }
-
-    /**
-     * Admits or refuses the peer, then creates the connection: the default factory's, or for a peer that is not a
-     * trusted proxy, the one after a leading {@link ProxyConnectionFactory}.
+     * Admits or refuses the peer, then creates the connection that serves it (see {@link #setPeerPolicy} and
+     * {@link #setTrustedProxies}).
      */
     protected Connection newConnection(EndPoint endPoint)
     {
-        PeerCredentials peer = PeerCredentialsCustomizer.peerOf(endPoint);
-        if (peer != null)
-        {
-            Verdict verdict = peerPolicy.evaluate(peer);
-            if (!verdict.allowed())
-            {
-                refusedConnections.increment();
-                peerListeners.forEach(listener -> listener.onRefused(peer, verdict.reason()));
-                refusals.refused(this, peer, verdict.reason(), peerPolicy);
-                return new RefusalConnection(endPoint, getExecutor());
-            }
-            peerListeners.forEach(listener -> listener.onAccepted(peer));
-        }
-        ConnectionFactory factory = untrustedPeerFactory;
-        if (factory == null || (peer != null && getTrustedProxies().evaluate(peer).allowed()))
-            factory = getDefaultConnectionFactory();
-        return factory.newConnection(this, endPoint);
+        return peerGate.newConnection(endPoint, UnixSocketCustomizer.peerOf(endPoint));
     }
 
     /**
-     * @return the HTTP configuration a factory serves requests with, or {@code null} if it serves no HTTP
-     * @throws IllegalStateException for a factory that serves HTTP without showing its configuration (say, a wrapper
-     *         that counts connections): the connector could neither put the peer's credentials on its requests nor
-     *         limit its forwarded headers to trusted proxies, and would not know, so any local user could claim to be
-     *         any remote client. Fails closed.
+     * Creates the manager of this connector's selectors; override to return a subclass, as with Jetty's
+     * {@code ServerConnector.newSelectorManager}.
      */
-    private HttpConfiguration httpConfigurationOf(ConnectionFactory factory)
+    protected UnixSocketSelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int selectors)
     {
-        if (factory instanceof HttpConfiguration.ConnectionFactory http)
-            return http.getHttpConfiguration();
-        String httpProtocol = factory.getProtocols().stream()
-            .filter(protocol -> HTTP_PROTOCOLS.contains(protocol.toLowerCase(Locale.ROOT)))
-            .findFirst().orElse(null);
-        if (httpProtocol == null)
-            return null;
-        // Jetty's HTTP/2 factories show their configuration without implementing the interface.
-        HttpConfiguration http2 = httpProtocol.startsWith("h2") ? Http2Configurations.of(factory) : null;
-        if (http2 != null)
-            return http2;
-        throw new IllegalStateException(factory + " serves " + httpProtocol + " on " + this + " but is not an " +
-            "HttpConfiguration.ConnectionFactory, so its HTTP configuration cannot be seen: peer credentials would " +
-            "not reach its requests and its forwarded headers would be believed from anyone. Make the wrapping " +
-            "factory implement HttpConfiguration.ConnectionFactory (returning the wrapped factory's configuration), " +
-            "or use the HTTP connection factory itself");
-    }
-
-    /**
-     * @return the factory that serves peers who are not trusted proxies when a {@link ProxyConnectionFactory} comes
-     *         first (the one after it), else {@code null}: resolved once, at start, not per connection
-     */
-    private ConnectionFactory untrustedPeerFactory()
-    {
-        List<ConnectionFactory> factories = new ArrayList<>(getConnectionFactories());
-        if (factories.isEmpty() || !(factories.get(0) instanceof ProxyConnectionFactory))
-            return null;
-        if (factories.size() < 2)
-            throw new IllegalStateException("Nothing follows the ProxyConnectionFactory on " + this +
-                ": add the protocol it hands over to, e.g. an HttpConnectionFactory");
-        return factories.get(1);
-    }
-
-    /**
-     * Fits an HTTP configuration for Unix sockets. Each change is harmless to TCP connectors sharing it.
-     * <ul>
-     * <li>A Unix socket has no host and port, and Jetty derives the authority of a request without Host (HTTP/1.0),
-     * and {@code getServerAuthority()}, from the local address; with a path there, that fails. Clients of a Unix
-     * socket address it as {@code localhost}, as curl does, so that is the authority unless one was configured.</li>
-     * <li>Peer credentials become request attributes through a {@link PeerCredentialsCustomizer}.</li>
-     * <li>A plain {@link ForwardedRequestCustomizer} would believe any local user's headers: it is wrapped in a
-     * {@link TrustedForwardedCustomizer}.</li>
-     * <li>An {@link ExchangeTracker} counts the requests in progress per connection, for {@link #shutdown()}.</li>
-     * </ul>
-     */
-    private void prepareHttpConfiguration(ConnectionFactory factory)
-    {
-        HttpConfiguration configuration = httpConfigurationOf(factory);
-        if (configuration == null)
-            return;
-        if (configuration.getServerAuthority() == null)
-            configuration.setServerAuthority(LOCALHOST);
-        List<HttpConfiguration.Customizer> customizers = new ArrayList<>();
-        for (HttpConfiguration.Customizer customizer : configuration.getCustomizers())
-        {
-            if (customizer instanceof ForwardedRequestCustomizer forwarded)
-            {
-                LOG.info("{}: Forwarded headers are believed only from trusted proxies ({})", this, getTrustedProxies());
-                customizers.add(new TrustedForwardedCustomizer(forwarded));
-            }
-            else
-                customizers.add(customizer);
-        }
-        if (readPeerCredentials && configuration.getCustomizer(PeerCredentialsCustomizer.class) == null)
-            customizers.add(0, new PeerCredentialsCustomizer());
-        if (configuration.getCustomizer(ExchangeTracker.class) == null)
-            customizers.add(0, new ExchangeTracker());
-        configuration.setCustomizers(customizers);
+        return new UnixSocketSelectorManager(executor, scheduler, selectors);
     }
 
     private void checkNotStarted()
@@ -780,19 +617,16 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     public String toString()
     {
-        String socket = address == null ? "?" : address.toString();
-        return String.format("%s@%x[unix:%s]", getClass().getSimpleName(), hashCode(), socket);
+        return String.format("%s@%x[unix:%s]", getClass().getSimpleName(), hashCode(), address == null ? "?" : address);
     }
 
-    /** The default trusted proxies, built on first use (it looks up this process's user). */
-    private static final class SameUser
+    /**
+     * The selectors of a {@link UnixSocketConnector}: Jetty's, handing accepted channels, endpoints and connections
+     * to the connector's {@code accepted}, {@link #newEndPoint} and {@link #newConnection}.
+     */
+    protected class UnixSocketSelectorManager extends SelectorManager
     {
-        private static final PeerPolicy POLICY = PeerPolicy.builder().allowSameUser().build();
-    }
-
-    private class UnixSocketSelectorManager extends SelectorManager
-    {
-        UnixSocketSelectorManager(Executor executor, Scheduler scheduler, int selectors)
+        protected UnixSocketSelectorManager(Executor executor, Scheduler scheduler, int selectors)
         {
             super(executor, scheduler, selectors);
         }

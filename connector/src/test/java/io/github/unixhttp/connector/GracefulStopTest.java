@@ -52,7 +52,7 @@ class GracefulStopTest
         if (server != null)
             server.stop();
         server = new Server();
-        connector = new UnixSocketConnector(server, new HttpConnectionFactory());
+        connector = new UnixSocketConnector(server, new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration()));
         connector.setSocketPath(dir.resolve("app.sock"));
         // Small, so that the server really is blocked writing while the client pauses: a Unix stream socket's
         // sender buffer is what holds unread bytes.
@@ -144,7 +144,7 @@ class GracefulStopTest
     {
         server.stop();
         server = new Server();
-        connector = new UnixSocketConnector(server, acceptors, -1, new HttpConnectionFactory());
+        connector = new UnixSocketConnector(server, acceptors, -1, new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration()));
         connector.setSocketPath(dir.resolve("app.sock"));
         connector.setAcceptedSendBufferSize(16 * 1024);
         server.addConnector(connector);

@@ -129,7 +129,7 @@ class UnixSocketConnectorHttpTest
         // Each factory with a configuration of its own: the HTTP/2 one must get the peer's credentials too, though
         // Jetty's HTTP/2 factories do not implement HttpConfiguration.ConnectionFactory.
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> {},
-            new HttpConnectionFactory(new HttpConfiguration()), new HTTP2CServerConnectionFactory(new HttpConfiguration())))
+            new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration()), new HTTP2CServerConnectionFactory(UnixSocketConnector.newHttpConfiguration())))
         {
             // The first factory is HTTP/1.1; prior-knowledge h2c is detected by its preface, as gRPC clients send it.
             HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
@@ -209,7 +209,7 @@ class UnixSocketConnectorHttpTest
     void proxyProtocolV1InFrontGivesTheProxiedClientAddress() throws Exception
     {
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> {},
-            new ProxyConnectionFactory(), new HttpConnectionFactory()))
+            new ProxyConnectionFactory(), new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration())))
         {
             String response = Exchange.exchange(server.socket(),
                 "PROXY TCP4 203.0.113.7 192.0.2.1 51000 80\r\nGET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -221,7 +221,7 @@ class UnixSocketConnectorHttpTest
     void proxyProtocolV1UnknownKeepsTheUnixAddressesAsJettysConnectorDoes() throws Exception
     {
         Path socket = dir.resolve("app.sock");
-        try (TestServer server = TestServer.start(socket, connector -> {}, new ProxyConnectionFactory(), new HttpConnectionFactory()))
+        try (TestServer server = TestServer.start(socket, connector -> {}, new ProxyConnectionFactory(), new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration())))
         {
             String response = Exchange.exchange(server.socket(),
                 "PROXY UNKNOWN\r\nGET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -235,7 +235,7 @@ class UnixSocketConnectorHttpTest
     @Test
     void anHttpFactoryHidingItsConfigurationFailsTheStart()
     {
-        HttpConnectionFactory http = new HttpConnectionFactory();
+        HttpConnectionFactory http = new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration());
         org.eclipse.jetty.server.ConnectionFactory hiding = new org.eclipse.jetty.server.ConnectionFactory()
         {
             @Override
@@ -276,7 +276,7 @@ class UnixSocketConnectorHttpTest
     void proxyProtocolV2InFrontGivesTheProxiedClientAddress() throws Exception
     {
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> {},
-            new ProxyConnectionFactory(), new HttpConnectionFactory()))
+            new ProxyConnectionFactory(), new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration())))
         {
             ByteBuffer header = ByteBuffer.allocate(28);
             header.put(HexFormat.of().parseHex("0d0a0d0a000d0a515549540a")); // the v2 signature

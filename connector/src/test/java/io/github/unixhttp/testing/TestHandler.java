@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
-import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
+import io.github.unixhttp.connector.UnixSocketCustomizer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -47,7 +47,7 @@ public class TestHandler extends Handler.Abstract
                 "uri=" + request.getHttpURI(),
                 "host=" + Request.getServerName(request),
                 "connection=" + request.getConnectionMetaData().getId(),
-                "peer=" + PeerCredentialsCustomizer.peerOf(request),
+                "peer=" + UnixSocketCustomizer.peerOf(request),
                 "peer.pid=" + request.getAttribute(PeerCredentials.PID_ATTRIBUTE),
                 "peer.uid=" + request.getAttribute(PeerCredentials.UID_ATTRIBUTE),
                 "peer.gid=" + request.getAttribute(PeerCredentials.GID_ATTRIBUTE),

@@ -1,6 +1,10 @@
 package io.github.unixhttp.connector.internal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -68,6 +72,54 @@ public final class AcceptBackoff
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - episodeStartNanos));
             failures = 0;
             nextPauseMillis = FIRST_PAUSE_MILLIS;
+        }
+    }
+
+    /**
+     * Accepts on an acceptor thread. Jetty's acceptor loop would log a stack trace and sleep 1 s per failure: this
+     * pauses as the selector acceptor does, with one warning per episode.
+     *
+     * @param listening the socket, or {@code null} once a stop closed it
+     * @param serving whether the connector runs and is not stopping: a failure after that is the stop's doing
+     * @return the accepted connection, or {@code null} if there is none to serve now (closed, or paused after a failure)
+     */
+    public SocketChannel acceptOnThread(ListeningSocket listening, BooleanSupplier serving) throws IOException
+    {
+        if (listening == null)
+            return null;
+        SocketChannel channel;
+        try
+        {
+            channel = listening.accept();
+        }
+        catch (ClosedChannelException closed)
+        {
+            // Closed by a graceful stop: the acceptor loop ends quietly at its next check.
+            if (serving.getAsBoolean())
+                throw closed;
+            return null;
+        }
+        catch (IOException failure)
+        {
+            if (!serving.getAsBoolean())
+                throw failure;
+            pause(failed(failure));
+            return null;
+        }
+        succeeded();
+        return channel;
+    }
+
+    private static void pause(long millis) throws InterruptedIOException
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException interrupted)
+        {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while pausing accepts");
         }
     }
 }

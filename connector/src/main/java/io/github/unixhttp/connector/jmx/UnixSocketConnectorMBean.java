@@ -22,6 +22,12 @@ public class UnixSocketConnectorMBean extends AbstractConnectorMBean
         super(managedObject);
     }
 
+    @ManagedAttribute(value = "Where the connector listens: a path, @name, or inherited", name = "address", readonly = true)
+    public String getAddress()
+    {
+        return text(connector().getAddress());
+    }
+
     @ManagedAttribute(value = "The socket file clients connect to", name = "socketPath", readonly = true)
     public String getSocketPath()
     {

@@ -1,11 +1,13 @@
 package io.github.unixhttp.connector.policy;
 
+import io.github.unixhttp.connector.internal.policy.AllowAllPolicy;
+import io.github.unixhttp.connector.internal.policy.SameUserPolicy;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
-import io.github.unixhttp.connector.internal.policy.PeerRules;
 
 /**
  * Decides, from a peer's kernel-vouched credentials, whether it may talk to the server. Checked once per
@@ -25,7 +27,13 @@ public interface PeerPolicy
     /** Everyone who can reach the socket file: the default; the file mode and group are then the only check. */
     static PeerPolicy allowAll()
     {
-        return AllowAll.INSTANCE;
+        return AllowAllPolicy.INSTANCE;
+    }
+
+    /** Only peers running as this server's own (effective) user: the default {@linkplain TrustedProxiesSource trusted proxies}. */
+    static PeerPolicy sameUser()
+    {
+        return SameUserPolicy.INSTANCE;
     }
 
     /**
@@ -100,27 +108,5 @@ public interface PeerPolicy
     private static String describe(List<PeerPolicy> policies)
     {
         return policies.stream().map(String::valueOf).collect(Collectors.joining("; ", "(", ")"));
-    }
-
-    /** The shared allow-all policy, recognizable so that the connector can skip it. */
-    final class AllowAll implements PeerPolicy
-    {
-        static final AllowAll INSTANCE = new AllowAll();
-
-        private AllowAll()
-        {
-        }
-
-        @Override
-        public Verdict evaluate(PeerCredentials peer)
-        {
-            return Verdict.allow();
-        }
-
-        @Override
-        public String toString()
-        {
-            return "allow all";
-        }
     }
 }

@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
-import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
+import io.github.unixhttp.connector.UnixSocketCustomizer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
@@ -59,7 +59,7 @@ public class TrustedForwardedCustomizer implements HttpConfiguration.Customizer
     {
         if (!(request.getConnectionMetaData().getConnector() instanceof TrustedProxiesSource connector))
             return forwarded.customize(request, responseHeaders);
-        PeerCredentials peer = PeerCredentialsCustomizer.peerOf(request.getConnectionMetaData().getConnection().getEndPoint());
+        PeerCredentials peer = UnixSocketCustomizer.peerOf(request.getConnectionMetaData().getConnection().getEndPoint());
         if (peer != null && connector.getTrustedProxies().evaluate(peer).allowed())
             return applyForwarded(request, responseHeaders);
         return request;

@@ -32,9 +32,11 @@ class SafeBindingRefusalsTest
     Path dir;
 
     @Test
-    void pathLongerThanTheOsLimitIsRefused() throws Exception
+    void pathLongerThanTheOsLimitIsRefusedWhenConfigured()
     {
-        String message = refusedStart(dir.resolve("s".repeat(120) + ".sock"), connector -> {});
+        UnixSocketConnector connector = new UnixSocketConnector(new Server());
+        String message = assertThrows(IllegalArgumentException.class,
+            () -> connector.setSocketPath(dir.resolve("s".repeat(120) + ".sock"))).getMessage();
         assertTrue(message.contains("at most 107 bytes") && message.contains("Choose a shorter path"), message);
     }
 

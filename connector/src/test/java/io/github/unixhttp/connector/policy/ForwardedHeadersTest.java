@@ -2,10 +2,10 @@ package io.github.unixhttp.connector.policy;
 
 import java.nio.file.Path;
 
+import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.LogCapture;
 import io.github.unixhttp.testing.TestServer;
-import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +35,8 @@ class ForwardedHeadersTest
     @BeforeAll
     static void start() throws Exception
     {
-        HttpConfiguration config = new HttpConfiguration();
-        config.addCustomizer(new ForwardedRequestCustomizer());
+        HttpConfiguration config = UnixSocketConnector.newHttpConfiguration();
+        config.addCustomizer(new TrustedForwardedCustomizer());
         server = TestServer.start(tmp.resolve("fwd.sock"),
             connector -> connector.setTrustedProxies(PeerPolicy.builder().allowSameUser().build()), new HttpConnectionFactory(config));
         log = LogCapture.start();

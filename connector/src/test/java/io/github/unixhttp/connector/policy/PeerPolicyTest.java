@@ -17,7 +17,6 @@ import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.Scripts;
 import io.github.unixhttp.testing.TestServer;
 import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
@@ -134,8 +133,8 @@ class PeerPolicyTest
     @Test
     void forwardedHeadersAreBelievedFromTheTrustedProxyOnly() throws Exception
     {
-        HttpConfiguration config = new HttpConfiguration();
-        config.addCustomizer(new ForwardedRequestCustomizer());
+        HttpConfiguration config = UnixSocketConnector.newHttpConfiguration();
+        config.addCustomizer(new TrustedForwardedCustomizer());
         try (TestServer server = start(PeerPolicy.allowAll(),
             connector -> connector.setTrustedProxies(PeerPolicy.builder().allowUser("nobody").build()), new HttpConnectionFactory(config)))
         {
@@ -151,7 +150,7 @@ class PeerPolicyTest
     {
         try (TestServer server = start(PeerPolicy.allowAll(),
             connector -> connector.setTrustedProxies(PeerPolicy.builder().allowUser("nobody").build()),
-            new ProxyConnectionFactory(), new HttpConnectionFactory()))
+            new ProxyConnectionFactory(), new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration())))
         {
             String proxied = "PROXY TCP4 203.0.113.7 192.0.2.1 51000 80\r\nGET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
             String fromProxy = sendRaw(server, true, proxied);

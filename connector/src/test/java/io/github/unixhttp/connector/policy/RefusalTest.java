@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.LogCapture;
 import io.github.unixhttp.testing.Requirements;
@@ -51,7 +52,7 @@ class RefusalTest
     @BeforeEach
     void start() throws Exception
     {
-        HttpConfiguration config = new HttpConfiguration();
+        HttpConfiguration config = UnixSocketConnector.newHttpConfiguration();
         server = TestServer.start(tmp.resolve("refusing.sock"), connector ->
         {
             connector.setPeerPolicy(PeerPolicy.builder().allowUid(Run.OTHER_UID).build());

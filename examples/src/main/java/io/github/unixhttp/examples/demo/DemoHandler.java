@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
-import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
+import io.github.unixhttp.connector.UnixSocketCustomizer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -78,7 +78,7 @@ final class DemoHandler extends Handler.Abstract
 
     private void html(Request request, Response response, Callback callback)
     {
-        PeerCredentials peer = PeerCredentialsCustomizer.peerOf(request);
+        PeerCredentials peer = UnixSocketCustomizer.peerOf(request);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
         String url = HttpURI.build(request.getHttpURI()).query(null).asString();
         Content.Sink.write(response, true, AdminPage.render(peer, client(request, peer), url, Request.getLocalAddr(request),
@@ -100,7 +100,7 @@ final class DemoHandler extends Handler.Abstract
     private static void json(Request request, Response response, Callback callback)
     {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        Content.Sink.write(response, true, whoAmI(PeerCredentialsCustomizer.peerOf(request)) + "\n", callback);
+        Content.Sink.write(response, true, whoAmI(UnixSocketCustomizer.peerOf(request)) + "\n", callback);
     }
 
     /** The peer as JSON; fields the server could not learn are absent. */

@@ -9,7 +9,6 @@ import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
@@ -83,12 +82,12 @@ public final class DemoServer
 
     static UnixSocketConnector configure(Server server, DemoOptions options) throws Exception
     {
-        HttpConfiguration http = new HttpConfiguration();
+        HttpConfiguration http = UnixSocketConnector.newHttpConfiguration();
         http.setSendServerVersion(false);
         // One way for the client's address, not two: with a PROXY header, forwarded headers from the same proxy
         // would override it, and they may be the client's own.
         if (!options.trustedProxies().isEmpty() && !options.proxyProtocol())
-            http.addCustomizer(new ForwardedRequestCustomizer());
+            http.addCustomizer(new TrustedForwardedCustomizer());
         List<ConnectionFactory> factories = new ArrayList<>();
         if (options.proxyProtocol())
             factories.add(new ProxyConnectionFactory());

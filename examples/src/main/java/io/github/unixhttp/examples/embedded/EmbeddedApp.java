@@ -1,6 +1,6 @@
 package io.github.unixhttp.examples.embedded;
 
-import io.github.unixhttp.connector.credentials.PeerCredentialsCustomizer;
+import io.github.unixhttp.connector.UnixSocketCustomizer;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.UnixClientOptions;
@@ -39,7 +39,7 @@ public final class EmbeddedApp
             public boolean handle(Request request, Response response, Callback callback)
             {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-                Content.Sink.write(response, true, "state: ready, asked by unix:" + PeerCredentialsCustomizer.peerOf(request) + "\n", callback);
+                Content.Sink.write(response, true, "state: ready, asked by unix:" + UnixSocketCustomizer.peerOf(request) + "\n", callback);
                 return true;
             }
         };

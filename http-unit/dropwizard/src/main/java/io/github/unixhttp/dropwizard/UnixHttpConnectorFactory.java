@@ -230,7 +230,9 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @Override
     public Connector build(Server server, MetricRegistry metrics, String name, ThreadPool threadPool)
     {
-        HttpConnectionFactory http = buildHttpConnectionFactory(buildHttpConfiguration());
+        // Dropwizard's configuration, fit for Unix sockets: its ForwardedRequestCustomizer (useForwardedHeaders) believes
+        // headers from the trusted proxies only, and requests carry the peer's credentials.
+        HttpConnectionFactory http = buildHttpConnectionFactory(UnixSocketConnector.newHttpConfiguration(buildHttpConfiguration()));
         List<ConnectionFactory> factories = new ArrayList<>();
         // The connector believes a PROXY header only from trustProxies; from others the header is a bad request.
         if (isUseProxyProtocol())

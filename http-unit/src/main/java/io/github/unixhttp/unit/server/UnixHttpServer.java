@@ -80,7 +80,7 @@ public final class UnixHttpServer implements AutoCloseable
 
     private static UnixSocketConnector newConnector(Server server, UnixEndpoint endpoint, Options options)
     {
-        HttpConfiguration configuration = new HttpConfiguration();
+        HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
         UnixSocketConnector connector = options.h2c
             ? new UnixSocketConnector(server, new HttpConnectionFactory(configuration), new HTTP2CServerConnectionFactory(configuration))
             : new UnixSocketConnector(server, new HttpConnectionFactory(configuration));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
+import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.internal.ListeningSocket;
 import io.github.unixhttp.connector.policy.PeerPolicy;
@@ -98,7 +99,7 @@ class AbstractNameTest
     @Test
     void curlSpeaksH2cWithPriorKnowledge() throws Exception
     {
-        HttpConfiguration config = new HttpConfiguration();
+        HttpConfiguration config = UnixSocketConnector.newHttpConfiguration();
         try (TestServer server = TestServer.start(null, connector -> connector.setSocket("@" + name),
             new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config)))
         {

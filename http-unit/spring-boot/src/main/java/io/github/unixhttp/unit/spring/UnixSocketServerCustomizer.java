@@ -37,7 +37,9 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
     public void customize(Server server)
     {
         Connector tcp = firstHttpConnector(server);
-        HttpConfiguration http = tcp == null ? new HttpConfiguration() : httpConfigurationOf(tcp);
+        // A copy fit for Unix sockets: the TCP connector's configuration stays as Spring made it.
+        HttpConfiguration http = tcp == null ? UnixSocketConnector.newHttpConfiguration()
+            : UnixSocketConnector.newHttpConfiguration(httpConfigurationOf(tcp));
         int selectors = tcp instanceof ServerConnector serverConnector ? serverConnector.getSelectorManager().getSelectorCount() : -1;
         // Zero acceptors: the selector accepts when a connection is ready, which inherited and abstract sockets need.
         UnixSocketConnector connector = new UnixSocketConnector(server, 0, selectors, factories(http));

@@ -1,4 +1,4 @@
-package io.github.unixhttp.connector.internal.policy;
+package io.github.unixhttp.connector.policy;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
-package io.github.unixhttp.connector.credentials;
+package io.github.unixhttp.connector;
 
 import java.util.HashSet;
 import java.util.Set;
 
-import io.github.unixhttp.connector.UnixSocketEndPoint;
+import io.github.unixhttp.connector.credentials.PeerCredentials;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -11,20 +11,33 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Attributes;
 
 /**
- * Puts the peer's credentials on each request that came in over a Unix socket, under the attribute names
- * {@link PeerCredentials} documents, as {@code SecureRequestCustomizer} does for TLS. Requests from other
- * connectors pass through untouched. {@code UnixSocketConnector} adds one to its HTTP configurations unless
- * there is one already.
+ * What each request over a {@link UnixSocketConnector} needs, as {@code SecureRequestCustomizer} is what requests
+ * over TLS need: the peer's credentials as the request attributes {@link PeerCredentials} documents, and a place in
+ * the count of requests in progress per connection, which lets a graceful stop close idle connections soon without
+ * cutting off a response being sent. Requests from other connectors pass through untouched, so a configuration
+ * shared with TCP connectors may carry it.
  *
- * <p>From a Jetty {@code Handler}: {@code PeerCredentialsCustomizer.peerOf(request)} or
+ * <p>{@link UnixSocketConnector#newHttpConfiguration()} (and a connector built without factories) includes one;
+ * to serve with a configuration of your own, add it: {@code httpConfiguration.addCustomizer(new
+ * UnixSocketCustomizer())}. The connector refuses to start on a configuration without it.</p>
+ *
+ * <p>From a Jetty {@code Handler}: {@code UnixSocketCustomizer.peerOf(request)} or
  * {@code request.getAttribute(PeerCredentials.UID_ATTRIBUTE)}; from a servlet: {@code request.getAttribute(...)}.</p>
  */
-public class PeerCredentialsCustomizer implements HttpConfiguration.Customizer
+public class UnixSocketCustomizer implements HttpConfiguration.Customizer
 {
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders)
     {
-        PeerCredentials peer = peerOf(request.getConnectionMetaData().getConnection().getEndPoint());
+        UnixSocketEndPoint endPoint = UnixSocketEndPoint.unwrap(request.getConnectionMetaData().getConnection().getEndPoint());
+        if (endPoint == null)
+            return request;
+        if (request.getConnectionMetaData().getConnector() instanceof UnixSocketConnector connector)
+        {
+            connector.exchangeStarted(endPoint);
+            Request.addCompletionListener(request, failure -> connector.exchangeEnded(endPoint));
+        }
+        PeerCredentials peer = endPoint.getPeerCredentials();
         return peer == null ? request : new Request.AttributesWrapper(request, new PeerAttributes(request, peer));
     }
 
@@ -52,6 +65,10 @@ public class PeerCredentialsCustomizer implements HttpConfiguration.Customizer
 
     private static final class PeerAttributes extends Attributes.Synthetic
     {
+        private static final String[] FIELD_ATTRIBUTES = {PeerCredentials.PID_ATTRIBUTE, PeerCredentials.UID_ATTRIBUTE,
+            PeerCredentials.GID_ATTRIBUTE, PeerCredentials.GROUPS_ATTRIBUTE, PeerCredentials.USER_ATTRIBUTE,
+            PeerCredentials.GROUP_ATTRIBUTE};
+
         private final PeerCredentials peer;
 
         PeerAttributes(Attributes request, PeerCredentials peer)
@@ -81,8 +98,7 @@ public class PeerCredentialsCustomizer implements HttpConfiguration.Customizer
         {
             Set<String> names = new HashSet<>();
             names.add(PeerCredentials.ATTRIBUTE);
-            for (String name : new String[]{PeerCredentials.PID_ATTRIBUTE, PeerCredentials.UID_ATTRIBUTE, PeerCredentials.GID_ATTRIBUTE,
-                PeerCredentials.GROUPS_ATTRIBUTE, PeerCredentials.USER_ATTRIBUTE, PeerCredentials.GROUP_ATTRIBUTE})
+            for (String name : FIELD_ATTRIBUTES)
             {
                 if (getSyntheticAttribute(name) != null)
                     names.add(name);

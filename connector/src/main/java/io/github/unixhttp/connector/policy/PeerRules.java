@@ -1,4 +1,4 @@
-package io.github.unixhttp.connector.internal.policy;
+package io.github.unixhttp.connector.policy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
