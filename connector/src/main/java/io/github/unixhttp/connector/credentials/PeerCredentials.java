@@ -15,7 +15,7 @@ import java.util.function.IntFunction;
  * are (the JDK's own {@code SO_PEERCRED}). Accessors of unknown fields return -1, an empty array or
  * {@code null}.</p>
  *
- * <p>Exposed on each request under the attribute names below, by {@link UnixSocketCustomizer}.</p>
+ * <p>Exposed on each request under the attribute names below, by {@link io.github.unixhttp.connector.UnixSocketCustomizer}.</p>
  */
 public final class PeerCredentials
 {

@@ -11,12 +11,14 @@ import java.util.UUID;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.UnixSocketCustomizer;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import io.github.unixhttp.testing.Run;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,8 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -83,8 +87,13 @@ class UnixHttpServerAutoConfigurationTest
             Connector[] connectors = jetty(app).getServer().getConnectors();
             ServerConnector tcp = only(connectors, ServerConnector.class);
             UnixSocketConnector unix = only(connectors, UnixSocketConnector.class);
-            assertSame(tcp.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration(),
-                unix.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration());
+            // The socket serves its own copy of Spring's configuration; the TCP connector's is left as Spring made it.
+            HttpConfiguration tcpConfiguration = tcp.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+            HttpConfiguration unixConfiguration = unix.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+            assertNotSame(tcpConfiguration, unixConfiguration);
+            assertNull(tcpConfiguration.getCustomizer(UnixSocketCustomizer.class));
+            assertNull(tcpConfiguration.getServerAuthority());
+            assertEquals(tcpConfiguration.getRequestHeaderSize(), unixConfiguration.getRequestHeaderSize());
             assertEquals(12345, unix.getIdleTimeout());
             assertTrue(output.text().contains("Listening on unix:" + socket + " (mode 0600) [http/1.1], and on TCP port " +
                 tcp.getLocalPort()), output.text());
