@@ -173,10 +173,10 @@ class UnixHttpServerAutoConfigurationTest
     void aSocketTheConnectorCouldNotListenOnFailsTheBinding()
     {
         Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@caf\u00e9").close());
-        assertTrue(messages(failure).contains("unixhttp.server.socket-path") && messages(failure).contains("printable ASCII"),
-            messages(failure));
+        assertTrue(messages(failure).contains("under 'unixhttp.server'") && messages(failure).contains("property socket-path") &&
+            messages(failure).contains("printable ASCII"), messages(failure));
         Exception tooLong = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=/tmp/" + "p".repeat(120)).close());
-        assertTrue(messages(tooLong).contains("unixhttp.server.socket-path") && messages(tooLong).contains("at most 107 bytes"),
+        assertTrue(messages(tooLong).contains("property socket-path") && messages(tooLong).contains("at most 107 bytes"),
             messages(tooLong));
     }
 
