@@ -324,9 +324,9 @@ public final class Bench
         {
             // The warm-up pass.
             if (nonBlocking)
-                client.jettyRate(endpoint);
+                client.jettyRate(address);
             else
-                client.classicRate(endpoint);
+                client.classicRate(address);
             return;
         }
         if (nonBlocking)
