@@ -12,7 +12,7 @@ import java.util.Locale;
 
 import io.github.unixhttp.bench.BenchServer.Kind;
 import io.github.unixhttp.bench.H2load.Workload;
-import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.connector.UnixSocketAddress;
 import org.eclipse.jetty.util.Jetty;
 
 /**
@@ -20,7 +20,7 @@ import org.eclipse.jetty.util.Jetty;
  * (A B C ... A B C ...) so that machine noise hits all alike; ratios to Jetty's UnixDomainServerConnector are taken
  * within each round. Then the client side, abstract names, and 5000 idle connections.
  *
- * <pre>java -cp bench/target/unixhttp-bench.jar io.github.unixhttp.bench.Bench [--quick | --full | --smoke] [--out DIR]</pre>
+ * <pre>java -cp bench/target/unixhttp-bench.jar io.github.unixhttp.bench.Bench [--quick | --targets | --full | --smoke] [--rounds N] [--out DIR]</pre>
  */
 public final class Bench
 {
@@ -28,39 +28,58 @@ public final class Bench
     static final String REFERENCE = "jetty-uds";
 
     private final Mode mode;
+    private final int rounds;
     private final Path out;
     private final Results results = new Results();
+    /** Round 1's live heap growth by class, per idle connection, for each server. */
+    private final java.util.Map<String, java.util.Map<String, Double>> heapByClass = new java.util.LinkedHashMap<>();
     private final Path work;
 
     /**
-     * How much to measure: the quick mode finishes in under 3 minutes (short points: indicative only), the full one
-     * in under 30 (adds the inherited socket and nginx, and 3 s points).
+     * How much to measure: the quick mode finishes in about 3 minutes (short points: indicative only), the targets
+     * mode (issue #14's method: blocking handler, direct and behind nginx) in about 2 minutes a round, the full one
+     * in under 40 (adds the non-blocking handler, the inherited socket, nginx and Netty, and 3 s points).
      */
     enum Mode
     {
-        SMOKE(1, 0.4, 0.2, List.of(new Workload("c16", 16, false)), List.of(Kind.UNIXHTTP, Kind.JETTY_UDS), false, 0),
-        QUICK(3, 0.5, 0.2, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_CREDS, Kind.JETTY_UDS, Kind.JETTY_TCP), true, 5000),
+        SMOKE(1, 0.4, 0.2, List.of(new Workload("c16", 16, false)), List.of(Kind.UNIXHTTP, Kind.JETTY_UDS), false, false, false, false, 0),
+        QUICK(3, 0.5, 0.2, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.JETTY_UDS, Kind.JETTY_TCP),
+            true, false, true, true, 5000),
+        /** What issue #14's targets are judged on: blocking handler, direct and behind nginx, abstract names, idle memory. */
+        TARGETS(3, 2.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.JETTY_UDS, Kind.JETTY_TCP),
+            false, true, false, true, 5000),
+        /** Only abstract names against a path, for working on them. */
+        ABSTRACT(4, 2.0, 1.0, List.of(), List.of(), false, false, false, true, 0),
         /** Only the client side, for working on the clients. */
-        CLIENTS(3, 1.5, 1.0, List.of(), List.of(), true, 0),
-        FULL(5, 3.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_CREDS, Kind.UNIXHTTP_INHERITED, Kind.JETTY_UDS,
-            Kind.JETTY_TCP), true, 5000);
+        CLIENTS(3, 1.5, 1.0, List.of(), List.of(), false, false, true, false, 0),
+        FULL(5, 3.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.UNIXHTTP_INHERITED,
+            Kind.JETTY_UDS, Kind.JETTY_TCP), true, true, true, true, 5000);
 
         final int rounds;
         final double seconds;
         final double warmUp;
         final List<Workload> workloads;
         final List<Kind> servers;
-        final boolean clientsAndScale;
+        /** Whether the servers also run with a non-blocking handler (and Netty, the reference there). */
+        final boolean nonBlocking;
+        /** Whether the reverse-proxy scenario runs: h2load to nginx on loopback TCP to each app. */
+        final boolean proxy;
+        final boolean clients;
+        final boolean abstractNames;
         final int idleConnections;
 
-        Mode(int rounds, double seconds, double warmUp, List<Workload> workloads, List<Kind> servers, boolean clientsAndScale, int idleConnections)
+        Mode(int rounds, double seconds, double warmUp, List<Workload> workloads, List<Kind> servers, boolean nonBlocking, boolean proxy,
+             boolean clients, boolean abstractNames, int idleConnections)
         {
             this.rounds = rounds;
             this.seconds = seconds;
             this.warmUp = warmUp;
             this.workloads = workloads;
             this.servers = servers;
-            this.clientsAndScale = clientsAndScale;
+            this.nonBlocking = nonBlocking;
+            this.proxy = proxy;
+            this.clients = clients;
+            this.abstractNames = abstractNames;
             this.idleConnections = idleConnections;
         }
 
@@ -71,9 +90,16 @@ public final class Bench
         }
     }
 
-    private Bench(Mode mode, Path out) throws IOException
+    /** The apps measured behind nginx, and the loads put on nginx. */
+    static final List<Kind> PROXIED = List.of(Kind.UNIXHTTP, Kind.JETTY_UDS, Kind.JETTY_TCP);
+    static final List<Workload> PROXY_WORKLOADS = List.of(new Workload("c16", 16, false), new Workload("c256", 256, false));
+    static final String PROXY = "proxy";
+    static final String CPU = "cpu";
+
+    private Bench(Mode mode, int rounds, Path out) throws IOException
     {
         this.mode = mode;
+        this.rounds = rounds;
         this.out = out;
         this.work = Files.createTempDirectory("uhb");
     }
@@ -81,6 +107,7 @@ public final class Bench
     public static void main(String[] args) throws Exception
     {
         Mode mode = Mode.QUICK;
+        int rounds = 0;
         Path out = Path.of("bench", "results");
         for (int i = 0; i < args.length; i++)
         {
@@ -90,42 +117,53 @@ public final class Bench
                 case "--full" -> mode = Mode.FULL;
                 case "--smoke" -> mode = Mode.SMOKE;
                 case "--clients" -> mode = Mode.CLIENTS;
+                case "--targets" -> mode = Mode.TARGETS;
+                case "--abstract" -> mode = Mode.ABSTRACT;
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default ->
                 {
-                    System.err.println("usage: Bench [--quick | --full | --smoke | --clients] [--out DIR]");
+                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract] [--rounds N] [--out DIR]");
                     System.exit(2);
                 }
             }
         }
         Files.createDirectories(out);
-        new Bench(mode, out).run();
+        new Bench(mode, rounds > 0 ? rounds : mode.rounds, out).run();
     }
 
     private void run() throws Exception
     {
         Instant start = Instant.now();
         System.out.println("unixhttp bench, " + mode + " mode: " + environment().replace('\n', ' '));
-        for (int round = 1; round <= mode.rounds; round++)
+        for (int round = 1; round <= rounds; round++)
         {
-            System.out.println("round " + round + " of " + mode.rounds);
+            System.out.println("round " + round + " of " + rounds);
             if (!mode.servers.isEmpty())
                 serverRound(round);
-            if (mode.clientsAndScale)
-            {
+            if (mode.proxy && which("nginx") != null)
+                proxyRound(round);
+            if (mode.clients)
                 clientRound(round);
+            if (mode.abstractNames)
+            {
+                // Our clients run in this JVM: a first pass, not recorded, lets the JIT compile them before round 1.
+                if (round == 1)
+                    abstractRound(0);
                 abstractRound(round);
             }
+            if (mode.idleConnections > 0)
+                idleConnections(round);
         }
-        if (mode.idleConnections > 0)
-            idleConnections();
         Duration took = Duration.between(start, Instant.now());
         String name = "bench-" + mode.name().toLowerCase(Locale.ROOT);
+        if (!heapByClass.isEmpty())
+            Files.writeString(out.resolve(name + "-idle-heap.md"), Report.heapByClass(mode.idleConnections, heapByClass));
         results.writeCsv(out.resolve(name + ".csv"));
         if (!mode.servers.isEmpty() && mode != Mode.SMOKE)
-            results.writeRatioChart(out.resolve(name + "-ratios.png"), SERVER, REFERENCE,
+            results.writeRatioChart(out.resolve(name + "-ratios.png"), List.of(SERVER, PROXY), REFERENCE,
                 "Throughput relative to Jetty's UnixDomainServerConnector (" + mode.name().toLowerCase(Locale.ROOT) + " run)");
-        Files.writeString(out.resolve(name + ".md"), Report.markdown(mode, results, environment(), took));
+        Files.writeString(out.resolve(name + ".md"), Report.markdown(mode, rounds, results, environment(), took));
         System.out.println("wrote " + out.resolve(name + ".md") + " in " + took.toSeconds() + " s");
         deleteTree(work);
     }
@@ -136,11 +174,11 @@ public final class Bench
         for (boolean nonBlocking : new boolean[]{false, true})
         {
             String variant = nonBlocking ? "nonblocking" : "blocking";
-            if (mode == Mode.SMOKE && nonBlocking)
+            if (nonBlocking && !mode.nonBlocking)
                 continue;
             for (Kind kind : mode.servers)
             {
-                String subject = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+                String subject = subject(kind);
                 Path socket = work.resolve(subject + ".sock");
                 Files.deleteIfExists(socket);
                 if (kind == Kind.UNIXHTTP_INHERITED && which("s6-ipcserver-socketbinder") == null)
@@ -151,16 +189,16 @@ public final class Bench
                 try (ServerProcess server = ServerProcess.startJvm(supervisor, kind, address, nonBlocking))
                 {
                     for (Workload workload : mode.workloads)
-                        measure(round, subject, variant, workload, kind == Kind.JETTY_TCP ? "tcp:" + port : "unix:" + socket);
+                        measure(round, SERVER, subject, variant, workload, kind == Kind.JETTY_TCP ? "tcp:" + port : "unix:" + socket, server);
                 }
             }
-            if (nonBlocking && mode != Mode.SMOKE)
+            if (nonBlocking)
             {
                 Path socket = work.resolve("netty-" + round + ".sock");
                 try (ServerProcess netty = ServerProcess.startJvm(List.of(), "netty " + socket, NettyServer.class.getName(), socket.toString()))
                 {
                     for (Workload workload : mode.workloads)
-                        measure(round, "netty", variant, workload, "unix:" + socket);
+                        measure(round, SERVER, "netty", variant, workload, "unix:" + socket, netty);
                 }
             }
             if (!nonBlocking && mode == Mode.FULL && which("nginx") != null)
@@ -170,18 +208,61 @@ public final class Bench
                 try (ServerProcess nginx = ServerProcess.startNginx(dir, socket))
                 {
                     for (Workload workload : mode.workloads)
-                        measure(round, "nginx", variant, workload, "unix:" + socket);
+                        measure(round, SERVER, "nginx", variant, workload, "unix:" + socket, nginx);
                 }
             }
         }
     }
 
-    private void measure(int round, String subject, String variant, Workload workload, String target) throws Exception
+    /**
+     * The reverse-proxy scenario: h2load over loopback TCP to nginx, which proxies to the app over our socket,
+     * over Jetty's Unix connector, and over Jetty TCP; with nginx's default proxy configuration (a new upstream
+     * connection per request) and with upstream keep-alive. Blocking handler; a fresh app and nginx per point set.
+     */
+    private void proxyRound(int round) throws Exception
+    {
+        for (boolean keepAlive : new boolean[]{false, true})
+        {
+            String variant = keepAlive ? "nginx-keepalive" : "nginx-default";
+            for (Kind kind : PROXIED)
+            {
+                String subject = subject(kind);
+                Path socket = work.resolve("proxied-" + subject + ".sock");
+                Files.deleteIfExists(socket);
+                int appPort = kind == Kind.JETTY_TCP ? freePort() : 0;
+                String address = kind == Kind.JETTY_TCP ? Integer.toString(appPort) : socket.toString();
+                String upstream = kind == Kind.JETTY_TCP ? "127.0.0.1:" + appPort : "unix:" + socket;
+                Path dir = Files.createDirectories(work.resolve("proxy-" + round + "-" + variant + "-" + subject));
+                int nginxPort = freePort();
+                try (ServerProcess app = ServerProcess.startJvm(List.of(), kind, address, false);
+                     ServerProcess nginx = ServerProcess.startNginxProxy(dir, nginxPort, upstream, keepAlive))
+                {
+                    for (Workload workload : PROXY_WORKLOADS)
+                        measure(round, PROXY, subject, variant, workload, "tcp:" + nginxPort, null);
+                }
+            }
+        }
+    }
+
+    static String subject(Kind kind)
+    {
+        return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private void measure(int round, String section, String subject, String variant, Workload workload, String target, ServerProcess server)
+        throws Exception
     {
         try
         {
-            double rate = H2load.run(target, workload, mode.seconds, mode.warmUp);
-            results.add(new Results.Measurement(round, SERVER, subject, workload.name(), variant, rate, "req/s"));
+            H2load.Outcome outcome = H2load.run(target, workload, mode.seconds, mode.warmUp, server);
+            results.add(new Results.Measurement(round, section, subject, workload.name(), variant, outcome.rate(), "req/s"));
+            ServerProcess.CpuTime cpu = outcome.cpuPerConnection();
+            if (cpu != null && variant.equals("blocking"))
+            {
+                // Per connection served in the measured churn run: the profile of where it goes is in churn-profile.md.
+                results.add(new Results.Measurement(round, CPU, subject, "per-connection", "user+sys", (cpu.userNanos() + cpu.systemNanos()) / 1e3, "µs"));
+                results.add(new Results.Measurement(round, CPU, subject, "per-connection", "sys", cpu.systemNanos() / 1e3, "µs"));
+            }
         }
         catch (IOException failure)
         {
@@ -213,39 +294,63 @@ public final class Bench
         String name = "uhb-" + ProcessHandle.current().pid() + "-" + round;
         for (boolean nonBlocking : new boolean[]{false, true})
         {
-            Files.deleteIfExists(socket);
-            try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP, socket.toString(), nonBlocking))
+            // The clients run in this JVM and warm up as the run goes on: whoever goes first in a round takes turns.
+            boolean pathFirst = round % 2 == 1;
+            for (boolean path : new boolean[]{pathFirst, !pathFirst})
             {
-                abstractMeasurement(round, "unixhttp-path", nonBlocking, client, UnixEndpoint.ofPath(socket));
-            }
-            try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP_ABSTRACT, name, nonBlocking))
-            {
-                abstractMeasurement(round, "unixhttp-abstract", nonBlocking, client, UnixEndpoint.ofAbstractName(name));
+                if (path)
+                {
+                    Files.deleteIfExists(socket);
+                    try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP, socket.toString(), nonBlocking))
+                    {
+                        abstractMeasurement(round, "unixhttp-path", nonBlocking, client, UnixSocketAddress.ofPath(socket));
+                    }
+                }
+                else
+                {
+                    try (ServerProcess server = ServerProcess.startJvm(List.of(), Kind.UNIXHTTP_ABSTRACT, name, nonBlocking))
+                    {
+                        abstractMeasurement(round, "unixhttp-abstract", nonBlocking, client, UnixSocketAddress.ofAbstractName(name));
+                    }
+                }
             }
         }
     }
 
-    private void abstractMeasurement(int round, String subject, boolean nonBlocking, ClientBench client, UnixEndpoint endpoint)
+    private void abstractMeasurement(int round, String subject, boolean nonBlocking, ClientBench client, UnixSocketAddress address)
         throws Exception
     {
+        if (round == 0)
+        {
+            // The warm-up pass.
+            if (nonBlocking)
+                client.jettyRate(address);
+            else
+                client.classicRate(address);
+            return;
+        }
         if (nonBlocking)
-            results.add(new Results.Measurement(round, "abstract", subject, "jetty100", "nonblocking", client.jettyRate(endpoint), "req/s"));
+            results.add(new Results.Measurement(round, "abstract", subject, "jetty100", "nonblocking", client.jettyRate(address), "req/s"));
         else
-            results.add(new Results.Measurement(round, "abstract", subject, "c16", "blocking", client.classicRate(endpoint), "req/s"));
+            results.add(new Results.Measurement(round, "abstract", subject, "c16", "blocking", client.classicRate(address), "req/s"));
     }
 
-    private void idleConnections() throws Exception
+    /** Each server once per round: accept and answer N connections, then memory per idle connection. */
+    private void idleConnections(int round) throws Exception
     {
-        for (Kind kind : List.of(Kind.UNIXHTTP, Kind.JETTY_UDS))
+        for (Kind kind : List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.JETTY_UDS))
         {
-            String subject = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            String subject = subject(kind);
             Path socket = work.resolve("idle-" + subject + ".sock");
             Files.deleteIfExists(socket);
             try (ServerProcess server = ServerProcess.startJvm(List.of(), kind, socket.toString(), false))
             {
                 IdleConnectionsBench.Outcome outcome = IdleConnectionsBench.run(server, socket, mode.idleConnections);
-                results.add(new Results.Measurement(1, "idle", subject, "accept-all", "-", outcome.acceptAllMillis(), "ms"));
-                results.add(new Results.Measurement(1, "idle", subject, "memory", "-", outcome.bytesPerConnection(), "bytes/connection"));
+                results.add(new Results.Measurement(round, "idle", subject, "accept-all", "-", outcome.acceptAllMillis(), "ms"));
+                results.add(new Results.Measurement(round, "idle", subject, "memory", "-", outcome.bytesPerConnection(), "bytes/connection"));
+                results.add(new Results.Measurement(round, "idle", subject, "heap", "-", outcome.heapBytesPerConnection(), "bytes/connection"));
+                if (round == 1)
+                    heapByClass.put(subject, outcome.heapByClass());
             }
         }
     }
@@ -301,7 +406,7 @@ public final class Bench
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException
+    static void deleteTree(Path dir) throws IOException
     {
         try (var walk = Files.walk(dir))
         {

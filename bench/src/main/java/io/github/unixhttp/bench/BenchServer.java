@@ -29,11 +29,13 @@ public final class BenchServer
     /** The servers the bench compares. */
     public enum Kind
     {
-        /** Ours, peer credentials off. */
+        /** Ours with its defaults: peer credentials read at accept, every peer admitted. */
         UNIXHTTP,
-        /** Ours, credentials read at accept and a peer policy checked. */
-        UNIXHTTP_CREDS,
-        /** Ours on an abstract name (jnr's channels and selector). */
+        /** Ours with peer credentials off: what the features are measured against. */
+        UNIXHTTP_NOCREDS,
+        /** Ours with credentials read and a peer policy checked (same user or group www-data). */
+        UNIXHTTP_POLICY,
+        /** Ours on an abstract name, with its defaults. */
         UNIXHTTP_ABSTRACT,
         /** Ours on a socket inherited on fd 0 (started under s6-ipcserver-socketbinder). */
         UNIXHTTP_INHERITED,
@@ -57,7 +59,7 @@ public final class BenchServer
         Server server = new Server();
         switch (kind)
         {
-            case UNIXHTTP, UNIXHTTP_CREDS, UNIXHTTP_ABSTRACT, UNIXHTTP_INHERITED -> server.addConnector(ours(server, kind, address));
+            case UNIXHTTP, UNIXHTTP_NOCREDS, UNIXHTTP_POLICY, UNIXHTTP_ABSTRACT, UNIXHTTP_INHERITED -> server.addConnector(ours(server, kind, address));
             case JETTY_UDS ->
             {
                 UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
@@ -90,8 +92,9 @@ public final class BenchServer
             case UNIXHTTP_ABSTRACT -> connector.setSocket("@" + address);
             default -> connector.setSocketPath(Path.of(address));
         }
-        connector.setReadPeerCredentials(kind == Kind.UNIXHTTP_CREDS);
-        if (kind == Kind.UNIXHTTP_CREDS)
+        if (kind == Kind.UNIXHTTP_NOCREDS)
+            connector.setReadPeerCredentials(false);
+        if (kind == Kind.UNIXHTTP_POLICY)
             connector.setPeerPolicy(PeerPolicy.builder().allowSameUser().allowGroup("www-data").build());
         return connector;
     }

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixClientOptions;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import io.github.unixhttp.unit.jetty.JettyUnixClients;
@@ -52,11 +52,11 @@ final class ClientBench
     /** Drives each client against {@code socket} and TCP {@code port} of one server; records requests per second. */
     void run(int round, Path socket, int port, Results results) throws Exception
     {
-        UnixEndpoint endpoint = UnixEndpoint.ofPath(socket);
+        UnixSocketAddress address = UnixSocketAddress.ofPath(socket);
         UnixClientOptions options = UnixClientOptions.builder().maxConnections(IN_FLIGHT).build();
         String tcp = "http://127.0.0.1:" + port + "/";
 
-        try (CloseableHttpClient unit = UnixHttpClients.custom(endpoint, options).build();
+        try (CloseableHttpClient unit = UnixHttpClients.custom(address, options).build();
              CloseableHttpClient plain = HttpClients.custom().setConnectionManager(classicPool())
                  .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(socket).build()).build();
              CloseableHttpClient overTcp = HttpClients.custom().setConnectionManager(classicPool()).build())
@@ -66,7 +66,7 @@ final class ClientBench
                 new Named("plain-uds", () -> classic(plain, "http://localhost/")),
                 new Named("tcp", () -> classic(overTcp, tcp))));
         }
-        try (CloseableHttpAsyncClient unit = UnixHttpAsyncClients.custom(endpoint, options).build();
+        try (CloseableHttpAsyncClient unit = UnixHttpAsyncClients.custom(address, options).build();
              CloseableHttpAsyncClient plain = HttpAsyncClients.custom().setConnectionManager(asyncPool())
                  .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(socket).build()).build();
              CloseableHttpAsyncClient overTcp = HttpAsyncClients.custom().setConnectionManager(asyncPool()).build())
@@ -84,7 +84,7 @@ final class ClientBench
         jetty.start();
         try
         {
-            Transport unitTransport = JettyUnixClients.transport(endpoint);
+            Transport unitTransport = JettyUnixClients.transport(address);
             Transport plainTransport = new Transport.TCPUnix(socket);
             inRotation(round, results, "jetty", "inflight100", List.of(
                 new Named("unixhttp-unit", () -> jetty(jetty, "http://localhost/", unitTransport)),
@@ -123,23 +123,23 @@ final class ClientBench
     }
 
     /** Our classic client on a path and on an abstract name, for the abstract/path ratio h2load cannot give. */
-    double classicRate(UnixEndpoint endpoint) throws Exception
+    double classicRate(UnixSocketAddress address) throws Exception
     {
-        try (CloseableHttpClient client = UnixHttpClients.custom(endpoint, UnixClientOptions.builder().maxConnections(THREADS).build()).build())
+        try (CloseableHttpClient client = UnixHttpClients.custom(address, UnixClientOptions.builder().maxConnections(THREADS).build()).build())
         {
             return classic(client, "http://localhost/");
         }
     }
 
     /** Our Jetty client (100 requests in flight) on a path or an abstract name: abstract/path for the Jetty side. */
-    double jettyRate(UnixEndpoint endpoint) throws Exception
+    double jettyRate(UnixSocketAddress address) throws Exception
     {
         HttpClient client = new HttpClient();
         client.setMaxConnectionsPerDestination(IN_FLIGHT);
         client.start();
         try
         {
-            return jetty(client, "http://localhost/", JettyUnixClients.transport(endpoint));
+            return jetty(client, "http://localhost/", JettyUnixClients.transport(address));
         }
         finally
         {

@@ -26,19 +26,45 @@ final class H2load
 
     /**
      * @param target {@code unix:/path} or {@code tcp:PORT}
-     * @return requests per second, counting only succeeded requests
+     * @param server the process whose CPU time to read around the measured part of a churn run, or {@code null}
+     * @return requests per second, counting only succeeded requests; for churn with a server, its CPU per connection
      */
-    static double run(String target, Workload workload, double seconds, double warmUpSeconds) throws IOException, InterruptedException
+    static Outcome run(String target, Workload workload, double seconds, double warmUpSeconds, ServerProcess server)
+        throws IOException, InterruptedException
     {
         if (!workload.churn())
-            return once(target, workload, List.of("-D", format(seconds), "--warm-up-time", format(warmUpSeconds)), seconds + warmUpSeconds);
+            return new Outcome(once(target, workload, List.of("-D", format(seconds), "--warm-up-time", format(warmUpSeconds)), seconds + warmUpSeconds)
+                .rate(), null);
         // h2load's timed mode never ends when every request closes its connection: count requests instead,
-        // sized for about the same time, after a separate warm-up run.
-        once(target, workload, List.of("-n", Long.toString(Math.max(500, Math.round(warmUpSeconds * CHURN_PER_SECOND)))), warmUpSeconds);
-        return once(target, workload, List.of("-n", Long.toString(Math.max(1000, Math.round(seconds * CHURN_PER_SECOND)))), seconds);
+        // sized for about the same time, after a separate warm-up run. That warm-up is three times as long as the
+        // keep-alive ones: connection setup and close are code the keep-alive loads before it never ran, and until
+        // the JIT has compiled them a churned connection costs three times the CPU it does at steady state.
+        once(target, workload, List.of("-n", Long.toString(Math.max(500, Math.round(3 * warmUpSeconds * CHURN_PER_SECOND)))), 3 * warmUpSeconds);
+        ServerProcess.CpuTime before = server == null ? null : server.cpuTime();
+        Counted measured = once(target, workload, List.of("-n", Long.toString(Math.max(1000, Math.round(seconds * CHURN_PER_SECOND)))), seconds);
+        if (before == null || measured.succeeded() == 0)
+            return new Outcome(measured.rate(), null);
+        ServerProcess.CpuTime used = server.cpuTime().minus(before);
+        // Every request had its own connection: the requests h2load started are the connections the server served.
+        return new Outcome(measured.rate(), new ServerProcess.CpuTime(used.userNanos() / measured.total(), used.systemNanos() / measured.total()));
     }
 
-    private static double once(String target, Workload workload, List<String> amount, double seconds) throws IOException, InterruptedException
+    /** Requests per second, and for churn the server's CPU time per connection (or {@code null}). */
+    record Outcome(double rate, ServerProcess.CpuTime cpuPerConnection)
+    {
+    }
+
+    /** A run of a fixed number of requests: its rate, and how many were started and succeeded. */
+    record Counted(double rate, long total, long succeeded)
+    {
+    }
+
+    static Counted requests(String target, Workload workload, long requests) throws IOException, InterruptedException
+    {
+        return once(target, workload, List.of("-n", Long.toString(requests)), requests / CHURN_PER_SECOND);
+    }
+
+    private static Counted once(String target, Workload workload, List<String> amount, double seconds) throws IOException, InterruptedException
     {
         List<String> command = new ArrayList<>(List.of("h2load", "--h1"));
         command.addAll(amount);
@@ -77,7 +103,7 @@ final class H2load
         long total = Long.parseLong(requests.group(1));
         long succeeded = Long.parseLong(requests.group(3));
         double rate = Double.parseDouble(finished.group(1));
-        return total == 0 ? 0 : rate * succeeded / total;
+        return new Counted(total == 0 ? 0 : rate * succeeded / total, total, succeeded);
     }
 
     private static String format(double seconds)

@@ -4,81 +4,145 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The Markdown report of a run: environment, tables, and each target with what was measured against it.
+ * The Markdown report of a run: environment, tables, and each target with what was measured against it: the median
+ * of the per-round ratios and their spread (lowest and highest round).
  */
 final class Report
 {
+    private static final List<String> WORKLOADS = List.of("c1", "c16", "c256", "churn16");
+    private static final String OURS = "unixhttp";
+    private static final String NO_CREDENTIALS = "unixhttp-nocreds";
+    private static final String POLICY = "unixhttp-policy";
+    private static final String JETTY = "jetty-uds";
+    private static final String TCP = "jetty-tcp";
+
     private Report()
     {
     }
 
-    static String markdown(Bench.Mode mode, Results results, String environment, Duration took)
+    static String markdown(Bench.Mode mode, int rounds, Results results, String environment, Duration took)
     {
-        StringBuilder md = new StringBuilder("# unixhttp bench (" + mode.name().toLowerCase(Locale.ROOT) + " run)\n\n");
+        String name = mode.name().toLowerCase(Locale.ROOT);
+        StringBuilder md = new StringBuilder("# unixhttp bench (" + name + " run)\n\n");
         md.append("```\n").append(environment).append("\n```\n\n");
         md.append(String.format(Locale.ROOT, "%d rounds, %.1f s measured after %.1f s warm-up per point; servers interleaved in " +
-            "every round, each in a fresh process; h2load (HTTP/1.1) on the same 2 cores. Took %d s.%n%n",
-            mode.rounds, mode.seconds, mode.warmUp, took.toSeconds()));
+            "every round, each in a fresh process with its defaults; h2load (HTTP/1.1) on the same 2 cores. Took %d s.%n%n",
+            rounds, mode.seconds, mode.warmUp, took.toSeconds()));
+        md.append("Subjects: `unixhttp` is our connector with its defaults (peer credentials read at accept, every peer admitted); " +
+            "`unixhttp-nocreds` has credentials off; `unixhttp-policy` reads them and checks a peer policy (same user or group " +
+            "www-data); `jetty-uds` is Jetty's `UnixDomainServerConnector`, `jetty-tcp` Jetty's `ServerConnector` on loopback.\n\n");
+        md.append("## Targets\n\n").append(targetTable(results)).append('\n');
         md.append("## Server throughput (h2load)\n\n").append(results.table(Bench.SERVER, Bench.REFERENCE, "requests/s")).append('\n');
-        if (mode != Bench.Mode.SMOKE)
-            md.append("![ratios](bench-").append(mode.name().toLowerCase(Locale.ROOT)).append("-ratios.png)\n\n");
+        if (!results.select(m -> m.section().equals(Bench.PROXY)).isEmpty())
+            md.append("## Behind nginx (h2load → nginx on loopback TCP, 1 worker → the app)\n\n")
+                .append("`nginx-default`: nginx's default proxy configuration (HTTP/1.0 upstream, a new upstream connection per request); " +
+                    "`nginx-keepalive`: `keepalive 64` in the upstream block, `proxy_http_version 1.1`, an empty Connection header. " +
+                    "h2load keeps its connections to nginx open.\n\n")
+                .append(results.table(Bench.PROXY, JETTY, "requests/s")).append('\n');
+        if (mode != Bench.Mode.SMOKE && !results.select(m -> m.section().equals(Bench.SERVER)).isEmpty())
+            md.append("![ratios](bench-").append(name).append("-ratios.png)\n\n");
+        if (!results.select(m -> m.section().equals(Bench.CPU)).isEmpty())
+            md.append("## Server CPU per churned connection (blocking handler, c=16, a connection per request)\n\n")
+                .append("Read from /proc/PID/stat (10 ms ticks) around the measured churn run, divided by its connections. " +
+                    "Where it goes: [churn-profile.md](churn-profile.md).\n\n")
+                .append(results.table(Bench.CPU, JETTY, "µs of server CPU per connection (lower is better)")).append('\n');
         for (String family : List.of("classic", "async", "jetty"))
         {
             if (!results.select(m -> m.section().equals("client-" + family)).isEmpty())
                 md.append("## Client side: ").append(family).append("\n\n").append(results.table("client-" + family, "plain-uds", "requests/s")).append('\n');
         }
         if (!results.select(m -> m.section().equals("abstract")).isEmpty())
-            md.append("## Abstract name vs path (our classic client, 16 threads, blocking handler; our Jetty client, 100 in flight, non-blocking handler)\n\n").append(results.table("abstract", "unixhttp-path", "requests/s")).append('\n');
+            md.append("## Abstract name vs path (our classic client, 16 threads, blocking handler; our Jetty client, 100 in flight, non-blocking handler)\n\n")
+                .append(results.table("abstract", "unixhttp-path", "requests/s")).append('\n');
         if (!results.select(m -> m.section().equals("idle")).isEmpty())
-            md.append("## ").append(mode.idleConnections).append(" idle keep-alive connections\n\n").append(results.table("idle", "jetty-uds", "ms or bytes")).append('\n');
-        md.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-        for (String[] row : targets(results))
-            md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");
+            md.append("## ").append(mode.idleConnections).append(" idle keep-alive connections\n\n")
+                .append("`memory`: growth of the server's resident set per connection; `heap`: growth of its live heap after a full GC " +
+                    "(jcmd GC.class_histogram), per connection. Kernel socket buffers are in neither. By class: [idle heap](bench-")
+                .append(name).append("-idle-heap.md).\n\n")
+                .append(results.table("idle", JETTY, "ms or bytes")).append('\n');
+        if (mode == Bench.Mode.FULL || mode == Bench.Mode.QUICK)
+        {
+            md.append("## Other targets\n\n| target | median | rounds (lowest–highest) | verdict |\n|---|---|---|---|\n");
+            for (String[] row : otherTargets(results))
+                md.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
         return md.toString();
     }
 
-    private static List<String[]> targets(Results results)
+    /** Issue #14's targets, each with the median of its per-round ratios and their spread. */
+    static String targetTable(Results results)
     {
         List<String[]> rows = new ArrayList<>();
-        for (String workload : List.of("c1", "c16", "c256", "churn16"))
+        for (String workload : WORKLOADS)
+            target(rows, "1. defaults ≥ 0.98x credentials off, " + workload, results.ratios(Bench.SERVER, OURS, NO_CREDENTIALS, workload, "blocking"), 0.98);
+        for (String workload : WORKLOADS)
+            target(rows, "1. peer policy ≥ 0.98x credentials off, " + workload, results.ratios(Bench.SERVER, POLICY, NO_CREDENTIALS, workload, "blocking"), 0.98);
+        for (String workload : WORKLOADS)
+            target(rows, "1. defaults ≥ 1.00x Jetty UDS, " + workload, results.ratios(Bench.SERVER, OURS, JETTY, workload, "blocking"), 1.00);
+        for (String variant : List.of("nginx-default", "nginx-keepalive"))
         {
-            ratio(rows, "blocking " + workload + ": ours ≥ 1.00x Jetty UDS", results.medianRatio(Bench.SERVER, "unixhttp", "jetty-uds", workload, "blocking"), 1.00);
-            ratio(rows, "blocking " + workload + ": ours ≥ 1.2x Jetty TCP", results.medianRatio(Bench.SERVER, "unixhttp", "jetty-tcp", workload, "blocking"), 1.2);
+            for (String workload : List.of("c16", "c256"))
+                target(rows, "1. defaults ≥ 1.00x Jetty UDS behind " + variant + ", " + workload,
+                    results.ratios(Bench.PROXY, OURS, JETTY, workload, variant), 1.00);
         }
-        ratio(rows, "churn: ours ≥ 1.2x Jetty UDS", results.medianRatio(Bench.SERVER, "unixhttp", "jetty-uds", "churn16", "blocking"), 1.2);
-        ratio(rows, "churn with credentials + policy ≥ 0.95x ours without", results.medianRatio(Bench.SERVER, "unixhttp-creds", "unixhttp", "churn16", "blocking"), 0.95);
+        target(rows, "2. churn ≥ 1.3x Jetty UDS, direct", results.ratios(Bench.SERVER, OURS, JETTY, "churn16", "blocking"), 1.3);
         for (String workload : List.of("c16", "c256"))
-            ratio(rows, "non-blocking " + workload + ": ours ≥ Netty epoll", results.medianRatio(Bench.SERVER, "unixhttp", "netty", workload, "nonblocking"), 1.0);
-        for (String workload : List.of("c1", "c16", "c256", "churn16"))
-            ratio(rows, "inherited " + workload + " ≥ 0.97x ours bound", results.medianRatio(Bench.SERVER, "unixhttp-inherited", "unixhttp", workload, "blocking"), 0.97);
-        ratio(rows, "abstract name vs path, classic client (stated, no target)", results.medianRatio("abstract", "unixhttp-abstract", "unixhttp-path", "c16", "blocking"), Double.NaN);
-        ratio(rows, "abstract name vs path, Jetty client (stated, no target)", results.medianRatio("abstract", "unixhttp-abstract", "unixhttp-path", "jetty100", "nonblocking"), Double.NaN);
-        double ours = results.median("idle", "unixhttp", "accept-all", "-");
-        double jetty = results.median("idle", "jetty-uds", "accept-all", "-");
-        ratio(rows, "idle connections: accept all within 2x Jetty's time (ours/Jetty, lower is better)", ours / jetty, -2.0);
-        double oursMemory = results.median("idle", "unixhttp", "memory", "-");
-        double jettyMemory = results.median("idle", "jetty-uds", "memory", "-");
-        ratio(rows, "idle connections: memory per connection no worse (ours/Jetty, lower is better)", oursMemory / jettyMemory, -1.0);
+            target(rows, "2. churn ≥ 1.2x Jetty UDS behind nginx-default (new upstream connection per request), " + workload,
+                results.ratios(Bench.PROXY, OURS, JETTY, workload, "nginx-default"), 1.2);
+        target(rows, "2. server CPU per churned connection, ours / Jetty UDS (stated; lower is better)",
+            results.ratios(Bench.CPU, OURS, JETTY, "per-connection", "user+sys"), Double.NaN);
+        target(rows, "3. abstract name ≥ 0.95x path, classic client c16", results.ratios("abstract", "unixhttp-abstract", "unixhttp-path", "c16", "blocking"), 0.95);
+        target(rows, "3. abstract name ≥ 0.95x path, Jetty client 100 in flight",
+            results.ratios("abstract", "unixhttp-abstract", "unixhttp-path", "jetty100", "nonblocking"), 0.95);
+        target(rows, "4. idle memory (RSS) per connection ≤ Jetty UDS (ours/Jetty, lower is better)", results.ratios("idle", OURS, JETTY, "memory", "-"), -1.0);
+        target(rows, "4. idle live heap per connection ≤ Jetty UDS (ours/Jetty, lower is better)", results.ratios("idle", OURS, JETTY, "heap", "-"), -1.0);
+        for (String variant : List.of("nginx-default", "nginx-keepalive"))
+        {
+            for (String workload : List.of("c16", "c256"))
+                target(rows, "5. behind " + variant + ", " + workload + ": ours / Jetty TCP upstream (stated)",
+                    results.ratios(Bench.PROXY, OURS, TCP, workload, variant), Double.NaN);
+        }
+        StringBuilder table = new StringBuilder("| target | median | rounds (lowest–highest) | verdict |\n|---|---|---|---|\n");
+        for (String[] row : rows)
+            table.append("| ").append(String.join(" | ", row)).append(" |\n");
+        return table.append("\nRatios are taken within each round (the servers run one after another in every round), then the median " +
+            "over rounds; a verdict compares that median to the target.\n").toString();
+    }
+
+    private static List<String[]> otherTargets(Results results)
+    {
+        List<String[]> rows = new ArrayList<>();
+        for (String workload : WORKLOADS)
+            target(rows, "blocking " + workload + ": ours ≥ 1.2x Jetty TCP", results.ratios(Bench.SERVER, OURS, TCP, workload, "blocking"), 1.2);
+        for (String workload : List.of("c16", "c256"))
+            target(rows, "non-blocking " + workload + ": ours ≥ Netty epoll", results.ratios(Bench.SERVER, OURS, "netty", workload, "nonblocking"), 1.0);
+        for (String workload : WORKLOADS)
+            target(rows, "inherited " + workload + " ≥ 0.97x ours bound", results.ratios(Bench.SERVER, "unixhttp-inherited", OURS, workload, "blocking"), 0.97);
+        target(rows, "idle connections: accept all within 2x Jetty's time (ours/Jetty, lower is better)",
+            results.ratios("idle", OURS, JETTY, "accept-all", "-"), -2.0);
         for (String family : List.of("classic", "async", "jetty"))
         {
-            ratio(rows, family + " client: unit ≥ 0.97x plain setUnixDomainSocket",
-                results.medianRatio("client-" + family, "unixhttp-unit", "plain-uds", family.equals("classic") ? "c16" : "inflight100", "-"), 0.97);
-            ratio(rows, family + " client: unit ≥ 1.2x TCP",
-                results.medianRatio("client-" + family, "unixhttp-unit", "tcp", family.equals("classic") ? "c16" : "inflight100", "-"), 1.2);
+            String workload = family.equals("classic") ? "c16" : "inflight100";
+            target(rows, family + " client: unit ≥ 0.97x plain setUnixDomainSocket", results.ratios("client-" + family, "unixhttp-unit", "plain-uds", workload, "-"), 0.97);
+            target(rows, family + " client: unit ≥ 1.2x TCP", results.ratios("client-" + family, "unixhttp-unit", "tcp", workload, "-"), 1.2);
         }
         return rows;
     }
 
-    /** A negative target is a ceiling (lower is better); NaN means stated, not judged. */
-    private static void ratio(List<String[]> rows, String target, double measured, double goal)
+    /** A negative goal is a ceiling (lower is better); NaN means stated, not judged. */
+    private static void target(List<String[]> rows, String target, List<Double> ratios, double goal)
     {
-        if (Double.isNaN(measured) || Double.isInfinite(measured))
+        if (ratios.isEmpty())
         {
-            rows.add(new String[]{target, "not measured in this run", "–"});
+            rows.add(new String[]{target, "not measured in this run", "–", "–"});
             return;
         }
+        double measured = Results.median(ratios);
+        double lowest = ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double highest = ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         String verdict;
         if (Double.isNaN(goal))
             verdict = "stated";
@@ -86,6 +150,22 @@ final class Report
             verdict = measured <= -goal ? "met" : String.format(Locale.ROOT, "missed by %.1f%%", (measured / -goal - 1) * 100);
         else
             verdict = measured >= goal ? "met" : String.format(Locale.ROOT, "missed by %.1f%%", (1 - measured / goal) * 100);
-        rows.add(new String[]{target, String.format(Locale.ROOT, "%.3fx", measured), verdict});
+        rows.add(new String[]{target, String.format(Locale.ROOT, "%.3fx", measured),
+            String.format(Locale.ROOT, "%.2f–%.2f (%d)", lowest, highest, ratios.size()), verdict});
+    }
+
+    /** Where the live heap of idle connections goes, per server: bytes per connection by class. */
+    static String heapByClass(int connections, Map<String, Map<String, Double>> bySubject)
+    {
+        StringBuilder md = new StringBuilder("# Live heap per idle connection, by class\n\n" + connections +
+            " keep-alive connections, each after one request; the growth of each class's live bytes (jcmd GC.class_histogram, " +
+            "full GC first) divided by the connections; round 1; classes growing by at least a byte per connection.\n\n");
+        for (Map.Entry<String, Map<String, Double>> subject : bySubject.entrySet())
+        {
+            md.append("## ").append(subject.getKey()).append("\n\n| class | bytes per connection |\n|---|---:|\n");
+            subject.getValue().forEach((type, bytes) -> md.append(String.format(Locale.ROOT, "| `%s` | %.1f |%n", type, bytes)));
+            md.append('\n');
+        }
+        return md.toString();
     }
 }

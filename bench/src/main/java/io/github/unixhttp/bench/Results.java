@@ -52,6 +52,14 @@ final class Results
      */
     double medianRatio(String section, String subject, String reference, String workload, String variant)
     {
+        return median(ratios(section, subject, reference, workload, variant));
+    }
+
+    /**
+     * @return subject / reference in each round that measured both, in round order
+     */
+    List<Double> ratios(String section, String subject, String reference, String workload, String variant)
+    {
         List<Double> ratios = new ArrayList<>();
         for (Measurement measured : select(m -> m.section().equals(section) && m.subject().equals(subject) && m.workload().equals(workload) &&
             m.variant().equals(variant)))
@@ -60,7 +68,7 @@ final class Results
                 m.variant().equals(variant) && m.round() == measured.round()).stream().findFirst()
                 .filter(base -> base.value() > 0).ifPresent(base -> ratios.add(measured.value() / base.value()));
         }
-        return median(ratios);
+        return ratios;
     }
 
     static double median(List<Double> values)
@@ -88,33 +96,44 @@ final class Results
         Files.writeString(file, csv);
     }
 
-    /** Bars of each server's ratio to the reference, per workload and handler type. */
-    void writeRatioChart(Path file, String section, String reference, String title) throws IOException
+    /**
+     * Bars of each subject's ratio to the reference, per section, workload and variant: the direct server runs
+     * ({@code workload variant}) and then the reverse-proxy ones ({@code variant workload}, e.g. "nginx-keepalive c16").
+     */
+    void writeRatioChart(Path file, List<String> sections, String reference, String title) throws IOException
     {
-        CategoryChart chart = new CategoryChartBuilder().width(1100).height(560).title(title)
-            .xAxisTitle("workload / handler").yAxisTitle("throughput ratio to " + reference + " (within each round, median)").build();
+        CategoryChart chart = new CategoryChartBuilder().width(1300).height(600).title(title)
+            .xAxisTitle("workload / handler, then behind nginx").yAxisTitle("throughput ratio to " + reference + " (within each round, median)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setAvailableSpaceFill(0.85);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setXAxisLabelRotation(30);
-        List<String> categories = new ArrayList<>();
-        for (String workload : values(section, Measurement::workload))
+        List<String[]> categories = new ArrayList<>();
+        Set<String> subjects = new LinkedHashSet<>();
+        for (String section : sections)
         {
-            for (String variant : values(section, Measurement::variant))
-                categories.add(workload + " " + variant);
+            for (String workload : values(section, Measurement::workload))
+            {
+                for (String variant : values(section, Measurement::variant))
+                {
+                    if (!select(m -> m.section().equals(section) && m.workload().equals(workload) && m.variant().equals(variant)).isEmpty())
+                        categories.add(new String[]{section, workload, variant});
+                }
+            }
+            subjects.addAll(values(section, Measurement::subject));
         }
-        for (String subject : values(section, Measurement::subject))
+        List<String> labels = categories.stream().map(c -> c[0].equals(Bench.SERVER) ? c[1] + " " + c[2] : c[2] + " " + c[1]).toList();
+        for (String subject : subjects)
         {
             if (subject.equals(reference))
                 continue;
             List<Double> ratios = new ArrayList<>();
-            for (String category : categories)
+            for (String[] category : categories)
             {
-                String[] parts = category.split(" ");
-                double ratio = medianRatio(section, subject, reference, parts[0], parts[1]);
+                double ratio = medianRatio(category[0], subject, reference, category[1], category[2]);
                 ratios.add(Double.isNaN(ratio) ? 0.0 : ratio);
             }
-            chart.addSeries(subject, categories, ratios);
+            chart.addSeries(subject, labels, ratios);
         }
         BitmapEncoder.saveBitmap(chart, file.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
     }

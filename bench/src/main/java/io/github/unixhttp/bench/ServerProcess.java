@@ -34,9 +34,16 @@ final class ServerProcess implements AutoCloseable
     /** Any main class of this jar in a fresh JVM, which prints "READY" once it serves. */
     static ServerProcess startJvm(List<String> prefix, String description, String mainClass, String... args) throws Exception
     {
+        return startJvm(prefix, List.of(), description, mainClass, args);
+    }
+
+    /** The same, with more JVM options (a profiler's, say). */
+    static ServerProcess startJvm(List<String> prefix, List<String> jvmOptions, String description, String mainClass, String... args) throws Exception
+    {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
         if (Runtime.version().feature() >= 22)
             command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"), mainClass));
@@ -81,9 +88,78 @@ final class ServerProcess implements AutoCloseable
         return server;
     }
 
+    /**
+     * nginx as a reverse proxy on loopback TCP in front of an app: {@code upstream} is {@code unix:/path} or
+     * {@code 127.0.0.1:port}. With {@code keepAlive} false it is nginx's default proxy configuration (HTTP/1.0 to
+     * the app, a new upstream connection per request); with it true, the usual upstream keep-alive recipe
+     * ({@code keepalive} in the upstream block, HTTP/1.1 and an empty Connection header).
+     */
+    static ServerProcess startNginxProxy(Path dir, int port, String upstream, boolean keepAlive) throws Exception
+    {
+        String config = String.join("\n",
+            // Workers run as the bench's user, as a deployment's proxy is given access to the app's socket (when the
+            // bench runs as root, nginx would otherwise switch to nobody; otherwise the directive is ignored).
+            "user " + System.getProperty("user.name") + ";",
+            "worker_processes 1;", "daemon off;", "pid " + dir.resolve("nginx.pid") + ";", "error_log stderr error;",
+            "events { worker_connections 4096; }",
+            "http {", "  access_log off;",
+            "  client_body_temp_path " + dir + "/cb; proxy_temp_path " + dir + "/px; fastcgi_temp_path " + dir + "/fc;",
+            "  uwsgi_temp_path " + dir + "/uw; scgi_temp_path " + dir + "/sc;",
+            "  upstream app { server " + upstream + ";" + (keepAlive ? " keepalive 64;" : "") + " }",
+            "  server { listen 127.0.0.1:" + port + " backlog=1024; location / { proxy_pass http://app;" +
+                (keepAlive ? " proxy_http_version 1.1; proxy_set_header Connection \"\";" : "") + " } }",
+            "}", "");
+        Path file = Files.writeString(dir.resolve("nginx.conf"), config);
+        Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", file.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ServerProcess server = new ServerProcess(process, "nginx proxy on " + port + " to " + upstream);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!listening(port))
+        {
+            if (!process.isAlive() || System.nanoTime() > deadline)
+            {
+                server.close();
+                throw new IllegalStateException("nginx did not start on port " + port);
+            }
+            Thread.sleep(20);
+        }
+        return server;
+    }
+
+    private static boolean listening(int port)
+    {
+        try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port))
+        {
+            return true;
+        }
+        catch (IOException notYet)
+        {
+            return false;
+        }
+    }
+
     long pid()
     {
         return process.pid();
+    }
+
+    /** CPU time the process has used so far, user and system, in nanoseconds (clock ticks of 10 ms). */
+    CpuTime cpuTime() throws IOException
+    {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 14th, stime the 15th.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long tick = 10_000_000L;
+        return new CpuTime(Long.parseLong(fields[11]) * tick, Long.parseLong(fields[12]) * tick);
+    }
+
+    /** User and system CPU time, in nanoseconds. */
+    record CpuTime(long userNanos, long systemNanos)
+    {
+        CpuTime minus(CpuTime earlier)
+        {
+            return new CpuTime(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos);
+        }
     }
 
     /** Resident memory of the server process, in bytes. */

@@ -85,6 +85,11 @@ public final class UnixSocketAddress
     /**
      * The listening socket a supervisor passed: systemd's only {@code LISTEN_FDS} socket, else standard input
      * ({@code s6-ipcserver-socketbinder}, systemd {@code StandardInput=socket}).
+     *
+     * <p>Taking up a {@code LISTEN_FDS} socket changes the process, as {@code sd_listen_fds(1)} does: the JDK takes
+     * up an inherited socket only from descriptor 0, so the chosen descriptor is duplicated onto standard input
+     * ({@code dup2}), and {@code LISTEN_FDS}, {@code LISTEN_PID} and {@code LISTEN_FDNAMES} are unset, so that a
+     * child process does not take the socket too. The log says so when it happens.</p>
      */
     public static UnixSocketAddress inherited()
     {

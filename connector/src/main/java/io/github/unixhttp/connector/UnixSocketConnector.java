@@ -790,6 +790,15 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             return UnixSocketConnector.this.newConnection(endPoint);
         }
 
+        /** The connection is open: its first request, usually there already, is served on this thread. */
+        @Override
+        public void connectionOpened(Connection connection, Object context)
+        {
+            super.connectionOpened(connection, context);
+            if (connection.getEndPoint() instanceof UnixSocketEndPoint endPoint)
+                endPoint.opened();
+        }
+
         @Override
         protected void endPointOpened(EndPoint endPoint)
         {

@@ -3,7 +3,7 @@ package io.github.unixhttp.connector;
 import java.net.SocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import org.eclipse.jetty.io.EndPoint;
@@ -16,13 +16,31 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * as the local address (the kernel reports the temporary name the socket was bound under), and a printable
  * remote address instead of an empty path. It also carries the peer's credentials, read once at accept, and
  * counts the requests in progress on it, so that a graceful stop can tell busy connections from idle ones.
+ *
+ * <p>A connecting client has almost always written its request by the time the connection is set up, so the
+ * first time its connection asks to be told when there is something to read (from its {@code onOpen}), the endpoint
+ * holds that interest instead of registering it with the selector; once the connection is open the held interest
+ * is answered on the same thread ({@link #opened()}): the connection reads, and if the request is there it is
+ * served without a selector wake-up, an {@code epoll_ctl} and a hand-off to another thread. If nothing is there
+ * yet, the read finds nothing and the connection asks again, and that interest goes to the selector as usual.</p>
  */
 public class UnixSocketEndPoint extends SocketChannelEndPoint
 {
+    private static final AtomicIntegerFieldUpdater<UnixSocketEndPoint> EXCHANGES =
+        AtomicIntegerFieldUpdater.newUpdater(UnixSocketEndPoint.class, "exchangesInProgress");
+    private static final AtomicIntegerFieldUpdater<UnixSocketEndPoint> FIRST_FILL =
+        AtomicIntegerFieldUpdater.newUpdater(UnixSocketEndPoint.class, "firstFill");
+    /** {@link #firstFill}: the connection is being opened; its first fill interest was held; it is open. */
+    private static final int OPENING = 0;
+    private static final int HELD = 1;
+    private static final int OPEN = 2;
+
     private final SocketAddress localAddress;
     private final SocketAddress remoteAddress;
     private final PeerCredentials peerCredentials;
-    private final AtomicInteger exchangesInProgress = new AtomicInteger();
+    /** Fields with updaters rather than atomic objects: two objects fewer per connection, idle ones included. */
+    private volatile int exchangesInProgress;
+    private volatile int firstFill;
 
     /**
      * @param peerCredentials the peer's credentials as read at accept, or {@code null} if they were not read
@@ -61,12 +79,12 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
      */
     public boolean isExchangeInProgress()
     {
-        return exchangesInProgress.get() > 0;
+        return exchangesInProgress > 0;
     }
 
     void exchangeStarted()
     {
-        exchangesInProgress.incrementAndGet();
+        EXCHANGES.incrementAndGet(this);
     }
 
     /**
@@ -74,7 +92,26 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
      */
     boolean exchangeEnded()
     {
-        return exchangesInProgress.decrementAndGet() == 0;
+        return EXCHANGES.decrementAndGet(this) == 0;
+    }
+
+    /** Holds the fill interest a connection asks for while it is being opened; see the class comment. */
+    @Override
+    protected void needsFillInterest()
+    {
+        if (firstFill == OPENING && FIRST_FILL.compareAndSet(this, OPENING, HELD))
+            return;
+        super.needsFillInterest();
+    }
+
+    /**
+     * Called once the connection is open, on the thread that opened it: answers a held fill interest there, so that
+     * a request already written is read and served at once; from now on interests go to the selector.
+     */
+    void opened()
+    {
+        if (FIRST_FILL.getAndSet(this, OPEN) == HELD && isOpen())
+            getFillInterest().fillable();
     }
 
     @Override

@@ -3,10 +3,10 @@ package consumer;
 import java.nio.file.Path;
 import java.util.UUID;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.UnixClientOptions;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -46,7 +46,7 @@ public final class UnitConsumer
         UnixSocketConnector onPath = new UnixSocketConnector(server);
         onPath.setSocketPath(socket);
         UnixSocketConnector onName = new UnixSocketConnector(server);
-        onName.setSocket("@" + name);
+        onName.setAddress(UnixSocketAddress.ofAbstractName(name));
         server.addConnector(onPath);
         server.addConnector(onName);
         server.setHandler(new Handler.Abstract()
@@ -62,18 +62,18 @@ public final class UnitConsumer
         try
         {
             UnixClientOptions options = UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.sameUser()).build();
-            for (UnixEndpoint endpoint : new UnixEndpoint[] {UnixEndpoint.ofPath(socket), UnixEndpoint.ofAbstractName(name)})
+            for (UnixSocketAddress address : new UnixSocketAddress[] {UnixSocketAddress.ofPath(socket), UnixSocketAddress.ofAbstractName(name)})
             {
-                try (CloseableHttpClient client = UnixHttpClients.custom(endpoint, options).build())
+                try (CloseableHttpClient client = UnixHttpClients.custom(address, options).build())
                 {
                     String body = client.execute(new HttpGet("http://localhost/there"), response ->
                         response.getCode() + " " + EntityUtils.toString(response.getEntity()));
                     if (!body.equals("200 hello /there"))
                     {
-                        System.out.println("unexpected answer over " + endpoint + ": " + body);
+                        System.out.println("unexpected answer over " + address + ": " + body);
                         System.exit(1);
                     }
-                    System.out.println("consumer-unit ok over " + endpoint + ": " + body);
+                    System.out.println("consumer-unit ok over " + address + ": " + body);
                 }
             }
         }

@@ -34,7 +34,7 @@ public class ServerIdentityException extends IOException
      * @return the credentials of the server that was found, or {@code null} if none was reached (a
      *         {@link SocketFileException})
      */
-    public PeerCredentials getServer()
+    public PeerCredentials server()
     {
         return server;
     }

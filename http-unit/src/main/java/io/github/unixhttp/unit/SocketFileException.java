@@ -38,7 +38,7 @@ public class SocketFileException extends ServerIdentityException
     /**
      * @return the socket path the client was built for
      */
-    public Path getPath()
+    public Path path()
     {
         return path;
     }
@@ -46,7 +46,7 @@ public class SocketFileException extends ServerIdentityException
     /**
      * @return what was wrong with the path
      */
-    public Problem getProblem()
+    public Problem problem()
     {
         return problem;
     }

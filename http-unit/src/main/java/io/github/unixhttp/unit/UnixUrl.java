@@ -1,5 +1,6 @@
 package io.github.unixhttp.unit;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -19,22 +20,27 @@ import org.eclipse.jetty.util.Utf8StringBuilder;
  * </pre>
  *
  * <p>The socket name is UTF-8, percent-encoded with Jetty's codec ({@code URIUtil}); the request path and query are
- * kept as written (still encoded).</p>
+ * kept as written (still encoded). The socket must be one a client can connect to, as {@link UnixSocketAddress}
+ * checks it (a path of at most 107 bytes, an abstract name of printable ASCII).</p>
  *
- * @param endpoint the socket to connect to
+ * @param address    the socket to connect to: a path or an abstract name
  * @param requestUri the URI the request carries: {@code http://localhost} plus the path and query
  */
-public record UnixUrl(UnixEndpoint endpoint, URI requestUri)
+public record UnixUrl(UnixSocketAddress address, URI requestUri)
 {
     public static final String SCHEME = "http+unix";
     private static final String PREFIX = SCHEME + "://";
     /** Reserved characters of RFC 3986 that Jetty's path encoding keeps literal: in an authority they are escaped. */
     private static final String AUTHORITY_DELIMITERS = "/:@!$&()*+,=";
 
+    /**
+     * @throws IllegalArgumentException for an inherited socket, which has no name a URL could give
+     */
     public UnixUrl
     {
-        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(address, "address");
         Objects.requireNonNull(requestUri, "requestUri");
+        requireNamed(address);
     }
 
     /**
@@ -59,19 +65,22 @@ public record UnixUrl(UnixEndpoint endpoint, URI requestUri)
             throw malformed(url, "the socket is missing: percent-encode its path as the host");
         if (authority.indexOf('@') > 0)
             throw malformed(url, "the socket path must be percent-encoded (/ as %2F, @ as %40)");
-        UnixEndpoint endpoint = endpoint(url, decode(url, authority));
+        UnixSocketAddress address = address(url, decode(url, authority));
         String path = parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath();
         String requestUri = "http://localhost" + path + (parsed.getRawQuery() == null ? "" : "?" + parsed.getRawQuery()) +
             (parsed.getRawFragment() == null ? "" : "#" + parsed.getRawFragment());
-        return new UnixUrl(endpoint, URI.create(requestUri));
+        return new UnixUrl(address, URI.create(requestUri));
     }
 
     /**
-     * @return an {@code http+unix} URL for a request to {@code pathAndQuery} (starting with {@code /}) on {@code endpoint}
+     * @return an {@code http+unix} URL for a request to {@code pathAndQuery} (starting with {@code /}) on {@code address}
+     * @throws IllegalArgumentException for an inherited socket, which has no name a URL could give
      */
-    public static String format(UnixEndpoint endpoint, String pathAndQuery)
+    public static String format(UnixSocketAddress address, String pathAndQuery)
     {
-        String socket = endpoint.isAbstract() ? "%00" + encode(endpoint.abstractName()) : encode(endpoint.path().toString());
+        requireNamed(address);
+        String socket = address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME ? "%00" + encode(address.abstractName()) :
+            encode(address.path().toString());
         return PREFIX + socket + (pathAndQuery.startsWith("/") ? pathAndQuery : "/" + pathAndQuery);
     }
 
@@ -79,19 +88,33 @@ public record UnixUrl(UnixEndpoint endpoint, URI requestUri)
     public String toString()
     {
         String path = requestUri.getRawPath() == null || requestUri.getRawPath().isEmpty() ? "/" : requestUri.getRawPath();
-        return format(endpoint, path + (requestUri.getRawQuery() == null ? "" : "?" + requestUri.getRawQuery()));
+        return format(address, path + (requestUri.getRawQuery() == null ? "" : "?" + requestUri.getRawQuery()));
     }
 
-    private static UnixEndpoint endpoint(String url, String socket)
+    private static void requireNamed(UnixSocketAddress address)
     {
-        if (socket.startsWith("\0") || socket.startsWith("@"))
-            return UnixEndpoint.ofAbstractName(socket.substring(1));
-        if (!socket.startsWith("/"))
+        if (address.kind() == UnixSocketAddress.Kind.INHERITED)
+            throw new IllegalArgumentException("An http+unix URL names a socket a client connects to, and " + address +
+                " is a server's inherited listening socket: use the path its supervisor bound it at, or its @name");
+    }
+
+    private static UnixSocketAddress address(String url, String socket)
+    {
+        boolean abstractName = socket.startsWith("\0") || socket.startsWith("@");
+        if (!abstractName && !socket.startsWith("/"))
             throw malformed(url, "the socket '" + socket + "' is neither an absolute path nor an abstract name");
-        if (socket.indexOf('\0') >= 0)
+        if (!abstractName && socket.indexOf('\0') >= 0)
             throw malformed(url, "the socket path holds a NUL byte (%00), which no file name can; only an abstract name " +
                 "starts with %00");
-        return UnixEndpoint.ofPath(Path.of(socket));
+        try
+        {
+            return abstractName ? UnixSocketAddress.ofAbstractName(socket.substring(1)) : UnixSocketAddress.ofPath(Path.of(socket));
+        }
+        catch (IllegalArgumentException bad)
+        {
+            // Too long, or an abstract name that is not printable ASCII: the checks the server makes of its own address.
+            throw malformed(url, bad.getMessage());
+        }
     }
 
     /**

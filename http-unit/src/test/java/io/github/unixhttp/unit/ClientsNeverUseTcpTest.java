@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import io.github.unixhttp.unit.jetty.JettyUnixClients;
@@ -53,7 +54,7 @@ class ClientsNeverUseTcpTest
     @TempDir
     Path tmp;
     Path socket;
-    UnixEndpoint endpoint;
+    UnixSocketAddress address;
     DetourServer server;
     TcpTrap trap;
 
@@ -61,7 +62,7 @@ class ClientsNeverUseTcpTest
     void start() throws Exception
     {
         socket = tmp.resolve("app.sock");
-        endpoint = UnixEndpoint.ofPath(socket);
+        address = UnixSocketAddress.ofPath(socket);
         server = DetourServer.start(socket);
         trap = TcpTrap.open();
     }
@@ -133,7 +134,7 @@ class ClientsNeverUseTcpTest
         client.start();
         try
         {
-            Transport unix = JettyUnixClients.transport(endpoint, OPTIONS);
+            Transport unix = JettyUnixClients.transport(address, OPTIONS);
             assertServedOverTheSocket(send(client.newRequest(trap.url("/redirect?to=/info?relative")).transport(unix)), "/info?relative");
             assertServedOverTheSocket(send(client.newRequest(trap.url("/redirect?to=" + encode(trap.url("/info?absolute")))).transport(unix)),
                 "/info?absolute");
@@ -156,8 +157,8 @@ class ClientsNeverUseTcpTest
         client.start();
         try
         {
-            assertRefused(() -> send(client.newRequest("http://localhost/info").transport(JettyUnixClients.transport(endpoint, OPTIONS))));
-            assertRefused(() -> send(JettyUnixClients.newRequest(client, UnixUrl.format(endpoint, "info"))));
+            assertRefused(() -> send(client.newRequest("http://localhost/info").transport(JettyUnixClients.transport(address, OPTIONS))));
+            assertRefused(() -> send(JettyUnixClients.newRequest(client, UnixUrl.format(address, "info"))));
         }
         finally
         {
@@ -188,7 +189,7 @@ class ClientsNeverUseTcpTest
     void jettyClientBoundToAnEndpointSendsEveryRequestThereAndNowhereElse() throws Exception
     {
         Path otherSocket = tmp.resolve("other.sock");
-        HttpClient client = JettyUnixClients.newHttpClient(endpoint, OPTIONS);
+        HttpClient client = JettyUnixClients.newHttpClient(address, OPTIONS);
         client.start();
         try (DetourServer other = DetourServer.start(otherSocket))
         {
@@ -196,7 +197,7 @@ class ClientsNeverUseTcpTest
             assertServedOverTheSocket(send(client.newRequest(trap.url("/redirect?to=/info?redirected"))), "/info?redirected");
             assertRefused(() -> send(client.newRequest(trap.url("/info")).transport(Transport.TCP_IP)));
             assertRefused(() -> send(client.newRequest("http://localhost/info")
-                .transport(JettyUnixClients.transport(UnixEndpoint.ofPath(otherSocket), OPTIONS))));
+                .transport(JettyUnixClients.transport(UnixSocketAddress.ofPath(otherSocket), OPTIONS))));
             assertEquals(0, other.handled(), "the request went to another socket");
         }
         finally
@@ -211,7 +212,7 @@ class ClientsNeverUseTcpTest
     void jettyUnixRequestsAreRefusedOnAPlainHttpClient()
     {
         IllegalArgumentException refusal = assertThrows(IllegalArgumentException.class,
-            () -> JettyUnixClients.newRequest(new HttpClient(), UnixUrl.format(endpoint, "info")));
+            () -> JettyUnixClients.newRequest(new HttpClient(), UnixUrl.format(address, "info")));
         assertTrue(refusal.getMessage().contains("JettyUnixClients.newHttpClient"), refusal.getMessage());
     }
 
@@ -225,11 +226,11 @@ class ClientsNeverUseTcpTest
     {
         if (kind == Apache.CLASSIC)
         {
-            CloseableHttpClient client = UnixHttpClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
+            CloseableHttpClient client = UnixHttpClients.custom(address, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
                 .setProxy(proxy).build();
             return new ApacheClient(client, (uri, config) -> classicGet(client, uri, config));
         }
-        CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(endpoint, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
+        CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(address, OPTIONS).setDefaultRequestConfig(APPLICATIONS_OWN)
             .setProxy(proxy).build();
         client.start();
         return new ApacheClient(client, (uri, config) -> asyncGet(client, uri, config));

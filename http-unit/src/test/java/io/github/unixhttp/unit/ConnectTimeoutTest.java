@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.ListeningSocket;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.testing.Exchange;
@@ -58,7 +59,7 @@ class ConnectTimeoutTest
     private ServerSocketChannel stuck;
     private final List<SocketChannel> queued = new ArrayList<>();
     private int waiting;
-    private UnixEndpoint endpoint;
+    private UnixSocketAddress address;
 
     @BeforeEach
     void fillTheBacklog() throws Exception
@@ -66,7 +67,7 @@ class ConnectTimeoutTest
         Path socket = tmp.resolve("stuck.sock");
         stuck = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         stuck.bind(UnixDomainSocketAddress.of(socket), 1);
-        endpoint = UnixEndpoint.ofPath(socket);
+        address = UnixSocketAddress.ofPath(socket);
         try
         {
             for (int i = 0; i < 100; i++)
@@ -96,7 +97,7 @@ class ConnectTimeoutTest
     @Test
     void classicClientWaitsOutItsTimeout() throws Exception
     {
-        try (CloseableHttpClient client = UnixHttpClients.custom(endpoint, OPTIONS).build())
+        try (CloseableHttpClient client = UnixHttpClients.custom(address, OPTIONS).build())
         {
             assertGivesUpAfterTheTimeout("classic", () -> client.execute(new HttpGet("http://localhost/"), response -> null));
         }
@@ -105,7 +106,7 @@ class ConnectTimeoutTest
     @Test
     void asyncClientWaitsOutItsTimeout() throws Exception
     {
-        try (CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(endpoint, OPTIONS).build())
+        try (CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(address, OPTIONS).build())
         {
             client.start();
             assertGivesUpAfterTheTimeout("async", () -> client.execute(SimpleRequestBuilder.get("http://localhost/").build(), null)
@@ -121,7 +122,7 @@ class ConnectTimeoutTest
         try
         {
             assertGivesUpAfterTheTimeout("jetty", () -> client.newRequest("http://localhost/")
-                .transport(JettyUnixClients.transport(endpoint, OPTIONS)).timeout(30, TimeUnit.SECONDS).send());
+                .transport(JettyUnixClients.transport(address, OPTIONS)).timeout(30, TimeUnit.SECONDS).send());
         }
         finally
         {
@@ -132,7 +133,7 @@ class ConnectTimeoutTest
     @Test
     void classicClientGetsThroughWhenTheBacklogDrains() throws Exception
     {
-        try (CloseableHttpClient client = UnixHttpClients.custom(endpoint, PATIENT).build())
+        try (CloseableHttpClient client = UnixHttpClients.custom(address, PATIENT).build())
         {
             assertGetsThroughAfterDraining(() -> client.execute(new HttpGet("http://localhost/"),
                 response -> EntityUtils.toString(response.getEntity())));
@@ -142,7 +143,7 @@ class ConnectTimeoutTest
     @Test
     void asyncClientGetsThroughWhenTheBacklogDrains() throws Exception
     {
-        try (CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(endpoint, PATIENT).build())
+        try (CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(address, PATIENT).build())
         {
             client.start();
             assertGetsThroughAfterDraining(() -> client.execute(SimpleRequestBuilder.get("http://localhost/").build(), null)
@@ -158,7 +159,7 @@ class ConnectTimeoutTest
         try
         {
             assertGetsThroughAfterDraining(() -> client.newRequest("http://localhost/")
-                .transport(JettyUnixClients.transport(endpoint, PATIENT)).timeout(30, TimeUnit.SECONDS).send().getContentAsString());
+                .transport(JettyUnixClients.transport(address, PATIENT)).timeout(30, TimeUnit.SECONDS).send().getContentAsString());
         }
         finally
         {
@@ -176,7 +177,7 @@ class ConnectTimeoutTest
             try
             {
                 assertGivesUpAfterTheTimeout("jetty @name", () -> client.newRequest("http://localhost/")
-                    .transport(JettyUnixClients.transport(full.endpoint(), OPTIONS)).timeout(30, TimeUnit.SECONDS).send());
+                    .transport(JettyUnixClients.transport(full.address(), OPTIONS)).timeout(30, TimeUnit.SECONDS).send());
             }
             finally
             {
@@ -195,7 +196,7 @@ class ConnectTimeoutTest
             try
             {
                 assertGetsThroughAfterDraining(() -> client.newRequest("http://localhost/")
-                    .transport(JettyUnixClients.transport(full.endpoint(), PATIENT)).timeout(30, TimeUnit.SECONDS).send()
+                    .transport(JettyUnixClients.transport(full.address(), PATIENT)).timeout(30, TimeUnit.SECONDS).send()
                     .getContentAsString(), full.listening()::accept, full.waiting());
             }
             finally
@@ -232,7 +233,7 @@ class ConnectTimeoutTest
     }
 
     /** A server on an abstract name (jnr's channels) that never accepts, its backlog filled by jnr clients. */
-    private record FullAbstractBacklog(UnixEndpoint endpoint, ListeningSocket listening, List<SocketChannel> queued, int waiting)
+    private record FullAbstractBacklog(UnixSocketAddress address, ListeningSocket listening, List<SocketChannel> queued, int waiting)
         implements AutoCloseable
     {
         static FullAbstractBacklog open() throws IOException
@@ -247,7 +248,7 @@ class ConnectTimeoutTest
                 channel.configureBlocking(false);
                 // jnr reports EAGAIN (a full backlog) as a connect in progress.
                 if (!channel.connect(NativeEdge.abstractNameAddress(name)))
-                    return new FullAbstractBacklog(UnixEndpoint.ofAbstractName(name), listening, queued, i);
+                    return new FullAbstractBacklog(UnixSocketAddress.ofAbstractName(name), listening, queued, i);
             }
             throw new AssertionError("the backlog never filled");
         }

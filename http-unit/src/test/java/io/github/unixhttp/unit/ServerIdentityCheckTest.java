@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
@@ -67,13 +68,13 @@ class ServerIdentityCheckTest
         try (BufferedReader output = new BufferedReader(new InputStreamReader(squatter.getInputStream())))
         {
             assertEquals("LISTENING", output.readLine());
-            UnixEndpoint endpoint = UnixEndpoint.ofPath(socket);
+            UnixSocketAddress address = UnixSocketAddress.ofPath(socket);
 
-            try (CloseableHttpClient classic = UnixHttpClients.custom(endpoint, ROOT_ONLY).build())
+            try (CloseableHttpClient classic = UnixHttpClients.custom(address, ROOT_ONLY).build())
             {
                 assertRefusedSquatter(() -> classic.execute(new HttpGet("http://localhost/secret"), response -> null));
             }
-            try (CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(endpoint, ROOT_ONLY).build())
+            try (CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(address, ROOT_ONLY).build())
             {
                 async.start();
                 assertRefusedSquatter(() -> async.execute(SimpleRequestBuilder.get("http://localhost/secret").build(), null)
@@ -84,7 +85,7 @@ class ServerIdentityCheckTest
             try
             {
                 assertRefusedSquatter(() -> jetty.newRequest("http://localhost/secret")
-                    .transport(JettyUnixClients.transport(endpoint, ROOT_ONLY)).timeout(30, TimeUnit.SECONDS).send());
+                    .transport(JettyUnixClients.transport(address, ROOT_ONLY)).timeout(30, TimeUnit.SECONDS).send());
             }
             finally
             {
@@ -109,8 +110,8 @@ class ServerIdentityCheckTest
         Path socket = tmp.resolve("app.sock");
         UnixClientOptions sameUser = UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.sameUser()).build();
         try (TestServer server = TestServer.start(socket);
-             CloseableHttpClient classic = UnixHttpClients.custom(UnixEndpoint.ofPath(socket), sameUser).build();
-             CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(UnixEndpoint.ofPath(socket), sameUser).build())
+             CloseableHttpClient classic = UnixHttpClients.custom(UnixSocketAddress.ofPath(socket), sameUser).build();
+             CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(UnixSocketAddress.ofPath(socket), sameUser).build())
         {
             assertEquals("hello", classic.execute(new HttpGet("http://localhost/"), response -> EntityUtils.toString(response.getEntity())));
             async.start();
@@ -119,7 +120,7 @@ class ServerIdentityCheckTest
             jetty.start();
             try
             {
-                assertEquals("hello", jetty.newRequest("http://localhost/").transport(JettyUnixClients.transport(UnixEndpoint.ofPath(socket), sameUser))
+                assertEquals("hello", jetty.newRequest("http://localhost/").transport(JettyUnixClients.transport(UnixSocketAddress.ofPath(socket), sameUser))
                     .send().getContentAsString());
             }
             finally
@@ -138,7 +139,7 @@ class ServerIdentityCheckTest
         ServerIdentityCheck sameUser = ServerIdentityCheck.sameUser();
         try (TestServer server = TestServer.start(socket))
         {
-            for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(link), options(sameUser)))
+            for (Executable request : requestsFromEachClient(UnixSocketAddress.ofPath(link), options(sameUser)))
             {
                 SocketFileException refusal = assertRefusedFile(request, SocketFileException.Problem.SYMBOLIC_LINK, link);
                 assertTrue(refusal.getMessage().contains("symbolic link (to " + socket + ")") &&
@@ -146,7 +147,7 @@ class ServerIdentityCheckTest
             }
             assertEquals(0, server.handler().handled(), "a request went through the link");
 
-            for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(link), options(sameUser.allowLinks())))
+            for (Executable request : requestsFromEachClient(UnixSocketAddress.ofPath(link), options(sameUser.allowLinks())))
                 request.execute();
             assertEquals(3, server.handler().handled());
         }
@@ -161,11 +162,11 @@ class ServerIdentityCheckTest
         Run.run(Duration.ofSeconds(10), "mkfifo", fifo.toString()).requireSuccess();
         Path linkToFile = Files.createSymbolicLink(tmp.resolve("link.sock"), file);
         UnixClientOptions sameUser = options(ServerIdentityCheck.sameUser());
-        for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(file), sameUser))
+        for (Executable request : requestsFromEachClient(UnixSocketAddress.ofPath(file), sameUser))
             assertTrue(assertRefusedFile(request, SocketFileException.Problem.NOT_A_SOCKET, file).getMessage().contains("a regular file, not a socket"));
-        for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(fifo), sameUser))
+        for (Executable request : requestsFromEachClient(UnixSocketAddress.ofPath(fifo), sameUser))
             assertTrue(assertRefusedFile(request, SocketFileException.Problem.NOT_A_SOCKET, fifo).getMessage().contains("a FIFO"));
-        for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(linkToFile), options(ServerIdentityCheck.sameUser().allowLinks())))
+        for (Executable request : requestsFromEachClient(UnixSocketAddress.ofPath(linkToFile), options(ServerIdentityCheck.sameUser().allowLinks())))
         {
             String message = assertRefusedFile(request, SocketFileException.Problem.NOT_A_SOCKET, linkToFile).getMessage();
             assertTrue(message.contains("a symbolic link to " + file + ", which is a regular file"), message);
@@ -181,14 +182,14 @@ class ServerIdentityCheckTest
         try (TestServer server = TestServer.start(socket))
         {
             Files.setAttribute(socket, "unix:uid", Run.OTHER_UID, LinkOption.NOFOLLOW_LINKS);
-            for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(socket), options(ServerIdentityCheck.uid(0).requireFileOwner(0))))
+            for (Executable request : requestsFromEachClient(UnixSocketAddress.ofPath(socket), options(ServerIdentityCheck.uid(0).requireFileOwner(0))))
             {
                 String message = assertRefusedFile(request, SocketFileException.Problem.WRONG_OWNER, socket).getMessage();
                 assertTrue(message.contains("owned by uid " + Run.OTHER_UID) && message.contains("to be uid 0"), message);
             }
             assertEquals(0, server.handler().handled());
 
-            for (Executable request : requestsFromEachClient(UnixEndpoint.ofPath(socket),
+            for (Executable request : requestsFromEachClient(UnixSocketAddress.ofPath(socket),
                 options(ServerIdentityCheck.uid(0).requireFileOwner(Run.OTHER_UID))))
                 request.execute();
             assertEquals(3, server.handler().handled());
@@ -209,7 +210,7 @@ class ServerIdentityCheckTest
         for (int client = 0; client < clients.size(); client++)
         {
             Path dir = Files.createDirectory(tmp.resolve("squatter-" + client));
-            Executable request = requestsFromEachClient(UnixEndpoint.ofPath(dir.resolve("daemon.sock")), someoneElse).get(client);
+            Executable request = requestsFromEachClient(UnixSocketAddress.ofPath(dir.resolve("daemon.sock")), someoneElse).get(client);
             counted.add(clients.get(client) + ": " + countedBySquatter(dir, () -> assertRefusedForIdentity(request)));
         }
         assertEquals(List.of("classic: connections=1 bytes=0", "async: connections=1 bytes=0", "jetty: connections=1 bytes=0"), counted);
@@ -222,12 +223,12 @@ class ServerIdentityCheckTest
         Requirements.requireCommand("python3");
         UnixClientOptions ownedByAnother = options(ServerIdentityCheck.none().requireFileOwner(otherUid()));
         Path dir = Files.createDirectory(tmp.resolve("squatter"));
-        UnixEndpoint endpoint = UnixEndpoint.ofPath(dir.resolve("daemon.sock"));
+        UnixSocketAddress address = UnixSocketAddress.ofPath(dir.resolve("daemon.sock"));
         AtomicInteger classicAttempts = new AtomicInteger();
         AtomicInteger asyncAttempts = new AtomicInteger();
         String counts = countedBySquatter(dir, () ->
         {
-            try (CloseableHttpClient classic = UnixHttpClients.custom(endpoint, ownedByAnother)
+            try (CloseableHttpClient classic = UnixHttpClients.custom(address, ownedByAnother)
                 .addExecInterceptorAfter(ChainElement.RETRY.name(), "count", (request, scope, chain) ->
                 {
                     classicAttempts.incrementAndGet();
@@ -235,9 +236,9 @@ class ServerIdentityCheckTest
                 }).build())
             {
                 assertRefusedFile(() -> classic.execute(new HttpGet("http://localhost/"), response -> null),
-                    SocketFileException.Problem.WRONG_OWNER, endpoint.path());
+                    SocketFileException.Problem.WRONG_OWNER, address.path());
             }
-            try (CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(endpoint, ownedByAnother)
+            try (CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(address, ownedByAnother)
                 .addExecInterceptorAfter(ChainElement.RETRY.name(), "count", (request, entity, scope, chain, callback) ->
                 {
                     asyncAttempts.incrementAndGet();
@@ -246,7 +247,7 @@ class ServerIdentityCheckTest
             {
                 async.start();
                 assertRefusedFile(() -> async.execute(SimpleRequestBuilder.get("http://localhost/").build(), null).get(30, TimeUnit.SECONDS),
-                    SocketFileException.Problem.WRONG_OWNER, endpoint.path());
+                    SocketFileException.Problem.WRONG_OWNER, address.path());
             }
         });
         assertEquals("classic 1, async 1, connections=0 bytes=0", "classic " + classicAttempts + ", async " + asyncAttempts + ", " + counts);
@@ -321,19 +322,19 @@ class ServerIdentityCheckTest
     }
 
     /** One GET to {@code /} from each client, each on a client of its own that is closed afterwards. */
-    private static List<Executable> requestsFromEachClient(UnixEndpoint endpoint, UnixClientOptions options)
+    private static List<Executable> requestsFromEachClient(UnixSocketAddress address, UnixClientOptions options)
     {
         return List.of(
             () ->
             {
-                try (CloseableHttpClient classic = UnixHttpClients.custom(endpoint, options).build())
+                try (CloseableHttpClient classic = UnixHttpClients.custom(address, options).build())
                 {
                     assertEquals("hello", classic.execute(new HttpGet("http://localhost/"), response -> EntityUtils.toString(response.getEntity())));
                 }
             },
             () ->
             {
-                try (CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(endpoint, options).build())
+                try (CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(address, options).build())
                 {
                     async.start();
                     assertEquals("hello", async.execute(SimpleRequestBuilder.get("http://localhost/").build(), null).get(30, TimeUnit.SECONDS)
@@ -346,7 +347,7 @@ class ServerIdentityCheckTest
                 jetty.start();
                 try
                 {
-                    assertEquals("hello", jetty.newRequest("http://localhost/").transport(JettyUnixClients.transport(endpoint, options))
+                    assertEquals("hello", jetty.newRequest("http://localhost/").transport(JettyUnixClients.transport(address, options))
                         .timeout(30, TimeUnit.SECONDS).send().getContentAsString());
                 }
                 finally
@@ -364,8 +365,8 @@ class ServerIdentityCheckTest
             cause = cause.getCause();
         assertTrue(cause instanceof SocketFileException, "the socket file was not refused: " + failure);
         SocketFileException refusal = (SocketFileException)cause;
-        assertEquals(problem, refusal.getProblem(), refusal.getMessage());
-        assertEquals(path, refusal.getPath());
+        assertEquals(problem, refusal.problem(), refusal.getMessage());
+        assertEquals(path, refusal.path());
         assertTrue(refusal.getMessage().startsWith("Refusing to connect to unix:" + path + ": "), refusal.getMessage());
         return refusal;
     }

@@ -3,6 +3,7 @@ package io.github.unixhttp.unit;
 import java.net.URI;
 import java.nio.file.Path;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,16 +16,16 @@ class UnixUrlTest
     void parsesASocketPathAndTheRequestPathAndQuery()
     {
         UnixUrl url = UnixUrl.parse("http+unix://%2Frun%2Fapp.sock/api/status?x=1");
-        assertEquals(UnixEndpoint.ofPath(Path.of("/run/app.sock")), url.endpoint());
+        assertEquals(UnixSocketAddress.ofPath(Path.of("/run/app.sock")), url.address());
         assertEquals(URI.create("http://localhost/api/status?x=1"), url.requestUri());
     }
 
     @Test
     void parsesAbstractNamesWrittenEitherWay()
     {
-        assertEquals(UnixEndpoint.ofAbstractName("myapp"), UnixUrl.parse("http+unix://%00myapp/ping").endpoint());
-        assertEquals(UnixEndpoint.ofAbstractName("myapp"), UnixUrl.parse("http+unix://@myapp/ping").endpoint());
-        assertEquals(UnixEndpoint.ofAbstractName("myapp"), UnixUrl.parse("http+unix://%40myapp/ping").endpoint());
+        assertEquals(UnixSocketAddress.ofAbstractName("myapp"), UnixUrl.parse("http+unix://%00myapp/ping").address());
+        assertEquals(UnixSocketAddress.ofAbstractName("myapp"), UnixUrl.parse("http+unix://@myapp/ping").address());
+        assertEquals(UnixSocketAddress.ofAbstractName("myapp"), UnixUrl.parse("http+unix://%40myapp/ping").address());
     }
 
     @Test
@@ -40,7 +41,7 @@ class UnixUrlTest
         for (String url : new String[]{"http+unix://%2Frun%2Fapp.sock/api/status?x=1", "http+unix://%00myapp/ping",
             "http+unix://%2Fhome%2Fa%20b%2Fs.sock/p%20q"})
             assertEquals(url, UnixUrl.parse(url).toString());
-        assertEquals("http+unix://%2Frun%2Fapp.sock/x", UnixUrl.format(UnixEndpoint.parse("/run/app.sock"), "/x"));
+        assertEquals("http+unix://%2Frun%2Fapp.sock/x", UnixUrl.format(UnixSocketAddress.parse("/run/app.sock"), "/x"));
     }
 
     @Test
@@ -59,19 +60,29 @@ class UnixUrlTest
     void utf8NamesRoundTrip()
     {
         UnixUrl url = UnixUrl.parse("http+unix://%2Ftmp%2F%C3%A9t%C3%A9%20%E2%82%AC.sock/x");
-        assertEquals(UnixEndpoint.ofPath(Path.of("/tmp/\u00e9t\u00e9 \u20ac.sock")), url.endpoint());
-        assertEquals("http+unix://%2Ftmp%2F%C3%A9t%C3%A9%20%E2%82%AC.sock/x", UnixUrl.format(url.endpoint(), "/x"));
-        assertEquals(UnixEndpoint.ofAbstractName("caf\u00e9"), UnixUrl.parse("http+unix://%00caf%C3%A9/").endpoint());
-        assertEquals("http+unix://%00caf%C3%A9/", UnixUrl.format(UnixEndpoint.ofAbstractName("caf\u00e9"), "/"));
+        assertEquals(UnixSocketAddress.ofPath(Path.of("/tmp/\u00e9t\u00e9 \u20ac.sock")), url.address());
+        assertEquals("http+unix://%2Ftmp%2F%C3%A9t%C3%A9%20%E2%82%AC.sock/x", UnixUrl.format(url.address(), "/x"));
         // Raw UTF-8, as a user may paste it, reads the same.
-        assertEquals(UnixEndpoint.ofAbstractName("caf\u00e9"), UnixUrl.parse("http+unix://@caf\u00e9/").endpoint());
+        assertEquals(UnixSocketAddress.ofPath(Path.of("/tmp/caf\u00e9.sock")), UnixUrl.parse("http+unix://%2Ftmp%2Fcaf\u00e9.sock/").address());
+    }
+
+    @Test
+    void socketsTheServerWouldRefuseAreMalformed()
+    {
+        // The checks of UnixSocketAddress, as the server makes them of its own address: abstract names are printable
+        // ASCII, paths fit in sun_path.
+        assertMalformed("http+unix://%00caf%C3%A9/", "printable ASCII");
+        assertMalformed("http+unix://@caf\u00e9/", "printable ASCII");
+        assertMalformed("http+unix://%00a%20b/", "printable ASCII");
+        assertMalformed("http+unix://%00" + "n".repeat(UnixSocketAddress.MAX_ABSTRACT_NAME_BYTES + 1) + "/", "at most");
+        assertMalformed("http+unix://%2Ftmp%2F" + "p".repeat(UnixSocketAddress.MAX_PATH_BYTES) + ".sock/", "at most");
     }
 
     @Test
     void slashesInTheSocketAreEncodedEitherCaseAndStayEncodedInTheRequestPath()
     {
         UnixUrl url = UnixUrl.parse("http+unix://%2ftmp%2fa.sock/files/a%2Fb?p=%2F");
-        assertEquals(UnixEndpoint.ofPath(Path.of("/tmp/a.sock")), url.endpoint());
+        assertEquals(UnixSocketAddress.ofPath(Path.of("/tmp/a.sock")), url.address());
         assertEquals("/files/a%2Fb", url.requestUri().getRawPath());
         assertEquals("p=%2F", url.requestUri().getRawQuery());
         assertEquals("http+unix://%2Ftmp%2Fa.sock/files/a%2Fb?p=%2F", url.toString());
@@ -80,11 +91,11 @@ class UnixUrlTest
     @Test
     void everyReservedCharacterOfTheSocketIsEncodedAndAPlusIsNotASpace()
     {
-        UnixEndpoint odd = UnixEndpoint.ofPath(Path.of("/tmp/a b+c:d@e;f?g#h%i&j=k,l(m)n*o!p$q'r[s]t~u-v_w.sock"));
+        UnixSocketAddress odd = UnixSocketAddress.ofPath(Path.of("/tmp/a b+c:d@e;f?g#h%i&j=k,l(m)n*o!p$q'r[s]t~u-v_w.sock"));
         String url = UnixUrl.format(odd, "/");
         assertEquals("http+unix://%2Ftmp%2Fa%20b%2Bc%3Ad%40e%3Bf%3Fg%23h%25i%26j%3Dk%2Cl%28m%29n%2Ao%21p%24q%27r%5Bs%5Dt~u-v_w.sock/", url);
-        assertEquals(odd, UnixUrl.parse(url).endpoint());
-        assertEquals(UnixEndpoint.ofPath(Path.of("/tmp/a+b.sock")), UnixUrl.parse("http+unix://%2Ftmp%2Fa+b.sock/").endpoint());
+        assertEquals(odd, UnixUrl.parse(url).address());
+        assertEquals(UnixSocketAddress.ofPath(Path.of("/tmp/a+b.sock")), UnixUrl.parse("http+unix://%2Ftmp%2Fa+b.sock/").address());
     }
 
     @Test
@@ -110,13 +121,11 @@ class UnixUrlTest
     }
 
     @Test
-    void endpointsParseAndPrintBothKinds()
+    void anInheritedSocketHasNoUrl()
     {
-        assertTrue(UnixEndpoint.parse("@x").isAbstract());
-        assertEquals("@x", UnixEndpoint.parse("@x").toString());
-        assertEquals("/run/a.sock", UnixEndpoint.parse("/run/a.sock").toString());
-        assertThrows(IllegalArgumentException.class, () -> UnixEndpoint.parse(""));
-        assertThrows(IllegalArgumentException.class, () -> UnixEndpoint.parse("@"));
-        assertThrows(IllegalArgumentException.class, () -> UnixEndpoint.parse("/a\0b"));
+        IllegalArgumentException format = assertThrows(IllegalArgumentException.class,
+            () -> UnixUrl.format(UnixSocketAddress.inherited("web"), "/"));
+        assertTrue(format.getMessage().contains("inherited:web") && format.getMessage().contains("path"), format.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new UnixUrl(UnixSocketAddress.inherited(), URI.create("http://localhost/")));
     }
 }

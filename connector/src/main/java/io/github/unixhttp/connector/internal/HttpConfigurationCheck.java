@@ -38,12 +38,11 @@ public final class HttpConfigurationCheck
         HttpConfiguration fit = new HttpConfiguration(base);
         if (fit.getServerAuthority() == null)
             fit.setServerAuthority(LOCALHOST);
-        List<HttpConfiguration.Customizer> customizers = new ArrayList<>();
-        for (HttpConfiguration.Customizer customizer : base.getCustomizers())
-            customizers.add(customizer instanceof ForwardedRequestCustomizer forwarded ? new TrustedForwardedCustomizer(forwarded) : customizer);
+        List<HttpConfiguration.Customizer> customizers = new ArrayList<>(base.getCustomizers());
         if (base.getCustomizer(UnixSocketCustomizer.class) == null)
             customizers.add(0, new UnixSocketCustomizer());
         fit.setCustomizers(customizers);
+        TrustedForwardedCustomizer.wrapPlainOnes(fit);
         return fit;
     }
 

@@ -2,6 +2,8 @@ package io.github.unixhttp.connector.policy;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.UnixSocketCustomizer;
@@ -52,6 +54,20 @@ public class TrustedForwardedCustomizer implements HttpConfiguration.Customizer
     public ForwardedRequestCustomizer getForwardedRequestCustomizer()
     {
         return forwarded;
+    }
+
+    /**
+     * Wraps each plain {@link ForwardedRequestCustomizer} of {@code configuration} in a {@code
+     * TrustedForwardedCustomizer}, in place. For a configuration that only Unix socket connectors serve, when a
+     * framework adds a plain one to every connector after the connector was made (Spring Boot's {@code
+     * server.forward-headers-strategy=native}); never call it on a configuration you share with others.
+     */
+    public static void wrapPlainOnes(HttpConfiguration configuration)
+    {
+        List<HttpConfiguration.Customizer> customizers = new ArrayList<>();
+        for (HttpConfiguration.Customizer customizer : configuration.getCustomizers())
+            customizers.add(customizer instanceof ForwardedRequestCustomizer plain ? new TrustedForwardedCustomizer(plain) : customizer);
+        configuration.setCustomizers(customizers);
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.github.unixhttp.examples.embedded;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketCustomizer;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.UnixClientOptions;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import io.github.unixhttp.unit.server.UnixHttpServer;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -32,7 +32,7 @@ public final class EmbeddedApp
 
     public static void main(String[] args) throws Exception
     {
-        UnixEndpoint endpoint = UnixEndpoint.parse(args.length > 0 ? args[0] : "@unixhttp-embedded-" + ProcessHandle.current().pid());
+        UnixSocketAddress address = UnixSocketAddress.parse(args.length > 0 ? args[0] : "@unixhttp-embedded-" + ProcessHandle.current().pid());
         Handler api = new Handler.Abstract.NonBlocking()
         {
             @Override
@@ -43,13 +43,13 @@ public final class EmbeddedApp
                 return true;
             }
         };
-        try (UnixHttpServer server = UnixHttpServer.builder(endpoint).handler(api)
+        try (UnixHttpServer server = UnixHttpServer.builder(address).handler(api)
                 .peerPolicy(PeerPolicy.builder().allowSameUser().build()).start();
-             CloseableHttpClient client = UnixHttpClients.custom(endpoint,
+             CloseableHttpClient client = UnixHttpClients.custom(address,
                  UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.sameUser()).build()).build())
         {
             String answer = client.execute(new HttpGet("http://localhost/state"), response -> EntityUtils.toString(response.getEntity()));
-            System.out.println("served on unix:" + endpoint + " and asked it: " + answer.strip());
+            System.out.println("served on unix:" + address + " and asked it: " + answer.strip());
         }
     }
 }

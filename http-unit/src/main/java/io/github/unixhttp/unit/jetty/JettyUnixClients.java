@@ -1,26 +1,28 @@
 package io.github.unixhttp.unit.jetty;
 
-import java.net.UnixDomainSocketAddress;
-
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixClientOptions;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.UnixUrl;
+import io.github.unixhttp.unit.internal.UnixDialer;
+import io.github.unixhttp.unit.internal.jetty.SocketOnlyConnector;
+import io.github.unixhttp.unit.internal.jetty.UnixHttpClient;
+import io.github.unixhttp.unit.internal.jetty.UnixTransports;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.io.Transport;
 
 /**
- * Jetty's HttpClient over a Unix socket file, one call from an endpoint or an {@code http+unix} URL.
+ * Jetty's HttpClient over a Unix socket, one call from a {@link UnixSocketAddress} or an {@code http+unix} URL.
  *
  * <pre>{@code
- * HttpClient httpClient = JettyUnixClients.newHttpClient(endpoint, options);     // every request goes to endpoint
+ * HttpClient httpClient = JettyUnixClients.newHttpClient(address, options);      // every request goes to address
  * httpClient.start();
  * ContentResponse response = httpClient.GET("http://localhost/status");
  *
  * HttpClient anySocket = JettyUnixClients.newHttpClient(options);                // the socket chosen per request
  * anySocket.start();
  * JettyUnixClients.newRequest(anySocket, "http+unix://%2Frun%2Fapp.sock/status").send();
- * anySocket.newRequest("http://localhost/status").transport(JettyUnixClients.transport(endpoint)).send();
+ * anySocket.newRequest("http://localhost/status").transport(JettyUnixClients.transport(address)).send();
  * }</pre>
  *
  * <p><b>Use an HttpClient from {@link #newHttpClient}.</b> A plain HttpClient sends a request that has a Unix
@@ -42,30 +44,30 @@ public final class JettyUnixClients
     }
 
     /**
-     * The transport that sends a request to {@code endpoint}, with the options' server identity check.
+     * The transport that sends a request to {@code address}, with the options' server identity check.
      *
      * <p>Give it to requests of an HttpClient from {@link #newHttpClient(UnixClientOptions)}. On a plain HttpClient
      * it still works, but that client keeps all of Jetty's own behaviour: a redirect it follows or a request it
      * retries with credentials loses the transport and goes over TCP, and a configured proxy gets the request over
-     * TCP. To send every request of a client to one socket, use {@link #newHttpClient(UnixEndpoint, UnixClientOptions)}
+     * TCP. To send every request of a client to one socket, use {@link #newHttpClient(UnixSocketAddress, UnixClientOptions)}
      * instead, which needs no transport per request.</p>
      *
-     * @return the transport to {@code endpoint} (a socket file, or a Linux abstract name); equal transports share
+     * @return the transport to {@code address} (a socket file, or a Linux abstract name); equal transports share
      *         pooled connections
+     * @throws IllegalArgumentException for an {@linkplain UnixSocketAddress#inherited() inherited} socket, which a
+     *                                  client cannot connect to: give it the path the supervisor bound
      */
-    public static Transport transport(UnixEndpoint endpoint, UnixClientOptions options)
+    public static Transport transport(UnixSocketAddress address, UnixClientOptions options)
     {
-        if (endpoint.isAbstract())
-            return new AbstractNameTransport(endpoint.abstractName(), options.serverIdentity());
-        return new UnixTransport(endpoint.path(), options.serverIdentity());
+        return UnixTransports.of(address, options.serverIdentity());
     }
 
     /**
-     * @return {@link #transport(UnixEndpoint, UnixClientOptions)} with default options (no server identity check)
+     * @return {@link #transport(UnixSocketAddress, UnixClientOptions)} with default options (no server identity check)
      */
-    public static Transport transport(UnixEndpoint endpoint)
+    public static Transport transport(UnixSocketAddress address)
     {
-        return transport(endpoint, UnixClientOptions.defaults());
+        return transport(address, UnixClientOptions.defaults());
     }
 
     /**
@@ -82,7 +84,7 @@ public final class JettyUnixClients
                 "would send the request over TCP when it follows a redirect, retries with credentials or has a proxy. Make the " +
                 "client with JettyUnixClients.newHttpClient(options)");
         UnixUrl parsed = UnixUrl.parse(url);
-        return client.newRequest(parsed.requestUri()).transport(transport(parsed.endpoint(), options));
+        return client.newRequest(parsed.requestUri()).transport(transport(parsed.address(), options));
     }
 
     /**
@@ -105,15 +107,16 @@ public final class JettyUnixClients
     }
 
     /**
-     * @return a new (not started) HttpClient that sends every request to {@code endpoint}, whatever its URL, with
+     * @return a new (not started) HttpClient that sends every request to {@code address}, whatever its URL, with
      *         the options' connect timeout and server identity check. A request given another transport, or one its
      *         proxy configuration would send to a proxy, fails with {@link io.github.unixhttp.unit.UnixRouteException}.
+     * @throws IllegalArgumentException for an {@linkplain UnixSocketAddress#inherited() inherited} socket, which a
+     *                                  client cannot connect to: give it the path the supervisor bound
      */
-    public static HttpClient newHttpClient(UnixEndpoint endpoint, UnixClientOptions options)
+    public static HttpClient newHttpClient(UnixSocketAddress address, UnixClientOptions options)
     {
-        SocketOnlyConnector connector = endpoint.isAbstract() ? SocketOnlyConnector.nothing(endpoint.abstractName()) :
-            SocketOnlyConnector.only(UnixDomainSocketAddress.of(endpoint.path()));
-        return withOptions(new UnixHttpClient(transport(endpoint, options), connector), options);
+        UnixDialer.requireConnectable(address);
+        return withOptions(new UnixHttpClient(transport(address, options), SocketOnlyConnector.only(address)), options);
     }
 
     private static HttpClient withOptions(HttpClient client, UnixClientOptions options)

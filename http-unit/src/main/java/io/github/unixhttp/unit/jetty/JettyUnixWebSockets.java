@@ -1,21 +1,21 @@
 package io.github.unixhttp.unit.jetty;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixClientOptions;
-import io.github.unixhttp.unit.UnixEndpoint;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * Jetty's WebSocket client over a Unix socket, one call from an endpoint (a socket file or a Linux abstract name).
+ * Jetty's WebSocket client over a Unix socket, one call from an address (a socket file or a Linux abstract name).
  *
  * <pre>{@code
- * WebSocketClient webSocketClient = JettyUnixWebSockets.newWebSocketClient(UnixEndpoint.parse("/run/app.sock"), options);
+ * WebSocketClient webSocketClient = JettyUnixWebSockets.newWebSocketClient(UnixSocketAddress.parse("/run/app.sock"), options);
  * webSocketClient.start();
  * Session session = webSocketClient.connect(myEndpoint, URI.create("ws://localhost/events")).get();
  * }</pre>
  *
- * <p>Every connection goes to the endpoint, whatever the {@code ws://} URI names (write {@code ws://localhost/path}):
- * the WebSocket client runs on an HttpClient from {@link JettyUnixClients#newHttpClient(UnixEndpoint, UnixClientOptions)},
- * so the upgrade request gets the endpoint's transport, with the options' connect timeout and server identity
+ * <p>Every connection goes to the address, whatever the {@code ws://} URI names (write {@code ws://localhost/path}):
+ * the WebSocket client runs on an HttpClient from {@link JettyUnixClients#newHttpClient(UnixSocketAddress, UnixClientOptions)},
+ * so the upgrade request gets the address's transport, with the options' connect timeout and server identity
  * check (before the upgrade request is written). It never connects over TCP: an upgrade request given another
  * transport (by a listener's {@code onHandshakeRequest}), or one a proxy configuration would send to a proxy, fails
  * with {@link io.github.unixhttp.unit.UnixRouteException}.</p>
@@ -31,19 +31,19 @@ public final class JettyUnixWebSockets
     }
 
     /**
-     * @return a new (not started) WebSocket client whose connections all go to {@code endpoint}; its HttpClient
+     * @return a new (not started) WebSocket client whose connections all go to {@code address}; its HttpClient
      *         ({@link WebSocketClient#getHttpClient()}) is started and stopped with it
      */
-    public static WebSocketClient newWebSocketClient(UnixEndpoint endpoint, UnixClientOptions options)
+    public static WebSocketClient newWebSocketClient(UnixSocketAddress address, UnixClientOptions options)
     {
-        return new WebSocketClient(JettyUnixClients.newHttpClient(endpoint, options));
+        return new WebSocketClient(JettyUnixClients.newHttpClient(address, options));
     }
 
     /**
-     * @return {@link #newWebSocketClient(UnixEndpoint, UnixClientOptions)} with default options
+     * @return {@link #newWebSocketClient(UnixSocketAddress, UnixClientOptions)} with default options
      */
-    public static WebSocketClient newWebSocketClient(UnixEndpoint endpoint)
+    public static WebSocketClient newWebSocketClient(UnixSocketAddress address)
     {
-        return newWebSocketClient(endpoint, UnixClientOptions.defaults());
+        return newWebSocketClient(address, UnixClientOptions.defaults());
     }
 }

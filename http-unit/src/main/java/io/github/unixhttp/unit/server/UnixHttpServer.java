@@ -2,10 +2,10 @@ package io.github.unixhttp.unit.server;
 
 import java.util.Objects;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.policy.PeerPolicy;
-import io.github.unixhttp.unit.UnixEndpoint;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -16,13 +16,16 @@ import org.eclipse.jetty.server.Server;
  * HTTP on a Unix socket in one call: the "unit" for people who just want a handler served on a socket.
  *
  * <pre>{@code
- * try (UnixHttpServer server = UnixHttpServer.serve(UnixEndpoint.parse("/run/app/app.sock"), handler)) { ... }
+ * try (UnixHttpServer server = UnixHttpServer.serve(UnixSocketAddress.parse("/run/app/app.sock"), handler)) { ... }
  *
- * UnixHttpServer server = UnixHttpServer.builder(UnixEndpoint.parse("@myapp"))
+ * UnixHttpServer server = UnixHttpServer.builder(UnixSocketAddress.parse("@myapp"))
  *     .handler(handler).peerPolicy(PeerPolicy.builder().allowSameUser().build()).h2c(true).start();
+ *
+ * UnixSocketConnector extra = UnixHttpServer.builder(address).mode(SocketFileMode.of(0660)).addConnectorTo(server);
  * }</pre>
  *
- * Closing stops the server gracefully and removes the socket file (if it is still ours).
+ * Closing stops the server gracefully and removes the socket file (if it is still ours). The address may be an
+ * {@linkplain UnixSocketAddress#inherited() inherited} socket, for a server a supervisor starts.
  */
 public final class UnixHttpServer implements AutoCloseable
 {
@@ -36,38 +39,33 @@ public final class UnixHttpServer implements AutoCloseable
     }
 
     /**
-     * Serves {@code handler} on {@code endpoint} with default options, started.
+     * Serves {@code handler} on {@code address} with default options, started.
      */
-    public static UnixHttpServer serve(UnixEndpoint endpoint, Handler handler) throws Exception
+    public static UnixHttpServer serve(UnixSocketAddress address, Handler handler) throws Exception
     {
-        return builder(endpoint).handler(handler).start();
+        return builder(address).handler(handler).start();
     }
 
     /**
-     * Adds a Unix socket connector to an existing server (started at once if the server runs).
-     *
-     * @return the connector, for its address and statistics
+     * @return a builder of a server (or of a connector for an existing server) listening on {@code address}
      */
-    public static UnixSocketConnector listen(Server server, UnixEndpoint endpoint, Options options) throws Exception
+    public static Builder builder(UnixSocketAddress address)
     {
-        UnixSocketConnector connector = newConnector(server, endpoint, options);
-        server.addConnector(connector);
-        if (server.isStarted())
-            connector.start();
-        return connector;
+        return new Builder(address);
     }
 
-    public static Builder builder(UnixEndpoint endpoint)
-    {
-        return new Builder(endpoint);
-    }
-
-    public Server server()
+    /**
+     * @return the Jetty server, for anything the builder does not offer
+     */
+    public Server getServer()
     {
         return server;
     }
 
-    public UnixSocketConnector connector()
+    /**
+     * @return the Unix socket connector, for its address and statistics
+     */
+    public UnixSocketConnector getConnector()
     {
         return connector;
     }
@@ -78,102 +76,57 @@ public final class UnixHttpServer implements AutoCloseable
         server.stop();
     }
 
-    private static UnixSocketConnector newConnector(Server server, UnixEndpoint endpoint, Options options)
-    {
-        HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
-        UnixSocketConnector connector = options.h2c
-            ? new UnixSocketConnector(server, new HttpConnectionFactory(configuration), new HTTP2CServerConnectionFactory(configuration))
-            : new UnixSocketConnector(server, new HttpConnectionFactory(configuration));
-        connector.setSocket(endpoint.toString());
-        connector.setFileMode(options.mode);
-        connector.setFileGroup(options.group);
-        connector.setPeerPolicy(options.peerPolicy);
-        return connector;
-    }
-
     /**
-     * The connector options the one-call server offers; everything else is on {@link #connector()}.
+     * The options the one-call server offers, then {@link #start()} for a server of its own, or
+     * {@link #addConnectorTo(Server)} for a Unix socket beside an existing server's connectors. Everything else is
+     * on the connector ({@link UnixHttpServer#getConnector()}).
      */
-    public static class Options
+    public static final class Builder
     {
-        SocketFileMode mode;
-        String group;
-        PeerPolicy peerPolicy = PeerPolicy.allowAll();
-        boolean h2c;
-
-        /** The socket file's mode, e.g. {@code SocketFileMode.of(0600)}; not for abstract names. */
-        public Options mode(SocketFileMode mode)
-        {
-            this.mode = mode;
-            return this;
-        }
-
-        /** The socket file's group, name or gid; not for abstract names. */
-        public Options group(String group)
-        {
-            this.group = group;
-            return this;
-        }
-
-        /** Who may connect, by credentials; the only access control an abstract name has. */
-        public Options peerPolicy(PeerPolicy peerPolicy)
-        {
-            this.peerPolicy = Objects.requireNonNull(peerPolicy, "peerPolicy");
-            return this;
-        }
-
-        /** Also accept HTTP/2 cleartext with prior knowledge. */
-        public Options h2c(boolean h2c)
-        {
-            this.h2c = h2c;
-            return this;
-        }
-    }
-
-    /**
-     * Options and the handler, then {@link #start()}.
-     */
-    public static final class Builder extends Options
-    {
-        private final UnixEndpoint endpoint;
+        private final UnixSocketAddress address;
         private Handler handler;
+        private SocketFileMode mode;
+        private String group;
+        private PeerPolicy peerPolicy = PeerPolicy.allowAll();
+        private boolean h2c;
 
-        private Builder(UnixEndpoint endpoint)
+        private Builder(UnixSocketAddress address)
         {
-            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            this.address = Objects.requireNonNull(address, "address");
         }
 
+        /** What to serve; needed by {@link #start()}. An existing server ({@link #addConnectorTo}) has its own. */
         public Builder handler(Handler handler)
         {
             this.handler = handler;
             return this;
         }
 
-        @Override
+        /** The socket file's mode, e.g. {@code SocketFileMode.of(0600)}; not for abstract names. */
         public Builder mode(SocketFileMode mode)
         {
-            super.mode(mode);
+            this.mode = mode;
             return this;
         }
 
-        @Override
+        /** The socket file's group, name or gid; not for abstract names. */
         public Builder group(String group)
         {
-            super.group(group);
+            this.group = group;
             return this;
         }
 
-        @Override
+        /** Who may connect, by credentials; the only access control an abstract name has. */
         public Builder peerPolicy(PeerPolicy peerPolicy)
         {
-            super.peerPolicy(peerPolicy);
+            this.peerPolicy = Objects.requireNonNull(peerPolicy, "peerPolicy");
             return this;
         }
 
-        @Override
+        /** Also accept HTTP/2 cleartext with prior knowledge. */
         public Builder h2c(boolean h2c)
         {
-            super.h2c(h2c);
+            this.h2c = h2c;
             return this;
         }
 
@@ -184,7 +137,7 @@ public final class UnixHttpServer implements AutoCloseable
         public UnixHttpServer start() throws Exception
         {
             Server server = new Server();
-            UnixSocketConnector connector = newConnector(server, endpoint, this);
+            UnixSocketConnector connector = newConnector(server);
             server.addConnector(connector);
             server.setHandler(Objects.requireNonNull(handler, "handler: call handler(...) before start()"));
             server.setStopTimeout(5_000);
@@ -198,6 +151,37 @@ public final class UnixHttpServer implements AutoCloseable
                 throw failure;
             }
             return new UnixHttpServer(server, connector);
+        }
+
+        /**
+         * Adds a Unix socket connector with these options to an existing server, started at once if the server runs.
+         *
+         * @return the connector, for its address and statistics
+         * @throws IllegalStateException if a {@link #handler} was given: the server serves its own
+         */
+        public UnixSocketConnector addConnectorTo(Server server) throws Exception
+        {
+            if (handler != null)
+                throw new IllegalStateException("A handler was given, but " + server + " serves its own handler on every " +
+                    "connector: set it with server.setHandler(...), or call start() for a server of its own");
+            UnixSocketConnector connector = newConnector(server);
+            server.addConnector(connector);
+            if (server.isStarted())
+                connector.start();
+            return connector;
+        }
+
+        private UnixSocketConnector newConnector(Server server)
+        {
+            HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
+            UnixSocketConnector connector = h2c
+                ? new UnixSocketConnector(server, new HttpConnectionFactory(configuration), new HTTP2CServerConnectionFactory(configuration))
+                : new UnixSocketConnector(server, new HttpConnectionFactory(configuration));
+            connector.setAddress(address);
+            connector.setFileMode(mode);
+            connector.setFileGroup(group);
+            connector.setPeerPolicy(peerPolicy);
+            return connector;
         }
     }
 }

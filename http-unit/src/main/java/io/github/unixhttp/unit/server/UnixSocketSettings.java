@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.github.unixhttp.connector.policy.PeerRules;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import io.github.unixhttp.connector.policy.PeerPolicy;
+import io.github.unixhttp.connector.policy.PeerRules;
 
 /**
  * A {@link UnixSocketConnector}'s settings as text, the way configuration files give them (Jetty's start
@@ -136,7 +136,7 @@ public class UnixSocketSettings
         {
             try
             {
-                connector.setSocket(socket);
+                connector.setAddress(UnixSocketAddress.parse(socket));
             }
             catch (IllegalArgumentException bad)
             {

@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.Bodies;
 import io.github.unixhttp.unit.Servers;
 import io.github.unixhttp.unit.UnixClientOptions;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.UnixUrl;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -42,7 +42,7 @@ class ApacheAsyncClientTest
     {
         Path socket = tmp.resolve("app.sock");
         try (Servers.Running server = kind.start(socket);
-             CloseableHttpAsyncClient client = UnixHttpAsyncClients.create(UnixEndpoint.ofPath(socket)))
+             CloseableHttpAsyncClient client = UnixHttpAsyncClients.create(UnixSocketAddress.ofPath(socket)))
         {
             client.start();
             List<Future<SimpleHttpResponse>> responses = new ArrayList<>();
@@ -71,7 +71,7 @@ class ApacheAsyncClientTest
         // completes, so with more allowed a request sent at once may or may not open another.
         UnixClientOptions oneConnection = UnixClientOptions.builder().maxConnections(1).build();
         try (Servers.Running server = kind.start(socket);
-             CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(UnixEndpoint.ofPath(socket), oneConnection).build())
+             CloseableHttpAsyncClient client = UnixHttpAsyncClients.custom(UnixSocketAddress.ofPath(socket), oneConnection).build())
         {
             client.start();
             String first = send(client, SimpleRequestBuilder.get("http://localhost/info").build()).getBodyText();
@@ -92,7 +92,7 @@ class ApacheAsyncClientTest
         Path socket = tmp.resolve("app.sock");
         byte[] upload = Bodies.random(Bodies.TEN_MEGABYTES);
         try (Servers.Running server = kind.start(socket);
-             CloseableHttpAsyncClient client = UnixHttpAsyncClients.create(UnixEndpoint.ofPath(socket)))
+             CloseableHttpAsyncClient client = UnixHttpAsyncClients.create(UnixSocketAddress.ofPath(socket)))
         {
             client.start();
             SimpleHttpResponse echoed = send(client, SimpleRequestBuilder.post("http://localhost/echo")
@@ -108,9 +108,9 @@ class ApacheAsyncClientTest
     void httpUnixUrlsWork(Servers kind) throws Exception
     {
         Path socket = tmp.resolve("app.sock");
-        UnixUrl url = UnixUrl.parse(UnixUrl.format(UnixEndpoint.ofPath(socket), "/info?y=2"));
+        UnixUrl url = UnixUrl.parse(UnixUrl.format(UnixSocketAddress.ofPath(socket), "/info?y=2"));
         try (Servers.Running server = kind.start(socket);
-             CloseableHttpAsyncClient client = UnixHttpAsyncClients.create(url.endpoint()))
+             CloseableHttpAsyncClient client = UnixHttpAsyncClients.create(url.address()))
         {
             client.start();
             String info = send(client, SimpleRequestBuilder.get(url.requestUri()).build()).getBodyText();
@@ -122,7 +122,7 @@ class ApacheAsyncClientTest
     void abstractNamesAreRefusedWithTheReasonAndTheAlternative()
     {
         UnsupportedOperationException refusal = assertThrows(UnsupportedOperationException.class,
-            () -> UnixHttpAsyncClients.custom(UnixEndpoint.ofAbstractName("x"), UnixClientOptions.defaults()));
+            () -> UnixHttpAsyncClients.custom(UnixSocketAddress.ofAbstractName("x"), UnixClientOptions.defaults()));
         assertTrue(refusal.getMessage().contains("only the JDK's channels") && refusal.getMessage().contains("Use UnixHttpClients"),
             refusal.getMessage());
     }

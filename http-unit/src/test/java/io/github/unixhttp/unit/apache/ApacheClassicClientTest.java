@@ -3,13 +3,15 @@ package io.github.unixhttp.unit.apache;
 import java.nio.file.Path;
 import java.util.UUID;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.testing.TestServer;
 import io.github.unixhttp.unit.Bodies;
 import io.github.unixhttp.unit.Servers;
-import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.unit.UnixRouteException;
 import io.github.unixhttp.unit.UnixUrl;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -38,7 +41,7 @@ class ApacheClassicClientTest
     {
         Path socket = tmp.resolve("app.sock");
         try (Servers.Running server = kind.start(socket);
-             CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+             CloseableHttpClient client = UnixHttpClients.create(UnixSocketAddress.ofPath(socket)))
         {
             String first = get(client, "http://localhost/info");
             HttpPost post = new HttpPost("http://localhost/echo");
@@ -58,7 +61,7 @@ class ApacheClassicClientTest
         Path socket = tmp.resolve("app.sock");
         byte[] upload = Bodies.random(Bodies.TEN_MEGABYTES);
         try (Servers.Running server = kind.start(socket);
-             CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+             CloseableHttpClient client = UnixHttpClients.create(UnixSocketAddress.ofPath(socket)))
         {
             // A classic client writes the whole body before it reads: the server digests the upload rather than echo it.
             HttpPost post = new HttpPost("http://localhost/digest");
@@ -75,9 +78,9 @@ class ApacheClassicClientTest
     void httpUnixUrlsWork(Servers kind) throws Exception
     {
         Path socket = tmp.resolve("app.sock");
-        UnixUrl url = UnixUrl.parse(UnixUrl.format(UnixEndpoint.ofPath(socket), "/info?x=1"));
+        UnixUrl url = UnixUrl.parse(UnixUrl.format(UnixSocketAddress.ofPath(socket), "/info?x=1"));
         try (Servers.Running server = kind.start(socket);
-             CloseableHttpClient client = UnixHttpClients.create(url.endpoint()))
+             CloseableHttpClient client = UnixHttpClients.create(url.address()))
         {
             String info = get(client, url.requestUri().toString());
             assertEquals("http://localhost/info?x=1", Bodies.field(info, "uri"));
@@ -93,7 +96,7 @@ class ApacheClassicClientTest
     {
         Path socket = tmp.resolve("app.sock");
         try (TestServer server = TestServer.start(socket);
-             CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+             CloseableHttpClient client = UnixHttpClients.create(UnixSocketAddress.ofPath(socket)))
         {
             String first = get(client, "http://localhost/info");
             Thread.sleep(2_500);
@@ -111,7 +114,7 @@ class ApacheClassicClientTest
         String name = "unixhttp-test-" + UUID.randomUUID();
         byte[] upload = Bodies.random(1024 * 1024);
         try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name));
-             CloseableHttpClient client = UnixHttpClients.create(UnixEndpoint.ofAbstractName(name)))
+             CloseableHttpClient client = UnixHttpClients.create(UnixSocketAddress.ofAbstractName(name)))
         {
             String first = get(client, "http://localhost/info");
             assertEquals("@" + name, Bodies.field(first, "local"));
@@ -123,6 +126,26 @@ class ApacheClassicClientTest
             assertArrayEquals(Bodies.served(upload.length), downloaded);
             assertEquals(Bodies.field(first, "connection"), Bodies.field(get(client, "http://localhost/info"), "connection"));
             assertEquals(4, server.handler().handled());
+        }
+    }
+
+    /**
+     * HttpClient's routes carry a path; an abstract name is not smuggled into one as {@code @name}. A request whose
+     * RequestConfig names the path {@code @name} asks for a file of that name, another socket, and is refused.
+     */
+    @Test
+    void aRoutePathSpelledLikeTheAbstractNameIsAnotherSocket() throws Exception
+    {
+        String name = "unixhttp-test-" + UUID.randomUUID();
+        try (TestServer server = TestServer.start(connector -> connector.setAddress(UnixSocketAddress.ofAbstractName(name)));
+             CloseableHttpClient client = UnixHttpClients.create(UnixSocketAddress.ofAbstractName(name)))
+        {
+            HttpGet spelled = new HttpGet("http://localhost/info");
+            spelled.setConfig(RequestConfig.custom().setUnixDomainSocket(Path.of("@" + name)).build());
+            UnixRouteException refused = assertThrows(UnixRouteException.class, () -> client.execute(spelled, response -> null));
+            assertTrue(refused.getMessage().contains("unix:@" + name), refused.getMessage());
+            assertEquals(0, server.handler().handled());
+            assertEquals("@" + name, Bodies.field(get(client, "http://localhost/info"), "local"));
         }
     }
 

@@ -4,13 +4,13 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.testing.TestServer;
 import io.github.unixhttp.unit.Bodies;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.ServerIdentityException;
 import io.github.unixhttp.unit.Servers;
 import io.github.unixhttp.unit.UnixClientOptions;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.UnixUrl;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
@@ -58,7 +58,7 @@ class JettyClientTest
     void getPostAndKeepAlive(Servers kind) throws Exception
     {
         Path socket = tmp.resolve("app.sock");
-        String base = UnixUrl.format(UnixEndpoint.ofPath(socket), "");
+        String base = UnixUrl.format(UnixSocketAddress.ofPath(socket), "");
         try (Servers.Running server = kind.start(socket))
         {
             String first = send(JettyUnixClients.newRequest(client, base + "info")).getContentAsString();
@@ -81,10 +81,10 @@ class JettyClientTest
         try (Servers.Running server = kind.start(socket))
         {
             ContentResponse echoed = send(client.newRequest("http://localhost/echo").method(HttpMethod.POST)
-                .transport(JettyUnixClients.transport(UnixEndpoint.ofPath(socket))).body(new BytesRequestContent(upload)));
+                .transport(JettyUnixClients.transport(UnixSocketAddress.ofPath(socket))).body(new BytesRequestContent(upload)));
             assertArrayEquals(upload, echoed.getContent());
             ContentResponse downloaded = send(client.newRequest("http://localhost/bytes?n=" + Bodies.TEN_MEGABYTES)
-                .transport(JettyUnixClients.transport(UnixEndpoint.ofPath(socket))));
+                .transport(JettyUnixClients.transport(UnixSocketAddress.ofPath(socket))));
             assertArrayEquals(Bodies.served(Bodies.TEN_MEGABYTES), downloaded.getContent());
         }
     }
@@ -96,7 +96,7 @@ class JettyClientTest
         byte[] upload = Bodies.random(Bodies.TEN_MEGABYTES);
         try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
         {
-            String base = UnixUrl.format(UnixEndpoint.ofAbstractName(name), "");
+            String base = UnixUrl.format(UnixSocketAddress.ofAbstractName(name), "");
             String first = send(JettyUnixClients.newRequest(client, base + "info")).getContentAsString();
             assertEquals("@" + name, Bodies.field(first, "local"));
             ContentResponse echoed = send(JettyUnixClients.newRequest(client, base + "echo").method(HttpMethod.POST)
@@ -119,7 +119,7 @@ class JettyClientTest
         impatient.start();
         try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
         {
-            String base = UnixUrl.format(UnixEndpoint.ofAbstractName(name), "");
+            String base = UnixUrl.format(UnixSocketAddress.ofAbstractName(name), "");
             String first = send(JettyUnixClients.newRequest(impatient, base + "info")).getContentAsString();
             Thread.sleep(1500);
             String second = send(JettyUnixClients.newRequest(impatient, base + "info")).getContentAsString();
@@ -136,14 +136,14 @@ class JettyClientTest
     void abstractNamesGetTheServerIdentityCheck() throws Exception
     {
         String name = "unixhttp-jetty-test-" + UUID.randomUUID();
-        UnixEndpoint endpoint = UnixEndpoint.ofAbstractName(name);
+        UnixSocketAddress address = UnixSocketAddress.ofAbstractName(name);
         UnixClientOptions sameUser = UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.sameUser()).build();
         UnixClientOptions someoneElse = UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.uid(4242)).build();
         try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
         {
-            send(client.newRequest("http://localhost/info").transport(JettyUnixClients.transport(endpoint, sameUser)));
+            send(client.newRequest("http://localhost/info").transport(JettyUnixClients.transport(address, sameUser)));
             Exception refused = assertThrows(Exception.class, () -> client.newRequest("http://localhost/info")
-                .transport(JettyUnixClients.transport(endpoint, someoneElse)).timeout(60, TimeUnit.SECONDS).send());
+                .transport(JettyUnixClients.transport(address, someoneElse)).timeout(60, TimeUnit.SECONDS).send());
             assertTrue(hasCause(refused, ServerIdentityException.class), "not refused by the identity check: " + refused);
             assertEquals(1, server.handler().handled(), "the request reached the wrong server");
         }
@@ -153,7 +153,7 @@ class JettyClientTest
     void aClientBoundToAnAbstractNameSendsEveryRequestThere() throws Exception
     {
         String name = "unixhttp-jetty-test-" + UUID.randomUUID();
-        HttpClient bound = JettyUnixClients.newHttpClient(UnixEndpoint.ofAbstractName(name), UnixClientOptions.defaults());
+        HttpClient bound = JettyUnixClients.newHttpClient(UnixSocketAddress.ofAbstractName(name), UnixClientOptions.defaults());
         bound.start();
         try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
         {

@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.ServerIdentityException;
 import io.github.unixhttp.unit.TcpTrap;
 import io.github.unixhttp.unit.UnixClientOptions;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.UnixRouteException;
 import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.server.Server;
@@ -50,7 +50,7 @@ class JettyWebSocketTest
         Path socket = tmp.resolve("ws.sock");
         try (EchoServer server = EchoServer.start(connector -> connector.setSocketPath(socket)))
         {
-            echoes(UnixEndpoint.ofPath(socket), UnixClientOptions.defaults(), server);
+            echoes(UnixSocketAddress.ofPath(socket), UnixClientOptions.defaults(), server);
         }
     }
 
@@ -60,7 +60,7 @@ class JettyWebSocketTest
         String name = "unixhttp-ws-test-" + UUID.randomUUID();
         try (EchoServer server = EchoServer.start(connector -> connector.setSocket("@" + name)))
         {
-            echoes(UnixEndpoint.ofAbstractName(name), UnixClientOptions.defaults(), server);
+            echoes(UnixSocketAddress.ofAbstractName(name), UnixClientOptions.defaults(), server);
         }
     }
 
@@ -74,9 +74,9 @@ class JettyWebSocketTest
         try (EchoServer file = EchoServer.start(connector -> connector.setSocketPath(socket));
              EchoServer named = EchoServer.start(connector -> connector.setSocket("@" + name)))
         {
-            for (UnixEndpoint endpoint : new UnixEndpoint[]{UnixEndpoint.ofPath(socket), UnixEndpoint.ofAbstractName(name)})
+            for (UnixSocketAddress address : new UnixSocketAddress[]{UnixSocketAddress.ofPath(socket), UnixSocketAddress.ofAbstractName(name)})
             {
-                WebSocketClient refused = JettyUnixWebSockets.newWebSocketClient(endpoint, someoneElse);
+                WebSocketClient refused = JettyUnixWebSockets.newWebSocketClient(address, someoneElse);
                 refused.start();
                 try
                 {
@@ -90,8 +90,8 @@ class JettyWebSocketTest
                 }
             }
             assertEquals(0, file.upgrades() + named.upgrades(), "an upgrade request reached a server that failed the check");
-            echoes(UnixEndpoint.ofPath(socket), sameUser, file);
-            echoes(UnixEndpoint.ofAbstractName(name), sameUser, named);
+            echoes(UnixSocketAddress.ofPath(socket), sameUser, file);
+            echoes(UnixSocketAddress.ofAbstractName(name), sameUser, named);
         }
     }
 
@@ -104,7 +104,7 @@ class JettyWebSocketTest
              TcpTrap trap = TcpTrap.open())
         {
             URI tcp = URI.create("ws://127.0.0.1:" + trap.port() + "/echo");
-            WebSocketClient client = JettyUnixWebSockets.newWebSocketClient(UnixEndpoint.ofPath(socket));
+            WebSocketClient client = JettyUnixWebSockets.newWebSocketClient(UnixSocketAddress.ofPath(socket));
             client.start();
             try
             {
@@ -120,7 +120,7 @@ class JettyWebSocketTest
             }
             assertEquals(1, server.upgrades());
 
-            WebSocketClient proxied = JettyUnixWebSockets.newWebSocketClient(UnixEndpoint.ofPath(socket));
+            WebSocketClient proxied = JettyUnixWebSockets.newWebSocketClient(UnixSocketAddress.ofPath(socket));
             proxied.getHttpClient().getProxyConfiguration().addProxy(new HttpProxy("127.0.0.1", trap.port()));
             proxied.start();
             try
@@ -141,7 +141,7 @@ class JettyWebSocketTest
     @Test
     void theHttpClientIsStartedAndStoppedWithTheWebSocketClient() throws Exception
     {
-        WebSocketClient client = JettyUnixWebSockets.newWebSocketClient(UnixEndpoint.ofPath(tmp.resolve("ws.sock")));
+        WebSocketClient client = JettyUnixWebSockets.newWebSocketClient(UnixSocketAddress.ofPath(tmp.resolve("ws.sock")));
         client.start();
         assertTrue(client.getHttpClient().isStarted());
         client.stop();
@@ -149,10 +149,10 @@ class JettyWebSocketTest
     }
 
     /** {@value #ECHOES} text messages of growing size (up to about 60 KB), each echoed before the next is sent. */
-    private static void echoes(UnixEndpoint endpoint, UnixClientOptions options, EchoServer server) throws Exception
+    private static void echoes(UnixSocketAddress address, UnixClientOptions options, EchoServer server) throws Exception
     {
         int upgradesBefore = server.upgrades();
-        WebSocketClient client = JettyUnixWebSockets.newWebSocketClient(endpoint, options);
+        WebSocketClient client = JettyUnixWebSockets.newWebSocketClient(address, options);
         client.start();
         try
         {

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.TestHandler;
-import io.github.unixhttp.unit.UnixEndpoint;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class UnixHttpServerTest
     void oneCallServesAHandlerOnASocketFileAndCloseRemovesIt() throws Exception
     {
         Path socket = tmp.resolve("app.sock");
-        try (UnixHttpServer server = UnixHttpServer.builder(UnixEndpoint.ofPath(socket)).handler(new TestHandler())
+        try (UnixHttpServer server = UnixHttpServer.builder(UnixSocketAddress.ofPath(socket)).handler(new TestHandler())
             .mode(SocketFileMode.of(0600)).start())
         {
             assertEquals("600", Run.run(WAIT, "stat", "-c", "%a", socket.toString()).requireSuccess().stdout().trim());
@@ -53,7 +53,7 @@ class UnixHttpServerTest
     void abstractNameWithAPolicyAndH2c() throws Exception
     {
         String name = "unixhttp-test-" + UUID.randomUUID();
-        try (UnixHttpServer server = UnixHttpServer.builder(UnixEndpoint.ofAbstractName(name)).handler(new TestHandler())
+        try (UnixHttpServer server = UnixHttpServer.builder(UnixSocketAddress.ofAbstractName(name)).handler(new TestHandler())
             .peerPolicy(PeerPolicy.builder().allowSameUser().build()).h2c(true).start())
         {
             String info = Run.run(WAIT, "curl", "-sS", "--http2-prior-knowledge", "--abstract-unix-socket", name, "http://localhost/info")
@@ -63,14 +63,14 @@ class UnixHttpServerTest
     }
 
     @Test
-    void listenAddsASocketToARunningServer() throws Exception
+    void addConnectorToAddsASocketToARunningServer() throws Exception
     {
         Server server = new Server();
         server.setHandler(new TestHandler());
         server.start();
         try
         {
-            UnixSocketConnector connector = UnixHttpServer.listen(server, UnixEndpoint.ofPath(tmp.resolve("extra.sock")), new UnixHttpServer.Options());
+            UnixSocketConnector connector = UnixHttpServer.builder(UnixSocketAddress.ofPath(tmp.resolve("extra.sock"))).addConnectorTo(server);
             assertTrue(connector.isStarted());
             assertEquals("hello", Run.run(WAIT, "curl", "-sS", "--unix-socket", tmp.resolve("extra.sock").toString(), "http://localhost/")
                 .requireSuccess().stdout());
@@ -82,10 +82,20 @@ class UnixHttpServerTest
     }
 
     @Test
+    void aHandlerForAnExistingServerIsRefusedRatherThanIgnored() throws Exception
+    {
+        Server server = new Server();
+        UnixHttpServer.Builder builder = UnixHttpServer.builder(UnixSocketAddress.ofPath(tmp.resolve("extra.sock"))).handler(new TestHandler());
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> builder.addConnectorTo(server));
+        assertTrue(refused.getMessage().contains("server.setHandler"), refused.getMessage());
+        assertEquals(0, server.getConnectors().length);
+    }
+
+    @Test
     void aStartThatCannotListenFailsClearlyAndTouchesNothing() throws Exception
     {
         Path file = Files.writeString(tmp.resolve("app.sock"), "not a socket");
-        Exception failure = assertThrows(Exception.class, () -> UnixHttpServer.serve(UnixEndpoint.ofPath(file), new TestHandler()));
+        Exception failure = assertThrows(Exception.class, () -> UnixHttpServer.serve(UnixSocketAddress.ofPath(file), new TestHandler()));
         String messages = failure + " " + failure.getCause();
         assertTrue(messages.contains("a regular file is already there"), messages);
         assertEquals("not a socket", Files.readString(file));

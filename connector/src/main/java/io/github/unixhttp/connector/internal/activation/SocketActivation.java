@@ -61,9 +61,12 @@ public final class SocketActivation
             else
             {
                 int fd = chooseDescriptor(name, listenFds, environment.get("LISTEN_FDNAMES"));
+                // The JDK takes up an inherited channel from descriptor 0 only; and a child must not take it too.
                 NativeEdge.dup2(fd, 0);
                 for (String variable : List.of("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"))
                     NativeEdge.unsetenv(variable);
+                LOG.info("Took up LISTEN_FDS descriptor {}: duplicated onto standard input, and LISTEN_FDS, LISTEN_PID " +
+                    "and LISTEN_FDNAMES unset so that child processes do not take it too", fd);
                 origin = "LISTEN_FDS descriptor " + fd + (name == null ? "" : " (" + name + ")");
             }
         }

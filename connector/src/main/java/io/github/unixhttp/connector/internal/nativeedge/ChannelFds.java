@@ -2,6 +2,7 @@ package io.github.unixhttp.connector.internal.nativeedge;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.nio.channels.Channel;
 import java.nio.channels.SocketChannel;
 
 import jnr.enxio.channels.NativeSelectableChannel;
@@ -50,7 +51,7 @@ public final class ChannelFds
         return channel instanceof NativeSelectableChannel || jdkGetFdVal != null;
     }
 
-    int fdOf(SocketChannel channel)
+    int fdOf(Channel channel)
     {
         if (channel instanceof NativeSelectableChannel nativeChannel)
             return nativeChannel.getFD();

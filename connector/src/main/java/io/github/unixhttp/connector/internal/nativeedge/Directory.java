@@ -373,7 +373,7 @@ public final class Directory implements AutoCloseable
         return failure(call, errno());
     }
 
-    private static NativeCallException failure(String call, int errno)
+    static NativeCallException failure(String call, int errno)
     {
         Errno known = Errno.valueOf(errno);
         String description = known == null || known == Errno.__UNKNOWN_CONSTANT__ ? "error" : known.description();

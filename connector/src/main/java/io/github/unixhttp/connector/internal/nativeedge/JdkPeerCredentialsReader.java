@@ -3,7 +3,6 @@ package io.github.unixhttp.connector.internal.nativeedge;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.EnumSet;
-import java.util.Set;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import jdk.net.ExtendedSocketOptions;
@@ -20,11 +19,5 @@ public final class JdkPeerCredentialsReader implements PeerCredentialsReader
     {
         UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
         return PeerCredentials.ofNames(principal.user().getName(), principal.group().getName());
-    }
-
-    @Override
-    public Set<PeerCredentials.Field> fields()
-    {
-        return EnumSet.of(PeerCredentials.Field.USER_NAME, PeerCredentials.Field.GROUP_NAME);
     }
 }

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.function.IntFunction;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
@@ -82,11 +81,5 @@ public final class JnrPeerCredentialsReader implements PeerCredentialsReader
                 return null;
             capacity = length.intValue() / Integer.BYTES;
         }
-    }
-
-    @Override
-    public Set<PeerCredentials.Field> fields()
-    {
-        return fds.readsJdkChannels() ? EnumSet.allOf(PeerCredentials.Field.class) : jdkFallback.fields();
     }
 }

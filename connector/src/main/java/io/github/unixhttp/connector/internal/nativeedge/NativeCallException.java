@@ -20,6 +20,7 @@ public class NativeCallException extends IOException
     public static final int EROFS = 30;
     public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
+    public static final int EADDRINUSE = 98;
 
     private final int errno;
 

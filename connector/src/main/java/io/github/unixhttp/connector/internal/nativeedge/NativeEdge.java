@@ -43,18 +43,40 @@ public final class NativeEdge
     }
 
     /**
-     * Binds and listens on a Linux abstract name.
+     * Binds and listens on a Linux abstract name: on a JDK channel served by Jetty's epoll selector like a path
+     * when this JVM lets us reach channel descriptors (see {@link JdkAbstractNameSocket}), else on jnr's channels
+     * (see {@link ListeningSocket#needsNativeSelector()}).
      *
-     * @param name the name without its leading {@code @}: 1 to 107 printable ASCII characters
+     * @param name the name without its leading {@code @}: checked by {@code UnixSocketAddress.ofAbstractName} (1 to 106 printable ASCII characters)
      * @throws IOException with a message naming the problem and the fix, e.g. when a live server has the name
      */
     public static ListeningSocket bindAbstractName(String name, int backlog) throws IOException
     {
+        int queue = backlog > 0 ? backlog : 50;
+        if (Holder.LIBC != null && Holder.FDS.readsJdkChannels())
+        {
+            try
+            {
+                return JdkAbstractNameSocket.listen(name, queue, Holder.LIBC, Holder.FDS);
+            }
+            catch (NativeCallException failure)
+            {
+                if (failure.errno() == NativeCallException.EADDRINUSE)
+                    throw inUse(name, failure);
+                throw new IOException("Cannot listen on unix:@" + name + ": " + failure.getMessage(), failure);
+            }
+            catch (IOException noPlaceholder)
+            {
+                // No temporary directory to bind the JDK channel's placeholder in: jnr's channels need none.
+                LOG.info("Serving unix:@{} on jnr's channels and selector (slower than a path), because the JDK channel " +
+                    "could not be prepared: {}", name, noPlaceholder.toString());
+            }
+        }
         UnixServerSocketChannel channel = UnixServerSocketChannel.open();
         try
         {
             // The leading NUL puts the name in the abstract namespace; jnr passes no trailing NUL on Linux.
-            channel.socket().bind(new UnixSocketAddress("\0" + name), backlog > 0 ? backlog : 50);
+            channel.socket().bind(new UnixSocketAddress("\0" + name), queue);
             return new AbstractNameSocket(channel, name);
         }
         catch (IOException failure)
@@ -62,10 +84,15 @@ public final class NativeEdge
             channel.close();
             // jnr reports no errno: whether a live server has the name is found out by asking it, not by the text.
             if (isAbstractNameLive(name))
-                throw new IOException("Cannot listen on unix:@" + name + ": the abstract name is in use by a live server. " +
-                    "Stop that server first, or choose another name", failure);
+                throw inUse(name, failure);
             throw new IOException("Cannot listen on unix:@" + name + ": " + failure.getMessage(), failure);
         }
+    }
+
+    private static IOException inUse(String name, IOException failure)
+    {
+        return new IOException("Cannot listen on unix:@" + name + ": the abstract name is in use by a live server. " +
+            "Stop that server first, or choose another name", failure);
     }
 
     private static boolean isAbstractNameLive(String name)
@@ -170,6 +197,7 @@ public final class NativeEdge
         private static final POSIX POSIX_CALLS = loadPosix();
         private static final NameService NAMES = POSIX_CALLS == null ? new NoNames() : new JnrNameService(POSIX_CALLS);
         private static final LibC LIBC = loadLibC();
+        private static final ChannelFds FDS = ChannelFds.open();
         private static final PeerCredentialsReader READER = chooseReader();
 
         private static POSIX loadPosix()
@@ -208,10 +236,9 @@ public final class NativeEdge
                 warnNamesOnly("jnr-ffi could not load the C library");
                 return new JdkPeerCredentialsReader();
             }
-            ChannelFds fds = ChannelFds.open();
-            if (!fds.readsJdkChannels())
+            if (!FDS.readsJdkChannels())
                 warnNamesOnly("java.base/sun.nio.ch is not exported to this code");
-            return new JnrPeerCredentialsReader(fds, LIBC, NAMES, new JdkPeerCredentialsReader());
+            return new JnrPeerCredentialsReader(FDS, LIBC, NAMES, new JdkPeerCredentialsReader());
         }
 
         private static void warnNamesOnly(String why)

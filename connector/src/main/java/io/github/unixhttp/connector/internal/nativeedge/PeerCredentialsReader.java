@@ -2,7 +2,6 @@ package io.github.unixhttp.connector.internal.nativeedge;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.util.Set;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 
@@ -16,9 +15,4 @@ public interface PeerCredentialsReader
      * @throws IOException if the kernel would not say (the connection is then of no use anyway)
      */
     PeerCredentials read(SocketChannel channel) throws IOException;
-
-    /**
-     * @return the fields this reader fills in
-     */
-    Set<PeerCredentials.Field> fields();
 }

@@ -1,5 +1,7 @@
 package io.github.unixhttp.connector.internal.nativeedge;
 
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.UUID;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
+import io.github.unixhttp.connector.internal.ListeningSocket;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +137,26 @@ class AbstractNameTest
             assertEquals("hello", curl("http://localhost/").stdout());
             assertEquals(1, server.handler().handled());
             assertEquals(1, server.connector().getRefusedConnections());
+        }
+    }
+
+    @Test
+    void anAbstractNameIsServedOnTheJdksOwnChannelAndSelector() throws Exception
+    {
+        // The tests run with --add-exports java.base/sun.nio.ch, as the README says to run servers.
+        try (ListeningSocket listening = NativeEdge.bindAbstractName(name, 16))
+        {
+            assertFalse(listening.needsNativeSelector());
+            assertSame(SelectorProvider.provider(), listening.channel().provider());
+            assertEquals("@" + name, listening.localAddress().toString());
+            try (SocketChannel client = NativeEdge.openAbstractNameClient())
+            {
+                client.connect(NativeEdge.abstractNameAddress(name));
+                try (SocketChannel accepted = listening.accept())
+                {
+                    assertSame(SelectorProvider.provider(), accepted.provider());
+                }
+            }
         }
     }
 

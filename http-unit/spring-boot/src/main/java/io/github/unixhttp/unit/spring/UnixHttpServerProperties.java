@@ -3,6 +3,7 @@ package io.github.unixhttp.unit.spring;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -65,8 +66,14 @@ public class UnixHttpServerProperties
         return socketPath;
     }
 
+    /**
+     * @throws IllegalArgumentException if the text cannot name a socket (too long, a NUL byte, an abstract name that
+     *                                  is not printable ASCII), saying why
+     */
     public void setSocketPath(String socketPath)
     {
+        if (socketPath != null)
+            UnixSocketAddress.parse(socketPath);
         this.socketPath = socketPath;
     }
 
@@ -194,7 +201,18 @@ public class UnixHttpServerProperties
     /** Whether the socket is a Linux abstract name, which has no file. */
     public boolean isAbstractName()
     {
-        return socketPath != null && socketPath.startsWith("@");
+        return socketPath != null && UnixSocketAddress.parse(socketPath).kind() == UnixSocketAddress.Kind.ABSTRACT_NAME;
+    }
+
+    /**
+     * @return where to listen: the inherited socket, else {@code socket-path} read as {@link UnixSocketAddress#parse}
+     *         does; {@code null} if neither is set
+     */
+    public UnixSocketAddress address()
+    {
+        if (inherits())
+            return UnixSocketAddress.inherited(inheritName);
+        return socketPath == null ? null : UnixSocketAddress.parse(socketPath);
     }
 
     /**

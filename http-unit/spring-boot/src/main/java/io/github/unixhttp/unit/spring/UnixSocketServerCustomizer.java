@@ -3,8 +3,8 @@ package io.github.unixhttp.unit.spring;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
@@ -12,14 +12,16 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.util.ClassUtils;
 
 /**
  * Puts a {@link UnixSocketConnector} into the Jetty server Spring Boot builds, in place of its TCP connector (or
- * beside it with {@code keep-tcp}). The socket shares the TCP connector's {@link HttpConfiguration}, thread pool and
- * selector count, and runs before Spring Boot's own property-driven customizers ({@code server.jetty.*} idle timeout,
- * header sizes, forwarded headers), which therefore reach it too; Spring Boot's graceful shutdown
+ * beside it with {@code keep-tcp}). The socket serves a copy of the TCP connector's {@link HttpConfiguration} fit for
+ * Unix sockets ({@link UnixSocketConnector#newHttpConfiguration(HttpConfiguration)}; the TCP connector's stays as it
+ * is), shares its thread pool and selector count, and runs before Spring Boot's own property-driven customizers
+ * ({@code server.jetty.*} idle timeout, header sizes, forwarded headers), which reach every connector, so it too; Spring Boot's graceful shutdown
  * ({@code server.shutdown=graceful}) shuts down every connector of the server, this one included.
  */
 public class UnixSocketServerCustomizer implements JettyServerCustomizer
@@ -43,6 +45,17 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
         int selectors = tcp instanceof ServerConnector serverConnector ? serverConnector.getSelectorManager().getSelectorCount() : -1;
         // Zero acceptors: the selector accepts when a connection is ready, which inherited and abstract sockets need.
         UnixSocketConnector connector = new UnixSocketConnector(server, 0, selectors, factories(http));
+        // Spring Boot adds its ForwardedRequestCustomizer (server.forward-headers-strategy=native) to every connector's
+        // configuration after this customizer ran. The socket's configuration is its own copy: just before the
+        // connector starts, a plain one there is wrapped so that forwarded headers are believed from trusted proxies only.
+        connector.addEventListener(new LifeCycle.Listener()
+        {
+            @Override
+            public void lifeCycleStarting(LifeCycle event)
+            {
+                TrustedForwardedCustomizer.wrapPlainOnes(http);
+            }
+        });
         configure(connector);
         if (tcp != null && !properties.isKeepTcp())
             server.removeConnector(tcp);
@@ -63,20 +76,14 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
                 : prefix + "socket-path=" + properties.getSocketPath() + " is an abstract name, which has no file, hence no mode " +
                 "or group: remove " + prefix + "file-mode and " + prefix + "file-group, and restrict who may connect with " +
                 prefix + "allow-users / allow-groups.");
-        if (properties.inherits())
+        try
         {
-            connector.setAddress(UnixSocketAddress.inherited(properties.getInheritName()));
+            connector.setAddress(properties.address());
         }
-        else
+        catch (IllegalArgumentException bad)
         {
-            try
-            {
-                connector.setSocket(properties.getSocketPath());
-            }
-            catch (IllegalArgumentException bad)
-            {
-                throw new IllegalArgumentException(prefix + "socket-path=" + properties.getSocketPath() + ": " + bad.getMessage(), bad);
-            }
+            throw new IllegalArgumentException((properties.inherits() ? prefix + "inherit-name=" + properties.getInheritName()
+                : prefix + "socket-path=" + properties.getSocketPath()) + ": " + bad.getMessage(), bad);
         }
         connector.setFileMode(properties.effectiveFileMode());
         connector.setFileGroup(properties.getFileGroup());

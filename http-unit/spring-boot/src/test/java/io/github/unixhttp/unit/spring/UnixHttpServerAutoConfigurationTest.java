@@ -9,14 +9,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.UnixSocketCustomizer;
 import io.github.unixhttp.testing.Requirements;
-import io.github.unixhttp.unit.UnixEndpoint;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import io.github.unixhttp.testing.Run;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,8 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -83,8 +87,13 @@ class UnixHttpServerAutoConfigurationTest
             Connector[] connectors = jetty(app).getServer().getConnectors();
             ServerConnector tcp = only(connectors, ServerConnector.class);
             UnixSocketConnector unix = only(connectors, UnixSocketConnector.class);
-            assertSame(tcp.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration(),
-                unix.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration());
+            // The socket serves its own copy of Spring's configuration; the TCP connector's is left as Spring made it.
+            HttpConfiguration tcpConfiguration = tcp.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+            HttpConfiguration unixConfiguration = unix.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+            assertNotSame(tcpConfiguration, unixConfiguration);
+            assertNull(tcpConfiguration.getCustomizer(UnixSocketCustomizer.class));
+            assertNull(tcpConfiguration.getServerAuthority());
+            assertEquals(tcpConfiguration.getRequestHeaderSize(), unixConfiguration.getRequestHeaderSize());
             assertEquals(12345, unix.getIdleTimeout());
             assertTrue(output.text().contains("Listening on unix:" + socket + " (mode 0600) [http/1.1], and on TCP port " +
                 tcp.getLocalPort()), output.text());
@@ -119,7 +128,7 @@ class UnixHttpServerAutoConfigurationTest
     void restClientOverTheSocket() throws Exception
     {
         try (ConfigurableApplicationContext ignored = start("unixhttp.server.socket-path=" + socket);
-             CloseableHttpClient http = UnixHttpClients.create(UnixEndpoint.ofPath(socket)))
+             CloseableHttpClient http = UnixHttpClients.create(UnixSocketAddress.ofPath(socket)))
         {
             RestClient client = RestClient.builder().requestFactory(new HttpComponentsClientHttpRequestFactory(http))
                 .baseUrl("http://localhost").build();
@@ -157,6 +166,18 @@ class UnixHttpServerAutoConfigurationTest
         Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@x", "unixhttp.server.file-mode=0660").close());
         assertTrue(messages(failure).contains("unixhttp.server.socket-path=@x is an abstract name, which has no file, hence no " +
             "mode or group: remove unixhttp.server.file-mode"), messages(failure));
+    }
+
+    /** The socket is read as the connector reads it: a name it could not listen on fails the binding, named. */
+    @Test
+    void aSocketTheConnectorCouldNotListenOnFailsTheBinding()
+    {
+        Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@caf\u00e9").close());
+        assertTrue(messages(failure).contains("under 'unixhttp.server'") && messages(failure).contains("property socket-path") &&
+            messages(failure).contains("printable ASCII"), messages(failure));
+        Exception tooLong = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=/tmp/" + "p".repeat(120)).close());
+        assertTrue(messages(tooLong).contains("property socket-path") && messages(tooLong).contains("at most 107 bytes"),
+            messages(tooLong));
     }
 
     /** Spring Boot's forwarded headers (native strategy) reach the socket, believed only from trusted proxies. */

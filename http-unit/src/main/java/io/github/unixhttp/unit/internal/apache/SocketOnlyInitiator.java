@@ -1,4 +1,4 @@
-package io.github.unixhttp.unit.apache;
+package io.github.unixhttp.unit.internal.apache;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;

@@ -1,12 +1,12 @@
-package io.github.unixhttp.unit.jetty;
+package io.github.unixhttp.unit.internal.jetty;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
@@ -24,15 +24,16 @@ import org.eclipse.jetty.util.Promise;
 final class UnixTransport extends Transport.TCPUnix
 {
     private final ServerIdentityCheck identity;
-    private final Path path;
-    private final String socket;
+    private final UnixSocketAddress socket;
 
-    UnixTransport(Path path, ServerIdentityCheck identity)
+    /**
+     * @param socket a socket file
+     */
+    UnixTransport(UnixSocketAddress socket, ServerIdentityCheck identity)
     {
-        super(path);
+        super(socket.path());
         this.identity = identity;
-        this.path = path;
-        this.socket = path.toString();
+        this.socket = socket;
     }
 
     @Override
@@ -40,7 +41,7 @@ final class UnixTransport extends Transport.TCPUnix
     {
         try
         {
-            identity.verifyPath(path);
+            identity.verifyPath(socket.path());
         }
         catch (IOException refused)
         {
@@ -55,7 +56,7 @@ final class UnixTransport extends Transport.TCPUnix
     public Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException
     {
         if (endPoint instanceof SocketChannelEndPoint socketEndPoint)
-            identity.verify((SocketChannel)socketEndPoint.getChannel(), socket);
+            identity.verify((SocketChannel)socketEndPoint.getChannel(), socket.toString());
         return super.newConnection(endPoint, context);
     }
 

@@ -1,11 +1,12 @@
-package io.github.unixhttp.unit.jetty;
+package io.github.unixhttp.unit.internal.jetty;
 
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.github.unixhttp.unit.ConnectRetry;
+import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.unit.internal.ConnectRetry;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.Promise;
@@ -21,17 +22,17 @@ final class RetryingConnect
     {
     }
 
-    static void connect(ClientConnector connector, SocketAddress address, Map<String, Object> context, String socket, Duration timeout)
+    /**
+     * @param socket the address {@code address} stands for, for the message of a connect that timed out
+     */
+    static void connect(ClientConnector connector, SocketAddress address, Map<String, Object> context, UnixSocketAddress socket,
+                        Duration timeout)
     {
         @SuppressWarnings("unchecked")
         Promise<Connection> promise = (Promise<Connection>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
-        long start = System.nanoTime();
-        long budget = ConnectRetry.budgetNanos(timeout);
+        ConnectRetry retry = ConnectRetry.start(timeout);
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>()
         {
-            // Written before each retry is scheduled, read when that retry fails: ordered by the scheduler's hand-off.
-            private volatile long pause = ConnectRetry.FIRST_PAUSE_NANOS;
-
             @Override
             public void succeeded(Connection connection)
             {
@@ -41,16 +42,16 @@ final class RetryingConnect
             @Override
             public void failed(Throwable failure)
             {
-                long wait = pause;
                 if (!ConnectRetry.isBacklogFull(failure) || !connector.isRunning())
+                {
                     promise.failed(failure);
-                else if (ConnectRetry.wouldOverrun(start, budget, wait))
+                    return;
+                }
+                long pause = retry.nextPauseNanos(System.nanoTime());
+                if (pause < 0)
                     promise.failed(ConnectRetry.timedOut(socket, timeout));
                 else
-                {
-                    pause = ConnectRetry.nextPause(wait);
-                    connector.getScheduler().schedule(() -> connector.connect(address, context), wait, TimeUnit.NANOSECONDS);
-                }
+                    connector.getScheduler().schedule(() -> connector.connect(address, context), pause, TimeUnit.NANOSECONDS);
             }
         });
         connector.connect(address, context);

@@ -1,21 +1,22 @@
-package io.github.unixhttp.unit.jetty;
+package io.github.unixhttp.unit.internal.jetty;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixRouteException;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * The client connector of an HttpClient made by {@link JettyUnixClients}: the last word on where it connects. It
- * opens only Unix sockets (for an HttpClient bound to an endpoint, only that one); anything else, such as the TCP
+ * The client connector of an HttpClient made by {@link io.github.unixhttp.unit.jetty.JettyUnixClients}: the last word on where it connects. It
+ * opens only Unix sockets (for an HttpClient bound to an address, only that one); anything else, such as the TCP
  * address of a proxy or of a request without a Unix transport, fails with {@link UnixRouteException} before a
  * socket is opened.
  */
-final class SocketOnlyConnector extends ClientConnector
+public final class SocketOnlyConnector extends ClientConnector
 {
     private final Predicate<SocketAddress> allowed;
     private final String allowedDescription;
@@ -27,21 +28,20 @@ final class SocketOnlyConnector extends ClientConnector
     }
 
     /** Connects to any socket file, never over TCP. */
-    static SocketOnlyConnector anySocketFile()
+    public static SocketOnlyConnector anySocketFile()
     {
         return new SocketOnlyConnector(address -> address instanceof UnixDomainSocketAddress, "Unix sockets only");
     }
 
-    /** Connects to this socket file only. */
-    static SocketOnlyConnector only(UnixDomainSocketAddress socket)
+    /**
+     * Connects to this address only: to its socket file, or, for an abstract name, to nothing (the connections of an
+     * HttpClient bound to an abstract name are made on jnr's connector, see {@link AbstractNameTransport}).
+     */
+    public static SocketOnlyConnector only(UnixSocketAddress socket)
     {
-        return new SocketOnlyConnector(socket::equals, "unix:" + socket.getPath() + " only");
-    }
-
-    /** Connects to nothing: the connections of an HttpClient bound to an abstract name are made on jnr's connector. */
-    static SocketOnlyConnector nothing(String abstractName)
-    {
-        return new SocketOnlyConnector(address -> false, "unix:@" + abstractName + " only");
+        Predicate<SocketAddress> allowed = socket.kind() == UnixSocketAddress.Kind.PATH ?
+            UnixDomainSocketAddress.of(socket.path())::equals : address -> false;
+        return new SocketOnlyConnector(allowed, "unix:" + socket + " only");
     }
 
     @Override

@@ -1,4 +1,6 @@
-package io.github.unixhttp.unit.jetty;
+package io.github.unixhttp.unit.internal.jetty;
+
+import io.github.unixhttp.unit.internal.BacklogFullException;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import org.eclipse.jetty.client.HttpClient;
@@ -32,19 +35,22 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class AbstractNameTransport extends Transport.Socket
 {
-    private final String name;
+    private final UnixSocketAddress address;
     private final ServerIdentityCheck identity;
 
-    AbstractNameTransport(String name, ServerIdentityCheck identity)
+    /**
+     * @param address an abstract name
+     */
+    AbstractNameTransport(UnixSocketAddress address, ServerIdentityCheck identity)
     {
-        this.name = name;
+        this.address = address;
         this.identity = identity;
     }
 
     @Override
     public SocketAddress getSocketAddress()
     {
-        return NativeEdge.abstractNameAddress(name);
+        return NativeEdge.abstractNameAddress(address.abstractName());
     }
 
     @Override
@@ -60,7 +66,7 @@ final class AbstractNameTransport extends Transport.Socket
     }
 
     @Override
-    public void connect(SocketAddress address, Map<String, Object> context)
+    public void connect(SocketAddress socketAddress, Map<String, Object> context)
     {
         HttpClient client = (HttpClient)context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
         Duration timeout = ((ClientConnector)context.get(ClientConnector.CONTEXT_KEY)).getConnectTimeout();
@@ -75,14 +81,14 @@ final class AbstractNameTransport extends Transport.Socket
             return;
         }
         context.put(ClientConnector.CONTEXT_KEY, connector);
-        RetryingConnect.connect(connector, address, context, "@" + name, timeout);
+        RetryingConnect.connect(connector, socketAddress, context, address, timeout);
     }
 
     @Override
     public Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException
     {
         if (endPoint instanceof SocketChannelEndPoint socketEndPoint)
-            identity.verify((SocketChannel)socketEndPoint.getChannel(), "@" + name);
+            identity.verify((SocketChannel)socketEndPoint.getChannel(), address.toString());
         // The endpoint was made by our connector; the client's idle timeout is the one its user set.
         HttpClient client = (HttpClient)context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
         if (client != null)
@@ -93,19 +99,19 @@ final class AbstractNameTransport extends Transport.Socket
     @Override
     public boolean equals(Object other)
     {
-        return other instanceof AbstractNameTransport that && name.equals(that.name) && Objects.equals(identity, that.identity);
+        return other instanceof AbstractNameTransport that && address.equals(that.address) && Objects.equals(identity, that.identity);
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(name, identity);
+        return Objects.hash(address, identity);
     }
 
     @Override
     public String toString()
     {
-        return "AbstractNameTransport[@" + name + "]";
+        return "AbstractNameTransport[" + address + "]";
     }
 
     /** A client connector on jnr's selector, a managed bean of the HttpClient it serves. */
@@ -146,14 +152,14 @@ final class AbstractNameTransport extends Transport.Socket
 
                 /**
                  * jnr reports a connect to a full backlog (EAGAIN) as pending and the retry as still pending;
-                 * Jetty would then fail with a bare ConnectException. Say what it is, so that it is retried.
+                 * Jetty would then fail with a bare ConnectException. Say what it is, typed, so that it is retried.
                  */
                 @Override
                 protected boolean doFinishConnect(SelectableChannel channel) throws IOException
                 {
                     if (super.doFinishConnect(channel))
                         return true;
-                    throw new IOException("Resource temporarily unavailable (EAGAIN): the server's backlog is full");
+                    throw new BacklogFullException("Connect to an abstract name still pending: the server's backlog is full (EAGAIN)");
                 }
             };
         }

@@ -1,4 +1,4 @@
-package io.github.unixhttp.unit.jetty;
+package io.github.unixhttp.unit.internal.jetty;
 
 import java.net.URI;
 import java.util.Objects;
@@ -21,10 +21,10 @@ import org.eclipse.jetty.util.Promise;
  * socket). This one keeps a request's transport on every copy, refuses a destination that is not a Unix socket or
  * that a proxy would serve, and connects with a {@link SocketOnlyConnector}.
  *
- * <p>Bound to an endpoint, a request without a transport goes to the endpoint, and a request with another
+ * <p>Bound to an address, a request without a transport goes to the address, and a request with another
  * transport is refused.</p>
  */
-final class UnixHttpClient extends HttpClient
+public final class UnixHttpClient extends HttpClient
 {
     private final Transport bound;
 
@@ -32,7 +32,7 @@ final class UnixHttpClient extends HttpClient
      * @param bound the transport every request must use (and gets if it has none), or {@code null} for any Unix
      *              transport given per request
      */
-    UnixHttpClient(Transport bound, SocketOnlyConnector connector)
+    public UnixHttpClient(Transport bound, SocketOnlyConnector connector)
     {
         super(new DefaultTransport(connector, bound));
         this.bound = bound;
@@ -62,7 +62,7 @@ final class UnixHttpClient extends HttpClient
         else if (bound == null && !isUnix(transport))
             promise.failed(new UnixRouteException("Refusing to send a request for " + origin.asString() + " over " + transport +
                 ": this HttpClient sends requests over Unix sockets only, never over TCP. Give the request a transport from " +
-                "JettyUnixClients.transport(endpoint), or make the client with JettyUnixClients.newHttpClient(endpoint, options) " +
+                "JettyUnixClients.transport(address), or make the client with JettyUnixClients.newHttpClient(address, options) " +
                 "to send every request to one socket"));
         else
             super.newConnection(destination, promise);

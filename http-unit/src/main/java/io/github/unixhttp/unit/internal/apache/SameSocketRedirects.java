@@ -1,4 +1,4 @@
-package io.github.unixhttp.unit.apache;
+package io.github.unixhttp.unit.internal.apache;
 
 import org.apache.hc.client5.http.impl.DefaultRedirectStrategy;
 import org.apache.hc.core5.http.HttpHost;
@@ -9,9 +9,13 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * Follows redirects only within the same host: a client bound to a Unix socket would otherwise send a request
  * meant for another host to the same socket.
  */
-final class SameSocketRedirects extends DefaultRedirectStrategy
+public final class SameSocketRedirects extends DefaultRedirectStrategy
 {
-    static final SameSocketRedirects INSTANCE = new SameSocketRedirects();
+    public static final SameSocketRedirects INSTANCE = new SameSocketRedirects();
+
+    private SameSocketRedirects()
+    {
+    }
 
     @Override
     public boolean isRedirectAllowed(HttpHost currentTarget, HttpHost newTarget, HttpRequest redirect, HttpContext context)

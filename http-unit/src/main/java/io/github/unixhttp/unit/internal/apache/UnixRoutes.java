@@ -1,9 +1,9 @@
-package io.github.unixhttp.unit.apache;
+package io.github.unixhttp.unit.internal.apache;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
-import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixRouteException;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
@@ -23,18 +23,18 @@ import org.apache.hc.core5.http.nio.AsyncEntityProducer;
  * properties), one to another Unix socket, or an {@code https} one (nothing layers TLS on the socket: the classic
  * client would send it in plaintext). It sits just before the connect step, so it sees the route of every hop: of a
  * redirect or a retry too, not only of the request as the application made it. Routes without a socket are served:
- * the connection layer takes every connect to the client's own endpoint, and is what makes TCP impossible.
+ * the connection layer takes every connect to the client's own address, and is what makes TCP impossible.
  */
-final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
+public final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
 {
     /** The name of this element in the execution chain. */
-    static final String NAME = "unixhttp-unix-routes";
+    public static final String NAME = "unixhttp-unix-routes";
 
-    private final UnixEndpoint endpoint;
+    private final UnixSocketAddress address;
 
-    UnixRoutes(UnixEndpoint endpoint)
+    public UnixRoutes(UnixSocketAddress address)
     {
-        this.endpoint = endpoint;
+        this.address = address;
     }
 
     @Override
@@ -56,26 +56,38 @@ final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
     {
         if (route.getProxyHost() != null)
             throw new UnixRouteException("Refusing to send a request through the proxy " + route.getProxyHost() + ": this client " +
-                "is built for unix:" + endpoint + " and sends every request over that socket, never over TCP. Remove the " +
+                "is built for unix:" + address + " and sends every request over that socket, never over TCP. Remove the " +
                 "proxy (RequestConfig.setProxy, HttpClientBuilder.setProxy, a route planner, or the proxy system properties), " +
                 "or use a separate client for TCP");
         if (route.isSecure())
-            throw new UnixRouteException("Refusing to send a request for " + route.getTargetHost() + " over unix:" + endpoint +
+            throw new UnixRouteException("Refusing to send a request for " + route.getTargetHost() + " over unix:" + address +
                 ": https asks for TLS, and this client speaks plain HTTP over the socket (which never leaves the machine; its " +
                 "file's permissions and the server identity check are what protect it). Write the URL as http://localhost/...");
-        requireOwnSocket(endpoint, route.getUnixDomainSocket());
+        requireOwnSocket(address, route.getUnixDomainSocket());
     }
 
     /**
-     * @param unixDomainSocket the socket a route names, or {@code null} for none (then the endpoint is used)
-     * @throws UnixRouteException if the route names another socket than the endpoint
+     * The route's socket as HttpClient carries it: a path. The client's own path is set on the default
+     * {@code RequestConfig} ({@link #routeSocketOf}); an abstract name has no path form, so routes to one carry none.
+     *
+     * @param unixDomainSocket the socket a route names, or {@code null} for none (then the client's address is used)
+     * @throws UnixRouteException if the route names another socket than the client's
      */
-    static void requireOwnSocket(UnixEndpoint endpoint, Path unixDomainSocket) throws UnixRouteException
+    public static void requireOwnSocket(UnixSocketAddress address, Path unixDomainSocket) throws UnixRouteException
     {
-        if (unixDomainSocket == null || UnixHttpClients.socketPathOf(endpoint).equals(unixDomainSocket))
+        if (unixDomainSocket == null || unixDomainSocket.equals(address.path()))
             return;
         throw new UnixRouteException("Refusing to send a request to unix:" + unixDomainSocket + ": this client is built for unix:" +
-            endpoint + " and connects to no other socket. Remove the socket from the request's RequestConfig, or build a " +
+            address + " and connects to no other socket. Remove the socket from the request's RequestConfig, or build a " +
             "client for that socket");
+    }
+
+    /**
+     * @return the socket to put in the client's default {@code RequestConfig}: the path, or {@code null} for an
+     *         abstract name, which HttpClient's routes cannot express (the connection operator reaches it anyway)
+     */
+    public static Path routeSocketOf(UnixSocketAddress address)
+    {
+        return address.path();
     }
 }

@@ -1,13 +1,13 @@
-package io.github.unixhttp.unit.apache;
+package io.github.unixhttp.unit.internal.apache;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
-import io.github.unixhttp.unit.UnixConnector;
-import io.github.unixhttp.unit.UnixEndpoint;
+import io.github.unixhttp.unit.internal.UnixDialer;
 import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
 import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
 import org.apache.hc.core5.http.HttpHost;
@@ -18,24 +18,24 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The only way the classic client opens connections: every connect goes to the client's own endpoint with
- * {@link UnixConnector} (the connect timeout is honoured, the server's identity checked before the connection is
+ * The only way the classic client opens connections: every connect goes to the client's own address with
+ * {@link UnixDialer} (the connect timeout is honoured, the server's identity checked before the connection is
  * handed to HttpClient), whatever route asked for it. A route without a socket (a request whose
- * {@code RequestConfig} lacks one) still goes to the endpoint, never over TCP; a route naming another socket is
- * refused. An abstract endpoint travels in routes as the path {@code @name}.
+ * {@code RequestConfig} lacks one) still goes to the address, never over TCP; a route naming another socket is
+ * refused. A route to an abstract name carries no socket: HttpClient's routes hold only paths.
  */
 final class UnixConnectionOperator implements HttpClientConnectionOperator
 {
-    private final UnixEndpoint endpoint;
+    private final UnixSocketAddress address;
     private final HttpClientConnectionOperator tls;
     private final ServerIdentityCheck identity;
 
     /**
      * @param tls HttpClient's own operator, used only to layer TLS over a connection already made here
      */
-    UnixConnectionOperator(UnixEndpoint endpoint, HttpClientConnectionOperator tls, ServerIdentityCheck identity)
+    UnixConnectionOperator(UnixSocketAddress address, HttpClientConnectionOperator tls, ServerIdentityCheck identity)
     {
-        this.endpoint = endpoint;
+        this.address = UnixDialer.requireConnectable(address);
         this.tls = tls;
         this.identity = identity;
     }
@@ -48,9 +48,9 @@ final class UnixConnectionOperator implements HttpClientConnectionOperator
                         InetSocketAddress localAddress, Timeout connectTimeout, SocketConfig socketConfig, Object attachment,
                         HttpContext context) throws IOException
     {
-        UnixRoutes.requireOwnSocket(endpoint, unixDomainSocket);
+        UnixRoutes.requireOwnSocket(address, unixDomainSocket);
         Duration timeout = connectTimeout == null || connectTimeout.isDisabled() ? Duration.ZERO : Duration.ofMillis(connectTimeout.toMilliseconds());
-        ChannelSocket socket = new ChannelSocket(UnixConnector.connect(endpoint, timeout, identity));
+        ChannelSocket socket = new ChannelSocket(UnixDialer.connect(address, timeout, identity));
         if (socketConfig != null && socketConfig.getSoTimeout() != null && socketConfig.getSoTimeout().isEnabled())
             socket.setSoTimeout(socketConfig.getSoTimeout().toMillisecondsIntBound());
         connection.bind(socket);

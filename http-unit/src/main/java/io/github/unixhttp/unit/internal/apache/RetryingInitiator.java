@@ -1,11 +1,12 @@
-package io.github.unixhttp.unit.apache;
+package io.github.unixhttp.unit.internal.apache;
 
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.github.unixhttp.unit.ConnectRetry;
+import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.unit.internal.ConnectRetry;
 import org.apache.hc.core5.concurrent.ComplexFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.io.CloseMode;
@@ -21,10 +22,15 @@ import org.apache.hc.core5.util.Timeout;
 final class RetryingInitiator implements ConnectionInitiator
 {
     private final ConnectionInitiator reactor;
+    private final UnixSocketAddress address;
 
-    RetryingInitiator(ConnectionInitiator reactor)
+    /**
+     * @param address the client's address, for the message of a connect that timed out
+     */
+    RetryingInitiator(ConnectionInitiator reactor, UnixSocketAddress address)
     {
         this.reactor = reactor;
+        this.address = address;
     }
 
     @Override
@@ -33,8 +39,7 @@ final class RetryingInitiator implements ConnectionInitiator
     {
         ComplexFuture<IOSession> result = new ComplexFuture<>(callback);
         Duration connectTimeout = Timeout.isPositive(timeout) ? Duration.ofMillis(timeout.toMilliseconds()) : Duration.ZERO;
-        new Attempts(remoteEndpoint, remoteAddress, localAddress, timeout, attachment, result, connectTimeout)
-            .start(ConnectRetry.FIRST_PAUSE_NANOS);
+        new Attempts(remoteEndpoint, remoteAddress, localAddress, timeout, attachment, result, connectTimeout).start();
         return result;
     }
 
@@ -48,8 +53,7 @@ final class RetryingInitiator implements ConnectionInitiator
         private final Object attachment;
         private final ComplexFuture<IOSession> result;
         private final Duration connectTimeout;
-        private final long start = System.nanoTime();
-        private final long budget;
+        private final ConnectRetry retry;
         private int started;
 
         Attempts(NamedEndpoint remoteEndpoint, SocketAddress remoteAddress, SocketAddress localAddress, Timeout timeout, Object attachment,
@@ -62,10 +66,10 @@ final class RetryingInitiator implements ConnectionInitiator
             this.attachment = attachment;
             this.result = result;
             this.connectTimeout = connectTimeout;
-            this.budget = ConnectRetry.budgetNanos(connectTimeout);
+            this.retry = ConnectRetry.start(connectTimeout);
         }
 
-        void start(long pause)
+        void start()
         {
             if (result.isDone())
                 return;
@@ -77,7 +81,7 @@ final class RetryingInitiator implements ConnectionInitiator
             try
             {
                 Future<IOSession> connecting = reactor.connect(remoteEndpoint, remoteAddress, localAddress, timeout, attachment,
-                    callback(pause));
+                    callback());
                 synchronized (this)
                 {
                     // A quick failure may already have started the next attempt: cancelling must reach that one.
@@ -92,7 +96,7 @@ final class RetryingInitiator implements ConnectionInitiator
             }
         }
 
-        private FutureCallback<IOSession> callback(long pause)
+        private FutureCallback<IOSession> callback()
         {
             return new FutureCallback<>()
             {
@@ -107,11 +111,15 @@ final class RetryingInitiator implements ConnectionInitiator
                 public void failed(Exception failure)
                 {
                     if (!ConnectRetry.isBacklogFull(failure))
+                    {
                         result.failed(failure);
-                    else if (ConnectRetry.wouldOverrun(start, budget, pause))
-                        result.failed(ConnectRetry.timedOut(remoteAddress, connectTimeout));
+                        return;
+                    }
+                    long pause = retry.nextPauseNanos(System.nanoTime());
+                    if (pause < 0)
+                        result.failed(ConnectRetry.timedOut(address, connectTimeout));
                     else
-                        ConnectRetry.scheduler().schedule(() -> start(ConnectRetry.nextPause(pause)), pause, TimeUnit.NANOSECONDS);
+                        ConnectRetry.scheduler().schedule(Attempts.this::start, pause, TimeUnit.NANOSECONDS);
                 }
 
                 @Override

@@ -1,0 +1,8 @@
+/**
+ * Finding the listening socket a supervisor passed (systemd's LISTEN_FDS, standard input).
+ *
+ * <p>Implementation, not API: public only so that the connector's other packages, and unixhttp-unit (its clients
+ * dial and check sockets with these classes), can use it. No compatibility promise; anything here may change or go
+ * in any release.</p>
+ */
+package io.github.unixhttp.connector.internal.activation;

@@ -1,0 +1,113 @@
+package io.github.unixhttp.unit.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+
+import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.unit.ServerIdentityCheck;
+import io.github.unixhttp.unit.ServerIdentityException;
+import io.github.unixhttp.unit.SocketFileException;
+
+/**
+ * Dials a Unix socket address for the blocking clients: opens a client channel and connects it, honouring a connect
+ * timeout even when the server's backlog is full (a blocking {@code connect(2)} would wait forever; a non-blocking
+ * one fails at once with EAGAIN, so it is retried until the deadline, as {@link ConnectRetry} paces it). The
+ * {@link ServerIdentityCheck} looks at the socket file before each attempt and at the server's credentials once
+ * connected. (Not a Jetty connector: it only opens client connections.)
+ */
+public final class UnixDialer
+{
+    private UnixDialer()
+    {
+    }
+
+    /**
+     * The check every client makes of the address it is given, so that the mistake is reported where it was made.
+     *
+     * @return {@code address}
+     * @throws IllegalArgumentException for an inherited socket, which names a server's listening socket, not a place
+     *                                  to connect to; saying what to pass instead
+     */
+    public static UnixSocketAddress requireConnectable(UnixSocketAddress address)
+    {
+        Objects.requireNonNull(address, "address");
+        if (!address.isConnectable())
+            throw new IllegalArgumentException("A client cannot connect to " + address + ": an inherited socket is the " +
+                "listening socket a supervisor (systemd, s6) passed to a server, and has no name of its own to connect to. " +
+                "Give the client the path the supervisor bound it at (ListenStream= of the systemd socket unit), e.g. " +
+                "UnixSocketAddress.ofPath(Path.of(\"/run/app/app.sock\")), or its @name");
+        return address;
+    }
+
+    /**
+     * @param timeout how long to try; zero or negative waits as long as it takes
+     * @return a connected channel in non-blocking mode: a JDK channel for a path, a jnr channel for an abstract name
+     * @throws SocketTimeoutException if the server did not take the connection in time
+     * @throws ServerIdentityException if the server is not the one {@code identity} requires
+     * @throws SocketFileException if what is at the socket path is refused (a link, not a socket, another owner)
+     */
+    public static SocketChannel connect(UnixSocketAddress address, Duration timeout, ServerIdentityCheck identity) throws IOException
+    {
+        requireConnectable(address);
+        boolean abstractName = address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME;
+        ConnectRetry retry = ConnectRetry.start(timeout);
+        while (true)
+        {
+            if (!abstractName)
+                identity.verifyPath(address.path());
+            SocketChannel channel = abstractName ? NativeEdge.openAbstractNameClient() : SocketChannel.open(StandardProtocolFamily.UNIX);
+            try
+            {
+                channel.configureBlocking(false);
+                if (tryConnect(channel, address))
+                {
+                    identity.verify(channel, address.toString());
+                    return channel;
+                }
+                channel.close();
+            }
+            catch (IOException | RuntimeException failure)
+            {
+                channel.close();
+                throw failure;
+            }
+            // A failed connect closes the channel: the next attempt needs a new one.
+            long pause = retry.nextPauseNanos(System.nanoTime());
+            if (pause < 0)
+                throw ConnectRetry.timedOut(address, timeout);
+            LockSupport.parkNanos(pause);
+        }
+    }
+
+    /**
+     * @return true once connected; false if the backlog is full and it is worth trying again
+     */
+    private static boolean tryConnect(SocketChannel channel, UnixSocketAddress address) throws IOException
+    {
+        try
+        {
+            boolean connected = address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME
+                ? channel.connect(NativeEdge.abstractNameAddress(address.abstractName()))
+                : channel.connect(UnixDomainSocketAddress.of(address.path()));
+            return connected || channel.finishConnect();
+        }
+        catch (ConnectException refused)
+        {
+            throw new ConnectException("Cannot connect to unix:" + address + ": " + refused.getMessage() + " (is the server running?)");
+        }
+        catch (IOException failure)
+        {
+            if (ConnectRetry.isBacklogFull(failure))
+                return false;
+            throw failure;
+        }
+    }
+}

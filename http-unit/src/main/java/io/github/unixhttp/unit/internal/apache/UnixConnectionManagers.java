@@ -1,0 +1,76 @@
+package io.github.unixhttp.unit.internal.apache;
+
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.unit.UnixClientOptions;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SchemePortResolver;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
+import org.apache.hc.client5.http.nio.AsyncClientConnectionOperator;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The connection managers of the Apache clients: HttpClient's pooling managers, sized by the options, whose
+ * connection operator is ours (every connect goes to the client's address, with the connect retry and the server
+ * identity check).
+ */
+public final class UnixConnectionManagers
+{
+    private UnixConnectionManagers()
+    {
+    }
+
+    /**
+     * @return the classic client's manager, for a socket file or an abstract name
+     */
+    public static PoolingHttpClientConnectionManager classic(UnixSocketAddress address, UnixClientOptions options)
+    {
+        return new PoolingHttpClientConnectionManagerBuilder()
+        {
+            @Override
+            protected HttpClientConnectionOperator createConnectionOperator(SchemePortResolver schemePortResolver, DnsResolver dnsResolver,
+                                                                            TlsSocketStrategy tlsSocketStrategy)
+            {
+                return new UnixConnectionOperator(address, super.createConnectionOperator(schemePortResolver, dnsResolver,
+                    tlsSocketStrategy), options.serverIdentity());
+            }
+        }
+            .setMaxConnTotal(options.maxConnections())
+            .setMaxConnPerRoute(options.maxConnections())
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .build())
+            .build();
+    }
+
+    /**
+     * @return the async client's manager, for a socket file
+     */
+    public static PoolingAsyncClientConnectionManager async(UnixSocketAddress address, UnixClientOptions options)
+    {
+        return new PoolingAsyncClientConnectionManagerBuilder()
+        {
+            @Override
+            protected AsyncClientConnectionOperator createConnectionOperator(TlsStrategy tlsStrategy, SchemePortResolver schemePortResolver,
+                                                                             DnsResolver dnsResolver)
+            {
+                return new UnixAsyncConnectionOperator(super.createConnectionOperator(tlsStrategy, schemePortResolver, dnsResolver),
+                    address, options.serverIdentity());
+            }
+        }
+            .setMaxConnTotal(options.maxConnections())
+            .setMaxConnPerRoute(options.maxConnections())
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.of(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .build())
+            .build();
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.unixhttp.unit.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The retry tells a full backlog from other connect failures by the exception's type, on real sockets. */
+class BacklogFullDetectionTest
+{
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aConnectToAFullBacklogIsRecognised() throws Exception
+    {
+        Path path = tmp.resolve("full.sock");
+        List<SocketChannel> queued = new ArrayList<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            server.bind(UnixDomainSocketAddress.of(path), 1);
+            IOException failure = null;
+            for (int i = 0; i < 100 && failure == null; i++)
+            {
+                SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                queued.add(channel);
+                channel.configureBlocking(false);
+                try
+                {
+                    channel.connect(UnixDomainSocketAddress.of(path));
+                }
+                catch (IOException full)
+                {
+                    failure = full;
+                }
+            }
+            assertTrue(failure != null, "the backlog filled");
+            assertTrue(ConnectRetry.isBacklogFull(failure), failure.toString());
+            assertTrue(ConnectRetry.isBacklogFull(new IOException("wrapped", failure)), "found among the causes");
+        }
+        finally
+        {
+            for (SocketChannel channel : queued)
+                channel.close();
+        }
+    }
+
+    @Test
+    void aRefusedConnectIsNotRetried() throws Exception
+    {
+        Path path = tmp.resolve("dead.sock");
+        // A socket file nothing listens on: bound, then closed without removing the file.
+        ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        dead.bind(UnixDomainSocketAddress.of(path));
+        dead.close();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            channel.configureBlocking(false);
+            ConnectException refused = assertThrows(ConnectException.class, () -> channel.connect(UnixDomainSocketAddress.of(path)));
+            assertFalse(ConnectRetry.isBacklogFull(refused), refused.toString());
+        }
+    }
+
+    @Test
+    void theTypedFailureOfAbstractNamesIsRecognised()
+    {
+        assertTrue(ConnectRetry.isBacklogFull(new BacklogFullException("pending")));
+        assertFalse(ConnectRetry.isBacklogFull(new IOException("Resource temporarily unavailable")),
+            "text alone decides nothing");
+    }
+}
