@@ -74,6 +74,9 @@ public final class SelectorAcceptor implements ManagedSelector.SelectorUpdate, M
     {
         while (true)
         {
+            // Closed while the selector still had the key: accept nothing more (the cancel follows on this thread).
+            if (closed)
+                return null;
             SocketChannel channel;
             try
             {
@@ -146,7 +149,10 @@ public final class SelectorAcceptor implements ManagedSelector.SelectorUpdate, M
         key = newKey;
     }
 
-    /** Withdraws from the selector; the listening socket is not closed. */
+    /**
+     * Withdraws from the selector; the listening socket is not closed. Nothing is accepted once this returns, but for
+     * a connection being accepted at that very moment.
+     */
     @Override
     public void close()
     {
