@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -12,28 +13,63 @@ import java.nio.channels.SocketChannel;
  * and closes it on stop; what closing does (remove our file, nothing, keep the supervisor's socket open) is up
  * to each kind.
  */
-public interface ListeningSocket extends Closeable
+public abstract class ListeningSocket implements Closeable
 {
+    private final SelectableChannel channel;
+    private final SocketAddress localAddress;
+
+    /**
+     * @param channel a JDK {@link ServerSocketChannel}, or another kind that overrides {@link #accept()}
+     * @param localAddress what requests report as their local address
+     */
+    protected ListeningSocket(SelectableChannel channel, SocketAddress localAddress)
+    {
+        this.channel = channel;
+        this.localAddress = localAddress;
+    }
+
     /**
      * @return the channel to register with a selector, or to put in blocking mode for acceptor threads
      */
-    SelectableChannel channel();
+    public final SelectableChannel channel()
+    {
+        return channel;
+    }
 
     /**
      * @return the next connection; {@code null} if the channel is non-blocking and none is waiting
      */
-    SocketChannel accept() throws IOException;
+    public SocketChannel accept() throws IOException
+    {
+        return ((ServerSocketChannel)channel).accept();
+    }
 
     /**
      * @return what requests report as their local address
      */
-    SocketAddress localAddress();
+    public final SocketAddress localAddress()
+    {
+        return localAddress;
+    }
 
     /**
      * @return whether its channels need jnr's own selector rather than the JDK's (abstract names)
      */
-    default boolean needsNativeSelector()
+    public boolean needsNativeSelector()
     {
         return false;
+    }
+
+    /** Closes the channel; kinds that own more (a file) or less (a supervisor's socket) say otherwise. */
+    @Override
+    public void close() throws IOException
+    {
+        channel.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "unix:" + localAddress;
     }
 }

@@ -1,7 +1,6 @@
 package io.github.unixhttp.connector.internal;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -56,31 +55,8 @@ class SelectorAcceptorTest
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path), 64);
         server.configureBlocking(false);
-        listening = new ListeningSocket()
+        listening = new ListeningSocket(server, UnixDomainSocketAddress.of(path))
         {
-            @Override
-            public SelectableChannel channel()
-            {
-                return server;
-            }
-
-            @Override
-            public SocketChannel accept() throws IOException
-            {
-                return server.accept();
-            }
-
-            @Override
-            public SocketAddress localAddress()
-            {
-                return UnixDomainSocketAddress.of(path);
-            }
-
-            @Override
-            public void close() throws IOException
-            {
-                server.close();
-            }
         };
     }
 

@@ -1,10 +1,7 @@
 package io.github.unixhttp.connector.internal.activation;
 
-import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 
 import io.github.unixhttp.connector.internal.ListeningSocket;
 
@@ -14,36 +11,18 @@ import io.github.unixhttp.connector.internal.ListeningSocket;
  * channel would also point descriptors 0, 1 and 2 at /dev/null, silencing standard output and error.) The
  * kernel keeps queueing connections until the process exits or a connector takes it up again.
  */
-public final class InheritedSocket implements ListeningSocket
+public final class InheritedSocket extends ListeningSocket
 {
-    private final ServerSocketChannel channel;
-    private final SocketAddress localAddress;
     private final String origin;
 
     InheritedSocket(ServerSocketChannel channel, SocketAddress localAddress, String origin)
     {
-        this.channel = channel;
-        this.localAddress = localAddress;
+        super(channel, localAddress);
         this.origin = origin;
     }
 
-    @Override
-    public SelectableChannel channel()
-    {
-        return channel;
-    }
 
-    @Override
-    public SocketChannel accept() throws IOException
-    {
-        return channel.accept();
-    }
 
-    @Override
-    public SocketAddress localAddress()
-    {
-        return localAddress;
-    }
 
     @Override
     public void close()
@@ -54,6 +33,6 @@ public final class InheritedSocket implements ListeningSocket
     @Override
     public String toString()
     {
-        return "unix:" + localAddress + " (inherited on " + origin + ")";
+        return "unix:" + localAddress() + " (inherited on " + origin + ")";
     }
 }

@@ -1,10 +1,8 @@
 package io.github.unixhttp.connector.internal.binding;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 import io.github.unixhttp.connector.internal.ListeningSocket;
@@ -23,16 +21,14 @@ import io.github.unixhttp.connector.binding.SocketBindException;
  * <p>A takeover's socket starts unpublished, in its private directory, until {@link #publish()}; closing it before
  * that removes the private directory and never touches the path.</p>
  */
-public final class BoundSocketFile implements ListeningSocket
+public final class BoundSocketFile extends ListeningSocket
 {
     private static final Logger LOG = LoggerFactory.getLogger(BoundSocketFile.class);
 
     private final Path path;
     private final Directory directory;
     private final String name;
-    private final ServerSocketChannel channel;
     private final FileStatus identity;
-    private final SocketAddress localAddress;
     /** Until a takeover's socket is published; {@code null} once it is, or from the start for an ordinary bind. */
     private SocketPublication pending;
     /** Set first thing by {@link #close()}: the directory descriptor may be closed, its number reused. */
@@ -45,38 +41,15 @@ public final class BoundSocketFile implements ListeningSocket
 
     BoundSocketFile(Path path, Directory directory, ServerSocketChannel channel, FileStatus identity, SocketPublication pending)
     {
+        super(channel, UnixDomainSocketAddress.of(path));
         this.pending = pending;
         this.path = path;
         this.directory = directory;
         this.name = path.getFileName().toString();
-        this.channel = channel;
         this.identity = identity;
-        this.localAddress = UnixDomainSocketAddress.of(path);
     }
 
-    /**
-     * @return the listening channel
-     */
-    @Override
-    public ServerSocketChannel channel()
-    {
-        return channel;
-    }
 
-    @Override
-    public SocketChannel accept() throws IOException
-    {
-        return channel.accept();
-    }
-
-    /**
-     * @return the path clients connect to, which the kernel does not know (it reports the temporary name)
-     */
-    @Override
-    public SocketAddress localAddress()
-    {
-        return localAddress;
-    }
 
     /**
      * @return the path clients connect to
@@ -161,7 +134,7 @@ public final class BoundSocketFile implements ListeningSocket
         {
             try
             {
-                channel.close();
+                channel().close();
             }
             finally
             {

@@ -1,9 +1,7 @@
 package io.github.unixhttp.connector.internal.nativeedge;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 
 import io.github.unixhttp.connector.internal.ListeningSocket;
@@ -13,23 +11,17 @@ import jnr.unixsocket.UnixServerSocketChannel;
  * A socket listening on a Linux abstract name, through jnr-unixsocket (the JDK refuses such names). Its
  * connections are jnr channels and need jnr's selector. There is no file: closing just closes.
  */
-public final class AbstractNameSocket implements ListeningSocket
+public final class AbstractNameSocket extends ListeningSocket
 {
     private final UnixServerSocketChannel channel;
-    private final SocketAddress localAddress;
 
     AbstractNameSocket(UnixServerSocketChannel channel, String name)
     {
-        this.channel = channel;
         // Jetty's contract is a UnixDomainSocketAddress; "@name" is how ss, systemd and Go write abstract names.
-        this.localAddress = UnixDomainSocketAddress.of("@" + name);
+        super(channel, UnixDomainSocketAddress.of("@" + name));
+        this.channel = channel;
     }
 
-    @Override
-    public SelectableChannel channel()
-    {
-        return channel;
-    }
 
     @Override
     public SocketChannel accept() throws IOException
@@ -37,11 +29,6 @@ public final class AbstractNameSocket implements ListeningSocket
         return channel.accept();
     }
 
-    @Override
-    public SocketAddress localAddress()
-    {
-        return localAddress;
-    }
 
     @Override
     public boolean needsNativeSelector()
@@ -49,15 +36,5 @@ public final class AbstractNameSocket implements ListeningSocket
         return true;
     }
 
-    @Override
-    public void close() throws IOException
-    {
-        channel.close();
-    }
 
-    @Override
-    public String toString()
-    {
-        return "unix:" + localAddress;
-    }
 }

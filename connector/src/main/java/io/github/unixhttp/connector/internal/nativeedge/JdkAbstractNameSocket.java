@@ -1,15 +1,12 @@
 package io.github.unixhttp.connector.internal.nativeedge;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -35,18 +32,14 @@ import jnr.ffi.Runtime;
  * {@link ChannelFds}); without it, or without a writable temporary directory, {@link NativeEdge} falls back to
  * jnr's channels.</p>
  */
-final class JdkAbstractNameSocket implements ListeningSocket
+final class JdkAbstractNameSocket extends ListeningSocket
 {
     /** {@code sizeof(sa_family_t)}: the address starts with its family, then the path (here NUL and the name). */
     private static final int FAMILY_BYTES = 2;
 
-    private final ServerSocketChannel channel;
-    private final SocketAddress localAddress;
-
     private JdkAbstractNameSocket(ServerSocketChannel channel, String name)
     {
-        this.channel = channel;
-        this.localAddress = UnixDomainSocketAddress.of("@" + name);
+        super(channel, UnixDomainSocketAddress.of("@" + name));
     }
 
     /**
@@ -111,33 +104,8 @@ final class JdkAbstractNameSocket implements ListeningSocket
         return address.array();
     }
 
-    @Override
-    public SelectableChannel channel()
-    {
-        return channel;
-    }
 
-    @Override
-    public SocketChannel accept() throws IOException
-    {
-        return channel.accept();
-    }
 
-    @Override
-    public SocketAddress localAddress()
-    {
-        return localAddress;
-    }
 
-    @Override
-    public void close() throws IOException
-    {
-        channel.close();
-    }
 
-    @Override
-    public String toString()
-    {
-        return "unix:" + localAddress;
-    }
 }
