@@ -1,9 +1,12 @@
 package io.github.unixhttp.examples;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,5 +72,34 @@ public final class DemoProcess extends ChildProcess
     public static String javaExecutable()
     {
         return java();
+    }
+
+    /**
+     * Polls {@code url} over TCP with curl until it answers 2xx, for a proxy started in front of a demo.
+     *
+     * @param process the proxy (or server) answering it: its death or the timeout fails the wait, with its stderr
+     * @return the answer's body
+     */
+    static String awaitHttp(String url, ChildProcess process, Duration timeout) throws Exception
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true)
+        {
+            Run.Result result = Run.run(timeout, "curl", "-sS", "--fail", url);
+            if (result.exitCode() == 0)
+                return result.stdout();
+            if (!process.isAlive() || System.nanoTime() > deadline)
+                throw new AssertionError("no answer from " + url + ": " + result.stderr() + "\nstderr: " + process.errors());
+            Thread.sleep(100);
+        }
+    }
+
+    /** @return a loopback TCP port free a moment ago, for a proxy to listen on */
+    static int freeLoopbackPort() throws IOException
+    {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return probe.getLocalPort();
+        }
     }
 }

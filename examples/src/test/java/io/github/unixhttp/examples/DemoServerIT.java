@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
@@ -146,26 +144,11 @@ class DemoServerIT
         try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString()))
         {
             demo.awaitOutput("try: ");
-            Path client = Scripts.copy("stalling_download.py", tmp);
-            Path marker = tmp.resolve("half-way");
             // The client stops reading for 3 s right when the stop begins: longer than Jetty's default
             // 1 s shutdown idle timeout, which would cut the transfer.
-            CompletableFuture<Run.Result> download = CompletableFuture.supplyAsync(() ->
-            {
-                try
-                {
-                    return Run.run(WAIT, "python3", client.toString(), socket.toString(), "/bytes?n=" + size,
-                        String.valueOf(512 * 1024), marker.toString(), "3");
-                }
-                catch (Exception e)
-                {
-                    throw new RuntimeException(e);
-                }
-            });
-            while (!Files.exists(marker) && !download.isDone())
-                Thread.sleep(20);
+            StallingDownload download = StallingDownload.startAndAwaitStall(tmp, socket, size, 3);
             assertEquals(0, demo.terminate(), "exit code after SIGTERM; stderr: " + demo.errors());
-            Run.Result result = download.get(60, TimeUnit.SECONDS).requireSuccess();
+            Run.Result result = download.awaitSuccess();
             assertEquals("HTTP/1.1 200 OK\n" + size + "\n", result.stdout());
             assertTrue(demo.output().endsWith("stopped\n"), demo.output());
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file was left behind");

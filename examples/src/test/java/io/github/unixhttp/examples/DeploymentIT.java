@@ -1,6 +1,5 @@
 package io.github.unixhttp.examples;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,7 +42,7 @@ class DeploymentIT
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path socket = dir.resolve("demo.sock");
-        int port = freePort();
+        int port = DemoProcess.freeLoopbackPort();
         Path prefix = Files.createDirectory(tmp.resolve("nginx"));
         String config = Files.readString(DEPLOY.resolve("nginx/unixhttp-demo.conf"))
             .replace("@PREFIX@", prefix.toString()).replace("@SOCKET@", socket.toString()).replace("@PORT@", Integer.toString(port));
@@ -55,7 +54,7 @@ class DeploymentIT
         {
             demo.awaitOutput("try: ");
             String base = "http://127.0.0.1:" + port;
-            String page = awaitHttp(base + "/admin/", nginx);
+            String page = DemoProcess.awaitHttp(base + "/admin/", nginx, WAIT);
             assertTrue(page.contains("<dd id=\"peer-user\">www-data</dd>"), "the peer behind nginx should be nginx's user: " + page);
             assertTrue(page.contains("<dd id=\"peer-client\">127.0.0.1</dd>"), "the forwarded client address: " + page);
 
@@ -85,7 +84,7 @@ class DeploymentIT
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path socket = dir.resolve("demo.sock");
-        int port = freePort();
+        int port = DemoProcess.freeLoopbackPort();
         String config = Files.readString(DEPLOY.resolve("haproxy/" + recipe))
             .replace("@SOCKET@", socket.toString()).replace("@PORT@", Integer.toString(port));
         Path configFile = Files.writeString(tmp.resolve("haproxy.cfg"), config);
@@ -101,7 +100,7 @@ class DeploymentIT
         {
             demo.awaitOutput("try: ");
             String base = "http://127.0.0.1:" + port;
-            String page = awaitHttp(base + "/", haproxy);
+            String page = DemoProcess.awaitHttp(base + "/", haproxy, WAIT);
             assertTrue(page.contains("<dd id=\"peer-user\">haproxy</dd>"), "the peer behind haproxy should be haproxy's user: " + page);
             assertTrue(page.contains("<dd id=\"peer-client\">127.0.0.1</dd>"), "the client address haproxy saw: " + page);
             assertShowsTheProxysView(spoofing(base + "/"), "haproxy", port);
@@ -237,27 +236,5 @@ class DeploymentIT
             assertTrue(run.stdout().startsWith("served on unix:" + endpoint + " and asked it: state: ready, asked by unix:pid="), run.stdout());
         }
         assertFalse(Files.exists(tmp.resolve("app.sock"), LinkOption.NOFOLLOW_LINKS), "the embedded app left its socket file");
-    }
-
-    private static String awaitHttp(String url, DemoProcess server) throws Exception
-    {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true)
-        {
-            Run.Result result = Run.run(WAIT, "curl", "-sS", "--fail", url);
-            if (result.exitCode() == 0)
-                return result.stdout();
-            if (!server.isAlive() || System.nanoTime() > deadline)
-                throw new AssertionError("no answer from " + url + ": " + result.stderr() + "\nserver stderr: " + server.errors());
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws Exception
-    {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
-        {
-            return probe.getLocalPort();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.github.unixhttp.examples;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.unixhttp.testing.Requirements;
@@ -76,7 +73,7 @@ class TakeoverIT
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path socket = dir.resolve("demo.sock");
-        int port = freePort();
+        int port = DemoProcess.freeLoopbackPort();
         Path prefix = Files.createDirectory(tmp.resolve("nginx"));
         String config = Files.readString(Path.of(System.getProperty("unixhttp.deployDir", "deploy")).resolve("nginx/unixhttp-demo.conf"))
             .replace("@PREFIX@", prefix.toString()).replace("@SOCKET@", socket.toString()).replace("@PORT@", Integer.toString(port));
@@ -88,7 +85,7 @@ class TakeoverIT
         try (DemoProcess nginx = DemoProcess.start(tmp, List.of("nginx", "-p", prefix.toString(), "-c", configFile.toString()), Map.of()))
         {
             String url = "http://127.0.0.1:" + port + "/whoami";
-            awaitHttp(url, nginx);
+            DemoProcess.awaitHttp(url, nginx, WAIT);
             List<String> h2load = List.of("--h1", "-c", "16", "-t", "1", url);
             H2loadRuns.Result baseline = new H2loadRuns(tmp, 50_000, h2load).runOnce();
             H2loadRuns load = new H2loadRuns(tmp, 50_000, h2load).start();
@@ -115,25 +112,10 @@ class TakeoverIT
         try (DemoProcess old = DemoProcess.start(tmp, "--socket", socket.toString()))
         {
             old.awaitOutput("try: ");
-            Path client = Scripts.copy("stalling_download.py", tmp);
-            Path marker = tmp.resolve("half-way");
             // The client stops reading for 5 s: the new server starts in about 2, so the old one begins its drain
             // with the response stalled for longer than the 1 s a graceful stop gives idle connections, which must
             // not cut a response in progress (Jetty checks a shortened idle timeout at once).
-            CompletableFuture<Run.Result> download = CompletableFuture.supplyAsync(() ->
-            {
-                try
-                {
-                    return Run.run(WAIT, "python3", client.toString(), socket.toString(), "/bytes?n=" + size,
-                        String.valueOf(512 * 1024), marker.toString(), "5");
-                }
-                catch (Exception e)
-                {
-                    throw new RuntimeException(e);
-                }
-            });
-            while (!Files.exists(marker) && !download.isDone())
-                Thread.sleep(20);
+            StallingDownload download = StallingDownload.startAndAwaitStall(tmp, socket, size, 5);
             Object before = inode(socket);
             try (DemoProcess next = DemoProcess.start(tmp, "--socket", socket.toString(), "--takeover"))
             {
@@ -141,7 +123,7 @@ class TakeoverIT
                 assertFalse(before.equals(inode(socket)), "the path names the new server's socket");
                 old.awaitOutput("replaced");
                 assertTrue(old.isAlive(), "the old server waits for its download");
-                Run.Result result = download.get(60, TimeUnit.SECONDS).requireSuccess();
+                Run.Result result = download.awaitSuccess();
                 assertEquals("HTTP/1.1 200 OK\n" + size + "\n", result.stdout(), "the old server:\n" + old.output() + old.errors());
                 assertEquals(0, old.exitCode(), "the old server's exit code; stderr: " + old.errors());
                 assertTrue(old.output().endsWith("stopped\n"), old.output());
@@ -375,27 +357,5 @@ class TakeoverIT
     private static String curl(Path socket, String url) throws Exception
     {
         return Run.run(WAIT, "curl", "-sS", "--fail", "--unix-socket", socket.toString(), url).requireSuccess().stdout();
-    }
-
-    private static void awaitHttp(String url, DemoProcess server) throws Exception
-    {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true)
-        {
-            Run.Result result = Run.run(WAIT, "curl", "-sS", "--fail", url);
-            if (result.exitCode() == 0)
-                return;
-            if (!server.isAlive() || System.nanoTime() > deadline)
-                throw new AssertionError("never served " + url + ": " + result.stderr() + "\n" + server.errors());
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
-        {
-            return probe.getLocalPort();
-        }
     }
 }

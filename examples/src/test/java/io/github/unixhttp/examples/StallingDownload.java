@@ -1,0 +1,54 @@
+package io.github.unixhttp.examples;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.unixhttp.testing.Run;
+import io.github.unixhttp.testing.Scripts;
+
+/**
+ * A client that downloads {@code /bytes?n=SIZE} over a socket, stops reading half a megabyte in for a given time,
+ * then reads the rest: the kind of response a graceful stop must not cut off.
+ */
+final class StallingDownload
+{
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final CompletableFuture<Run.Result> result;
+
+    private StallingDownload(CompletableFuture<Run.Result> result)
+    {
+        this.result = result;
+    }
+
+    /** Starts the download and returns once the client has stalled (or already finished). */
+    static StallingDownload startAndAwaitStall(Path tmp, Path socket, int size, int stallSeconds) throws Exception
+    {
+        Path client = Scripts.copy("stalling_download.py", tmp);
+        Path marker = tmp.resolve("half-way");
+        CompletableFuture<Run.Result> result = CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return Run.run(WAIT, "python3", client.toString(), socket.toString(), "/bytes?n=" + size,
+                    String.valueOf(512 * 1024), marker.toString(), String.valueOf(stallSeconds));
+            }
+            catch (Exception e)
+            {
+                throw new RuntimeException(e);
+            }
+        });
+        while (!Files.exists(marker) && !result.isDone())
+            Thread.sleep(20);
+        return new StallingDownload(result);
+    }
+
+    /** @return the client's result (its stdout: the status line and the byte count), once it succeeded */
+    Run.Result awaitSuccess() throws Exception
+    {
+        return result.get(WAIT.toSeconds(), TimeUnit.SECONDS).requireSuccess();
+    }
+}
