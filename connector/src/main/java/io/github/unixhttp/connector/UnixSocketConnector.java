@@ -305,7 +305,10 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
      * failing to start never takes the path; the old server then drains and stops (see {@link SocketReplacedListener}).
      * A start that finds no live server binds as usual. If another server took the path while this one was starting
      * (a second takeover won), {@code Server.start()} fails with an {@link java.io.UncheckedIOException} whose cause
-     * is a {@link io.github.unixhttp.connector.binding.SocketBindException} ({@code IN_USE}), and the path is left to it.
+     * is a {@link io.github.unixhttp.connector.binding.SocketBindException} ({@code IN_USE}), and the path is left to it;
+     * Jetty then marks the server failed but leaves what started running: call {@code server.stop()}. Several takeover
+     * connectors on one server publish one by one: if a later one loses, the earlier ones have already taken their
+     * paths.
      *
      * @param takeover whether to take the path over from a live server of this user (default {@code false})
      */
@@ -315,6 +318,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         this.takeover = takeover;
     }
 
+    /** @return what this connector does once drained after another server took its path over */
     @ManagedAttribute("What this connector does once drained after its path was taken over: STOP_SERVER, STOP_CONNECTOR or NOTHING")
     public WhenReplaced getWhenReplaced()
     {
@@ -323,13 +327,18 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     /**
      * @param whenReplaced what to do once drained after another server took the path over: stop the server (the
-     *                     default), stop this connector only, or nothing beyond the drain (a {@link SocketReplacedListener} decides)
+     *                     default), stop this connector only, or nothing beyond the drain (a {@link SocketReplacedListener} decides).
+     *                     May be changed while running; the drain reads it when it ends. Applies to every connector
+     *                     with a socket file, not only takeover ones: the old server of a takeover need not have been
+     *                     started with takeover on. Only another socket of this server's user at the path counts as a
+     *                     takeover; anything else there is logged and this server goes on serving.
      */
     public void setWhenReplaced(WhenReplaced whenReplaced)
     {
         this.whenReplaced = Objects.requireNonNull(whenReplaced, "whenReplaced");
     }
 
+    /** @return how often the socket path is looked at for a takeover, in milliseconds */
     @ManagedAttribute("How often the socket path is looked at for a takeover, in milliseconds")
     public long getReplacementCheckInterval()
     {
@@ -338,7 +347,11 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     /**
      * @param millis how often a connector with a socket file looks whether its path now names another socket
-     *               (default {@value #DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS}); each look is one {@code lstat}
+     *               (default {@value #DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS}); each look is one {@code lstat}, on
+     *               Jetty's scheduler thread. Once replaced, the connector also keeps accepting for this long before
+     *               it takes what is left in its backlog and stops (clients that looked the path up just before the
+     *               takeover reach it meanwhile). The drain then waits for open connections up to the server's stop
+     *               timeout, or 30 s when that is 0 (Jetty's default).
      */
     public void setReplacementCheckInterval(long millis)
     {
@@ -348,6 +361,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         this.replacementCheckInterval = millis;
     }
 
+    /** @return whether another server took the socket path over from this connector (it then drains) */
     @ManagedAttribute("Whether another server took the socket path over from this connector")
     public boolean isReplaced()
     {

@@ -116,6 +116,24 @@ class TakeoverTest
         }
     }
 
+    /** Only another socket of this user is a takeover: a regular file put at the path stops nothing. */
+    @Test
+    void aFileThatIsNotASocketAtThePathLeavesTheServerServing() throws Exception
+    {
+        Path path = dir.resolve("app.sock");
+        try (TestServer server = TestServer.start(path, connector -> connector.setReplacementCheckInterval(20)))
+        {
+            Path file = dir.resolve("not-a-socket");
+            Files.writeString(file, "x");
+            Files.move(file, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Thread.sleep(500);
+            assertFalse(server.connector().isReplaced());
+            assertTrue(server.connector().isRunning(), "the server goes on serving");
+            assertTrue(server.server().isStarted());
+        }
+        assertEquals("x", Files.readString(path), "the stop leaves the file that is not its socket alone");
+    }
+
     /**
      * Another takeover publishes while this server is starting: this one's publication finds the path changed, and
      * its start fails rather than take the path from the winner.

@@ -74,10 +74,7 @@ public final class ReplacementDrain implements Runnable
             Thread.sleep(settleMillis);
             steps.acceptWhatIsLeft();
             CompletableFuture<Void> shutdown = steps.shutdown();
-            if (timeoutMillis > 0)
-                shutdown.get(timeoutMillis, TimeUnit.MILLISECONDS);
-            else
-                shutdown.get();
+            shutdown.get(timeoutMillis, TimeUnit.MILLISECONDS);
             complete = true;
         }
         catch (TimeoutException late)

@@ -26,7 +26,8 @@ public final class ReplacementWatch implements Runnable
     private final Runnable onReplaced;
     private volatile boolean stopped;
     private volatile Scheduler.Task task;
-    private boolean toldAbsent;
+    /** What the last look found, so that each change is logged once. */
+    private PathState told = PathState.OURS;
 
     /**
      * @param onReplaced run once, on the scheduler's thread, when the path names another file: hand long work over
@@ -65,13 +66,22 @@ public final class ReplacementWatch implements Runnable
             onReplaced.run();
             return;
         }
-        if (state == PathState.ABSENT && !toldAbsent)
+        if (state != told && state != PathState.OURS)
         {
-            toldAbsent = true;
-            LOG.warn("{} was removed from outside: no new client can connect until this server is restarted", socket);
+            switch (state)
+            {
+                case ABSENT -> LOG.warn("{} was removed from outside: no new client can connect until this server is " +
+                    "restarted", socket);
+                case FOREIGN -> LOG.warn("The path of {} now names something that is not a socket of this server's user: " +
+                    "no new client can reach this server, which goes on serving its connections. Remove that file and " +
+                    "restart the server", socket);
+                default ->
+                {
+                    // UNKNOWN: BoundSocketFile says why, once.
+                }
+            }
         }
-        else if (state == PathState.OURS)
-            toldAbsent = false;
+        told = state;
         schedule();
     }
 

@@ -33,6 +33,8 @@ public final class BoundSocketFile extends ListeningSocket
     private SocketPublication pending;
     /** Set first thing by {@link #close()}: the directory descriptor may be closed, its number reused. */
     private boolean closed;
+    /** Whether a failed look at the path was logged: once is enough, the watch looks a few times a second. */
+    private boolean toldUnknown;
 
     BoundSocketFile(Path path, Directory directory, ServerSocketChannel channel, FileStatus identity)
     {
@@ -99,11 +101,19 @@ public final class BoundSocketFile extends ListeningSocket
             FileStatus now = directory.statusOf(name);
             if (now == null)
                 return PathState.ABSENT;
-            return now.sameFileAs(identity) ? PathState.OURS : PathState.REPLACED;
+            if (now.sameFileAs(identity))
+                return PathState.OURS;
+            return now.isSocket() && now.uid() == Directory.effectiveUid() ? PathState.REPLACED : PathState.FOREIGN;
         }
         catch (IOException unknown)
         {
             // Say nothing rather than something wrong: a replaced server that is not told goes on serving.
+            if (!toldUnknown)
+            {
+                toldUnknown = true;
+                LOG.warn("Cannot look at unix:{} ({}): a takeover of this path is not noticed while that lasts", path,
+                    unknown.toString());
+            }
             return PathState.UNKNOWN;
         }
     }

@@ -2,6 +2,7 @@ package io.github.unixhttp.connector.internal.binding;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -264,6 +265,15 @@ public final class SocketFileBinder
         catch (ConnectException refused)
         {
             return false;
+        }
+        catch (SocketException busy)
+        {
+            // The JDK's untyped SocketException is, for this connect, a full backlog (EAGAIN): a server listens, only
+            // busily (or, rarely, the file vanished meanwhile: the start then says "in use", and a retry succeeds).
+            // Its subclasses are typed failures of their own: let them through.
+            if (busy.getClass() == SocketException.class)
+                return true;
+            throw busy;
         }
     }
 

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * was probed (another takeover may have won meanwhile); it swaps the two names in one step
  * ({@code renameat2(RENAME_EXCHANGE)}), so that a client connecting at that instant reaches one server or the
  * other and never finds the path missing, and then checks that what it took out of the path is that socket, to
- * swap back if not. Where the file system cannot swap, {@code renameat(2)} replaces the path in one step after the
- * same check made just before. Discarding (a server that failed to start) removes the private directory and
+ * swap back if not. Where the file system cannot swap, the takeover is refused: a plain {@code rename(2)} would
+ * replace whatever is at the path by then, unchecked. Discarding (a server that failed to start) removes the private directory and
  * leaves the path alone.
  */
 final class SocketPublication
@@ -51,6 +51,7 @@ final class SocketPublication
      */
     void publish(Path path, Directory directory, String name) throws IOException
     {
+        boolean privateDirHoldsOnlyOurs = true;
         try (StartLock ignored = StartLock.acquire(directory, name, path, StartLock.START_WAIT))
         {
             FileStatus now = directory.statusOf(name);
@@ -58,23 +59,37 @@ final class SocketPublication
                 SocketFileBinder.link(path, privateDir, directory, name);
             else if (!now.isSocket() || !now.sameFileAs(replaced))
                 throw tookThePath(path, FileKind.of(now).description() + " is there now");
-            else if (privateDir.exchange(socketName, directory, name))
+            else if (!privateDir.exchange(socketName, directory, name))
+                // A plain rename(2) would replace whatever is at the path by then, unchecked: fail closed instead.
+                throw new SocketBindException(path, "this file system cannot swap two names in one step " +
+                    "(renameat2 RENAME_EXCHANGE), which a takeover needs to replace the path safely. The path is left " +
+                    "to the running server: stop it and start this one, or let a supervisor keep the socket (systemd " +
+                    "socket activation, s6-ipcserver-socketbinder)", BindProblem.IN_USE);
+            else
             {
                 FileStatus takenOut = privateDir.statusOf(socketName);
                 if (!replaced.sameFileAs(takenOut))
                 {
-                    // Someone put another file at the path between the check and the swap: give it back.
+                    // Someone put another file at the path between the check and the swap: give it back. Until that
+                    // succeeded, the private directory holds a file that is not ours, which discarding must not delete.
+                    privateDirHoldsOnlyOurs = false;
                     privateDir.exchange(socketName, directory, name);
+                    privateDirHoldsOnlyOurs = true;
                     throw tookThePath(path, "the path changed at the last instant");
                 }
             }
-            else
-                privateDir.rename(socketName, directory, name);
             LOG.info("unix:{} now names this server's socket; the server it replaced drains", path);
         }
         finally
         {
-            discard(directory);
+            if (privateDirHoldsOnlyOurs)
+                discard(directory);
+            else
+            {
+                SocketFileBinder.closeQuietly(privateDir);
+                LOG.error("A file put at unix:{} during the takeover could not be given back; it is in {}/{}: move it " +
+                    "back by hand if it is needed", path, path.resolveSibling(privateDirName), socketName);
+            }
         }
     }
 

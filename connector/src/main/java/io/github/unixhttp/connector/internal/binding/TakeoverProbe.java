@@ -2,6 +2,7 @@ package io.github.unixhttp.connector.internal.binding;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -62,6 +63,7 @@ final class TakeoverProbe
     static Listener probe(Path address) throws IOException
     {
         long deadline = System.nanoTime() + PATIENCE_MILLIS * 1_000_000;
+        IOException lastBusy = null;
         while (true)
         {
             try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
@@ -75,10 +77,13 @@ final class TakeoverProbe
             {
                 return null;
             }
-            catch (IOException busy)
+            catch (IOException failure)
             {
-                if (System.nanoTime() - deadline > 0)
-                    throw busy;
+                // A full backlog (EAGAIN) comes as the JDK's untyped SocketException: wait a little. Anything else
+                // (the file gone, out of descriptors, no permission) is no reason to wait: say it at once.
+                if (failure.getClass() != SocketException.class)
+                    throw failure;
+                lastBusy = failure;
             }
             try
             {
@@ -90,7 +95,8 @@ final class TakeoverProbe
                 throw new IOException("interrupted while probing " + address, interrupted);
             }
             if (System.nanoTime() - deadline > 0)
-                throw new IOException("the server's backlog stayed full for " + PATIENCE_MILLIS + " ms");
+                throw new IOException("the server's backlog stayed full for " + PATIENCE_MILLIS + " ms, so who it is " +
+                    "cannot be asked; start again when it is less busy", lastBusy);
         }
     }
 }

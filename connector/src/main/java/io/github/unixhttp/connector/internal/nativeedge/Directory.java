@@ -247,22 +247,12 @@ public final class Directory implements AutoCloseable
     }
 
     /**
-     * Gives the entry {@code name} here the name {@code targetName} in {@code target}, replacing what has that name in
-     * one step ({@code renameat(2)}): a client connecting at that instant finds the old file or the new one, never none.
-     */
-    public void rename(String name, Directory target, String targetName) throws IOException
-    {
-        if (libc().renameat(fd, bytes(name), target.fd, bytes(targetName)) != 0)
-            throw failure("renameat(" + name + ", " + targetName + ")");
-    }
-
-    /**
      * Swaps the entry {@code name} here and {@code targetName} in {@code target} in one step
      * ({@code renameat2(2)} with {@code RENAME_EXCHANGE}): unlike a rename, what was at the target is not gone but
      * under {@code name} here, where the caller can check it was what it expected, and swap back if not.
      *
      * @return whether they were swapped; {@code false} if the kernel, the file system or the C library cannot swap
-     *         ({@code EINVAL}, {@code ENOSYS}, no {@code renameat2}), so that the caller may {@link #rename} instead
+     *         ({@code EINVAL}, {@code ENOSYS}, no {@code renameat2}), so that the caller can refuse rather than replace unchecked
      * @throws NativeCallException for any other failure, e.g. {@code ENOENT} if either is missing
      */
     public boolean exchange(String name, Directory target, String targetName) throws IOException

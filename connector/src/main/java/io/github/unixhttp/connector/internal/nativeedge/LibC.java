@@ -50,8 +50,6 @@ public interface LibC
 
     int linkat(int oldDirfd, @In byte[] oldPath, int newDirfd, @In byte[] newPath, int flags);
 
-    int renameat(int oldDirfd, @In byte[] oldPath, int newDirfd, @In byte[] newPath);
-
     /** glibc 2.28+; where it is missing, jnr-ffi fails the call with an {@link UnsatisfiedLinkError}. */
     int renameat2(int oldDirfd, @In byte[] oldPath, int newDirfd, @In byte[] newPath, int flags);
 
