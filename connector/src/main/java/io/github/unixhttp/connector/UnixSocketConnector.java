@@ -655,41 +655,9 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
      */
     void acceptWhatIsLeft()
     {
-        if (getAcceptors() > 0)
-            return;
-        closeSelectorAcceptor();
-        ListeningSocket current = listening;
-        if (current == null)
-            return;
-        try
-        {
-            for (SocketChannel channel = current.accept(); channel != null; channel = current.accept())
-                acceptedOrClosed(channel);
-        }
-        catch (IOException failure)
-        {
-            LOG.warn("{}: accepting what was left in the backlog failed: {}", this, failure.toString());
-        }
-    }
-
-    private void acceptedOrClosed(SocketChannel channel)
-    {
-        try
-        {
-            accepted(channel);
-        }
-        catch (IOException failure)
-        {
-            LOG.debug("Could not set up a connection accepted on {}: {}", this, failure.toString());
-            try
-            {
-                channel.close();
-            }
-            catch (IOException ignored)
-            {
-                // nothing more to do with a connection we could not hand over
-            }
-        }
+        SelectorAcceptor acceptor = selectorAcceptor.getAndSet(null);
+        if (acceptor != null)
+            acceptor.closeAndAcceptWhatIsLeft();
     }
 
     private void closeListeningSocket() throws IOException

@@ -98,6 +98,25 @@ public final class SelectorAcceptor implements ManagedSelector.SelectorUpdate, M
         }
     }
 
+    /**
+     * Closes this acceptor, then accepts on the calling thread what is still in the backlog, handing each connection
+     * off as the selector would: for the last accepts of a server whose path another server took over, so that its
+     * socket is closed with nothing queued.
+     */
+    public void closeAndAcceptWhatIsLeft()
+    {
+        close();
+        try
+        {
+            for (SocketChannel channel = listening.accept(); channel != null; channel = listening.accept())
+                handOff(channel);
+        }
+        catch (IOException failure)
+        {
+            LOG.warn("{}: accepting what was left in the backlog failed: {}", listening, failure.toString());
+        }
+    }
+
     private void handOff(SocketChannel channel)
     {
         try

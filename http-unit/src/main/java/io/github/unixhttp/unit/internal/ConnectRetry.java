@@ -1,13 +1,15 @@
 package io.github.unixhttp.unit.internal;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 
 /**
  * How the clients of this module wait for a server whose listen backlog is full. A TCP client's {@code connect(2)}
@@ -85,23 +87,26 @@ public final class ConnectRetry
     }
 
     /**
-     * Whether a connect failed because the server's backlog is full, decided by the exception's type, never its text
-     * (which the C library may translate): a {@link BacklogFullException}; or a plain {@link SocketException}, which
-     * is how the JDK reports an errno it has no type of its own for. For a non-blocking connect to a Unix socket
-     * (whose file the client saw a moment before) that is EAGAIN, a full backlog; otherwise the socket file vanished
-     * in between (ENOENT: a server restarting, so trying again is right too), or, rarely, the socket is not a stream
-     * socket (EPROTOTYPE), which then fails at the connect timeout. A refused connect is a {@code ConnectException},
-     * a denied one a {@code BindException}: neither is retried.
+     * Whether a connect failed because the server's backlog is full, decided by the exception's type and the file
+     * system, never the exception's text (which the C library may translate): a {@link BacklogFullException}; or a
+     * plain {@link SocketException}, which is how the JDK reports an errno it has no type of its own for, while the
+     * socket file is there. For a non-blocking connect to a Unix socket that is EAGAIN, a full backlog; with no file
+     * at the path it is ENOENT, no server, which is not retried (nor is a refused connect, a {@code
+     * ConnectException}, or a denied one, a {@code BindException}). Rarely, the socket is not a stream socket
+     * (EPROTOTYPE), which then fails at the connect timeout.
      *
+     * @param address what was connected to: for a path, whether the file is there tells EAGAIN from ENOENT
      * @return whether {@code failure}, or one of its first few causes, says the backlog is full
      */
-    public static boolean isBacklogFull(Throwable failure)
+    public static boolean isBacklogFull(Throwable failure, UnixSocketAddress address)
     {
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause())
         {
-            if (cause instanceof BacklogFullException || cause.getClass() == SocketException.class)
+            if (cause instanceof BacklogFullException)
                 return true;
+            if (cause.getClass() == SocketException.class)
+                return address.kind() != UnixSocketAddress.Kind.PATH || Files.exists(address.path(), LinkOption.NOFOLLOW_LINKS);
         }
         return false;
     }

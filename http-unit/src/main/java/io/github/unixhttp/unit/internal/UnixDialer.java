@@ -105,7 +105,7 @@ public final class UnixDialer
         }
         catch (IOException failure)
         {
-            if (ConnectRetry.isBacklogFull(failure))
+            if (ConnectRetry.isBacklogFull(failure, address))
                 return false;
             throw failure;
         }

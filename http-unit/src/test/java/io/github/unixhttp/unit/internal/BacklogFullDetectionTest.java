@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,8 +48,9 @@ class BacklogFullDetectionTest
                 }
             }
             assertTrue(failure != null, "the backlog filled");
-            assertTrue(ConnectRetry.isBacklogFull(failure), failure.toString());
-            assertTrue(ConnectRetry.isBacklogFull(new IOException("wrapped", failure)), "found among the causes");
+            assertTrue(ConnectRetry.isBacklogFull(failure, UnixSocketAddress.ofPath(path)), failure.toString());
+            assertTrue(ConnectRetry.isBacklogFull(new IOException("wrapped", failure), UnixSocketAddress.ofPath(path)),
+                "found among the causes");
         }
         finally
         {
@@ -69,15 +71,27 @@ class BacklogFullDetectionTest
         {
             channel.configureBlocking(false);
             ConnectException refused = assertThrows(ConnectException.class, () -> channel.connect(UnixDomainSocketAddress.of(path)));
-            assertFalse(ConnectRetry.isBacklogFull(refused), refused.toString());
+            assertFalse(ConnectRetry.isBacklogFull(refused, UnixSocketAddress.ofPath(path)), refused.toString());
+        }
+    }
+
+    @Test
+    void aConnectToAPathWithNoSocketIsNotRetried() throws Exception
+    {
+        Path path = tmp.resolve("missing.sock");
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            channel.configureBlocking(false);
+            IOException missing = assertThrows(IOException.class, () -> channel.connect(UnixDomainSocketAddress.of(path)));
+            assertFalse(ConnectRetry.isBacklogFull(missing, UnixSocketAddress.ofPath(path)), missing.toString());
         }
     }
 
     @Test
     void theTypedFailureOfAbstractNamesIsRecognised()
     {
-        assertTrue(ConnectRetry.isBacklogFull(new BacklogFullException("pending")));
-        assertFalse(ConnectRetry.isBacklogFull(new IOException("Resource temporarily unavailable")),
+        assertTrue(ConnectRetry.isBacklogFull(new BacklogFullException("pending"), UnixSocketAddress.ofAbstractName("x")));
+        assertFalse(ConnectRetry.isBacklogFull(new IOException("Resource temporarily unavailable"), UnixSocketAddress.ofAbstractName("x")),
             "text alone decides nothing");
     }
 }

@@ -110,7 +110,7 @@ final class RetryingInitiator implements ConnectionInitiator
                 @Override
                 public void failed(Exception failure)
                 {
-                    if (!ConnectRetry.isBacklogFull(failure))
+                    if (!ConnectRetry.isBacklogFull(failure, address))
                     {
                         result.failed(failure);
                         return;

@@ -42,7 +42,7 @@ final class RetryingConnect
             @Override
             public void failed(Throwable failure)
             {
-                if (!ConnectRetry.isBacklogFull(failure) || !connector.isRunning())
+                if (!ConnectRetry.isBacklogFull(failure, socket) || !connector.isRunning())
                 {
                     promise.failed(failure);
                     return;
