@@ -772,9 +772,13 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             return UnixSocketConnector.this.newConnection(endPoint);
         }
 
-        /** The connection is open: its first request, usually there already, is served on this thread. */
+        /**
+         * The connection is open: its first request, usually there already, is served on this thread. Final: the
+         * endpoint holds its first fill interest until this releases it, so an override that did not call it would
+         * leave every connection waiting for its idle timeout.
+         */
         @Override
-        public void connectionOpened(Connection connection, Object context)
+        public final void connectionOpened(Connection connection, Object context)
         {
             super.connectionOpened(connection, context);
             if (connection.getEndPoint() instanceof UnixSocketEndPoint endPoint)

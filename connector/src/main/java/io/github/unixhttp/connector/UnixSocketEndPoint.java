@@ -110,8 +110,19 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
      */
     void opened()
     {
-        if (FIRST_FILL.getAndSet(this, OPEN) == HELD && isOpen())
+        if (FIRST_FILL.getAndSet(this, OPEN) != HELD || !isOpen())
+            return;
+        try
+        {
             getFillInterest().fillable();
+        }
+        catch (Throwable failure)
+        {
+            // Jetty's HttpConnection handles its own failures; other connections may not. Here, on the opening
+            // thread, an escaping one would be taken for a failed accept and leave this endpoint open until its
+            // idle timeout: close it as its selector would.
+            close(failure);
+        }
     }
 
     @Override

@@ -167,7 +167,18 @@ public final class UnixHttpServer implements AutoCloseable
             UnixSocketConnector connector = newConnector(server);
             server.addConnector(connector);
             if (server.isStarted())
-                connector.start();
+            {
+                try
+                {
+                    connector.start();
+                }
+                catch (Exception failure)
+                {
+                    // A connector that could not start must not stay on the server, half there.
+                    server.removeConnector(connector);
+                    throw failure;
+                }
+            }
             return connector;
         }
 
