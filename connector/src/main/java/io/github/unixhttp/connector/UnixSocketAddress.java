@@ -124,6 +124,7 @@ public final class UnixSocketAddress
         return text.startsWith("@") ? ofAbstractName(text.substring(1)) : ofPath(Path.of(text));
     }
 
+    /** @return how the socket is found: a path, an abstract name, or inherited from a supervisor */
     public Kind kind()
     {
         return kind;

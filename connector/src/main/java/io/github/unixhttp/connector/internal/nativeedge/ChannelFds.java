@@ -12,7 +12,7 @@ import jnr.enxio.channels.NativeSelectableChannel;
  * JDK-internal {@code sun.nio.ch.SelChImpl#getFDVal}, reachable only with
  * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}.
  */
-public final class ChannelFds
+final class ChannelFds
 {
     private final MethodHandle jdkGetFdVal;
 

@@ -103,9 +103,4 @@ final class JdkAbstractNameSocket extends ListeningSocket
         address.putShort((short)LibC.AF_UNIX).put((byte)0).put(bytes);
         return address.array();
     }
-
-
-
-
-
 }

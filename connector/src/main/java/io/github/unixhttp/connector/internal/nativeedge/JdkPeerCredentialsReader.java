@@ -12,7 +12,7 @@ import jdk.net.UnixDomainPrincipal;
  * The fallback: the JDK's own {@code SO_PEERCRED}, which gives the peer's user and group names but no pid, no
  * numeric ids and no supplementary groups.
  */
-public final class JdkPeerCredentialsReader implements PeerCredentialsReader
+final class JdkPeerCredentialsReader implements PeerCredentialsReader
 {
     @Override
     public PeerCredentials read(SocketChannel channel) throws IOException

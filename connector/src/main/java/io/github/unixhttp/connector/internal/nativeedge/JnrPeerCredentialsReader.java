@@ -17,7 +17,7 @@ import jnr.ffi.byref.IntByReference;
  * (Linux 4.13+) for the supplementary groups, on the channel's own descriptor. For JDK channels whose
  * descriptor is out of reach (no {@code --add-exports}), the JDK's names-only reading stands in.
  */
-public final class JnrPeerCredentialsReader implements PeerCredentialsReader
+final class JnrPeerCredentialsReader implements PeerCredentialsReader
 {
     private static final int UCRED_SIZE = 12;
     private static final int USUAL_GROUP_COUNT = 32;
