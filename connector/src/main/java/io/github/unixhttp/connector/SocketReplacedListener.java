@@ -4,10 +4,10 @@ import java.util.EventListener;
 
 /**
  * Told when the path a {@link UnixSocketConnector} bound names another socket now: a new server took it over
- * ({@link UnixSocketConnector#setTakeover takeover}), or someone put another file there. No new client can reach this
+ * ({@link SocketFileOptions.Builder#takeover takeover}), or someone put another file there. No new client can reach this
  * connector any more, so it drains: it accepts what is still in its backlog, stops listening (leaving the path to the
  * new socket), and lets its connections finish their exchanges in progress, as a graceful stop does. Then its
- * {@linkplain UnixSocketConnector#setWhenReplaced replacement action} runs (by default it stops the server).
+ * {@linkplain SocketFileOptions#whenReplaced replacement action} runs (by default it stops the server).
  * Add one with {@code connector.addEventListener(...)}. Called on a thread of the drain's own: it may block briefly.
  */
 public interface SocketReplacedListener extends EventListener

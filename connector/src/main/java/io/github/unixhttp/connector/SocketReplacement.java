@@ -90,7 +90,7 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
     private void watch()
     {
         ReplacementWatch started = new ReplacementWatch(connector.getScheduler(), socket,
-            connector.getReplacementCheckInterval(), this::onReplaced);
+            connector.getSocketFile().replacementCheckInterval().toMillis(), this::onReplaced);
         watch = started;
         if (stopped)
             return;
@@ -103,7 +103,7 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
             return;
         replaced = true;
         long stopTimeout = connector.getServer().getStopTimeout();
-        new ReplacementDrain(connector, this, connector.getReplacementCheckInterval(),
+        new ReplacementDrain(connector, this, connector.getSocketFile().replacementCheckInterval().toMillis(),
             stopTimeout > 0 ? stopTimeout : DEFAULT_DRAIN_MILLIS).start();
     }
 
@@ -149,7 +149,7 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
             listener.onDrained(connector, complete);
         try
         {
-            switch (connector.getWhenReplaced())
+            switch (connector.getSocketFile().whenReplaced())
             {
                 case STOP_SERVER -> connector.getServer().stop();
                 case STOP_CONNECTOR -> connector.stop();

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.EventListener;
@@ -14,20 +12,15 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.unixhttp.connector.binding.SocketFileMode;
-import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerListener;
-import io.github.unixhttp.connector.internal.AcceptBackoff;
+import io.github.unixhttp.connector.internal.AcceptingSocket;
 import io.github.unixhttp.connector.internal.HttpConfigurationCheck;
 import io.github.unixhttp.connector.internal.ListeningSocket;
 import io.github.unixhttp.connector.internal.ListeningSockets;
 import io.github.unixhttp.connector.internal.PeerGate;
-import io.github.unixhttp.connector.internal.SelectorAcceptor;
-import io.github.unixhttp.connector.internal.binding.SocketFileSettings;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.connector.internal.nativeedge.PeerCredentialsReader;
 import io.github.unixhttp.connector.policy.PeerPolicy;
@@ -50,38 +43,27 @@ import org.eclipse.jetty.util.thread.Scheduler;
 /**
  * A Jetty {@link org.eclipse.jetty.server.Connector} serving HTTP (HTTP/1.1, and HTTP/2 cleartext when an
  * {@code HTTP2CServerConnectionFactory} is added) over a Unix stream socket: at a file system path, on a Linux abstract
- * name, or handed over by a supervisor, as its {@link UnixSocketAddress} says.
- *
- * <p>It runs on the JDK's Unix socket channels and Jetty's own selector and {@code SocketChannelEndPoint}. What it
- * adds over Jetty's {@code UnixDomainServerConnector} is a safe socket file:</p>
- * <ul>
- *   <li>the {@linkplain #setFileMode file mode} and {@linkplain #setFileGroup group} are in place before any client
- *   can reach the path: the socket is bound in a private directory and hard-linked into place;</li>
- *   <li>nothing is ever clobbered: a file that is not a socket, or a socket a live server listens on, fails the
- *   start with a message saying what to do; a dead socket (left by {@code kill -9}) is removed or not as the
- *   {@linkplain #setStaleSocketPolicy stale-socket policy} says;</li>
- *   <li>concurrent starters on one path are serialized by a lock file {@code <path>.lock}, kept beside the socket;</li>
- *   <li>on stop the path is removed only if it is still the socket this connector created;</li>
- *   <li>a new server can {@linkplain #setTakeover take the path over} from a running one of the same user without a
- *   failed request: it publishes its socket in one step once started, and the old one, which looks at its path a
- *   few times a second, drains and stops ({@link SocketReplacedListener}, {@link WhenReplaced}).</li>
- * </ul>
+ * name, or handed over by a supervisor, as its {@link UnixSocketAddress} says. It runs on the JDK's Unix socket
+ * channels and Jetty's own selector and {@code SocketChannelEndPoint}.
  *
  * <pre>{@code
  * Server server = new Server();
  * UnixSocketConnector connector = new UnixSocketConnector(server);
  * connector.setSocketPath(Path.of("/run/app/app.sock"));
- * connector.setFileMode(SocketFileMode.parse("0660"));
- * connector.setFileGroup("www-data");
+ * connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.parse("0660")).group("www-data").build());
+ * connector.setPeerPolicy(PeerPolicy.builder().allowUser("www-data").build());
  * server.addConnector(connector);
  * }</pre>
  *
- * <p>Each peer's {@linkplain PeerCredentials credentials} are read once, at accept; the {@linkplain #setPeerPolicy peer
- * policy} admits or refuses the peer there (a refused peer gets 403 and no handler runs), {@link PeerListener}s are
- * told, and requests carry the credentials as attributes (through the {@link UnixSocketCustomizer} each HTTP
- * configuration it serves must have; {@link #newHttpConfiguration()} makes one that has). PROXY protocol and
- * forwarded headers are believed only from {@linkplain #setTrustedProxies trusted proxies}. The connector never
- * changes the HTTP configurations it is given: they may be shared with TCP connectors.</p>
+ * <p>What it adds over Jetty's {@code UnixDomainServerConnector}: a safe socket file ({@link SocketFileOptions}: its
+ * mode and group in place before any client can reach it, nothing clobbered, dead sockets handled, concurrent starters
+ * serialized by a lock file {@code <path>.lock}, the path removed on stop only if still ours, takeovers without a
+ * failed request); each peer's {@linkplain PeerCredentials credentials}, read once at accept, on which the {@linkplain
+ * #setPeerPolicy peer policy} admits or refuses it (a refused peer gets 403 and no handler runs) and which requests
+ * carry as attributes (through the {@link UnixSocketCustomizer} each HTTP configuration it serves must have; {@link
+ * #newHttpConfiguration()} makes one); PROXY protocol and forwarded headers believed only from {@linkplain
+ * #setTrustedProxies trusted proxies}; a graceful stop that lets busy connections finish. It never changes the HTTP
+ * configurations it is given: they may be shared with TCP connectors.</p>
  *
  * <p>With zero acceptors (the default) new connections are accepted by the selector when they are ready, and no
  * thread blocks in {@code accept(2)}.</p>
@@ -91,25 +73,16 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 {
     /** The listen backlog used unless {@link #setAcceptQueueSize(int)} says otherwise. */
     public static final int DEFAULT_ACCEPT_QUEUE_SIZE = 1024;
-    /** How often a connector with a socket file looks whether its path was taken over, unless set otherwise. */
-    public static final long DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS = 200;
 
     private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
 
     private final UnixSocketSelectorManager selectorManager;
     private final GracefulStop gracefulStop = new GracefulStop(this);
-    private final AtomicReference<SelectorAcceptor> selectorAcceptor = new AtomicReference<>();
     private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<SocketReplacedListener> replacedListeners = new CopyOnWriteArrayList<>();
     private final LongAdder refusedConnections = new LongAdder();
     private UnixSocketAddress address;
-    private SocketFileMode fileMode;
-    private String fileGroup;
-    private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.REMOVE;
-    private boolean allowUnsafeDirectory;
-    private boolean takeover;
-    private WhenReplaced whenReplaced = WhenReplaced.STOP_SERVER;
-    private long replacementCheckInterval = DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS;
+    private SocketFileOptions socketFile = SocketFileOptions.DEFAULTS;
     private volatile SocketReplacement replacement;
     private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE_SIZE;
     private int acceptedReceiveBufferSize;
@@ -119,8 +92,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private PeerPolicy trustedProxies;
     private PeerCredentialsReader peerCredentialsReader;
     private PeerGate peerGate;
-    private volatile AcceptBackoff acceptBackoff;
-    private volatile ListeningSocket listening;
+    private volatile AcceptingSocket accepting;
     private volatile SocketAddress localAddress;
 
     /**
@@ -222,146 +194,23 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         setAddress(UnixSocketAddress.parse(socket));
     }
 
-    @ManagedAttribute("The socket file's permission bits in octal, or null to keep what the umask gives")
-    public SocketFileMode getFileMode()
+    @ManagedAttribute("How the socket file is made and kept: mode, group, stale sockets, takeover")
+    public SocketFileOptions getSocketFile()
     {
-        return fileMode;
+        return socketFile;
     }
 
     /**
-     * @param fileMode the socket file's permission bits, in place before any client can connect, e.g.
-     *                 {@code SocketFileMode.parse("0660")}; {@code null} (the default) keeps what the process umask gives
+     * @param socketFile the socket file's mode and group, what to do with a dead socket at the path, whether to bind
+     *                   in a directory others could tamper with, and takeovers; default {@link SocketFileOptions#DEFAULTS}.
+     *                   Only a socket at a path has a file: on another address a mode, group or takeover fails the start
      */
-    public void setFileMode(SocketFileMode fileMode)
+    public void setSocketFile(SocketFileOptions socketFile)
     {
         checkNotStarted();
-        this.fileMode = fileMode;
+        this.socketFile = Objects.requireNonNull(socketFile, "socketFile");
     }
 
-    @ManagedAttribute("The socket file's group (name or gid), or null to keep the process's group")
-    public String getFileGroup()
-    {
-        return fileGroup;
-    }
-
-    /**
-     * @param fileGroup the socket file's group as a name or a numeric gid, in place before any client can connect;
-     *                  the process must be root or a member of it. {@code null} (the default) keeps the process's group
-     */
-    public void setFileGroup(String fileGroup)
-    {
-        checkNotStarted();
-        this.fileGroup = fileGroup;
-    }
-
-    @ManagedAttribute("What to do with a dead socket found at the path: REMOVE or FAIL")
-    public StaleSocketPolicy getStaleSocketPolicy()
-    {
-        return staleSocketPolicy;
-    }
-
-    /**
-     * @param staleSocketPolicy what to do with a socket at the path that nothing listens on: {@link StaleSocketPolicy#REMOVE}
-     *                          (the default) or {@link StaleSocketPolicy#FAIL}; anything else is never touched
-     */
-    public void setStaleSocketPolicy(StaleSocketPolicy staleSocketPolicy)
-    {
-        checkNotStarted();
-        this.staleSocketPolicy = Objects.requireNonNull(staleSocketPolicy, "staleSocketPolicy");
-    }
-
-    @ManagedAttribute("Whether a socket directory other users could replace the socket in is accepted (with a warning)")
-    public boolean isAllowUnsafeDirectory()
-    {
-        return allowUnsafeDirectory;
-    }
-
-    /**
-     * By default the connector refuses to bind where a user other than root and its own could replace the socket
-     * file: in a directory, or below a directory, that such a user owns or may write to without the sticky bit
-     * (say a 0777 directory). Whoever can do that can move the live socket away, bind their own at the path, and
-     * receive this server's clients' requests, passwords and tokens included. Allow it only if every user who can
-     * write there is trusted; a warning is logged at each start.
-     *
-     * @param allowUnsafeDirectory whether to bind in such a directory anyway (default {@code false})
-     */
-    public void setAllowUnsafeDirectory(boolean allowUnsafeDirectory)
-    {
-        checkNotStarted();
-        this.allowUnsafeDirectory = allowUnsafeDirectory;
-    }
-
-    @ManagedAttribute("Whether a start takes the path over from a live server of the same user")
-    public boolean isTakeover()
-    {
-        return takeover;
-    }
-
-    /**
-     * Zero-downtime restarts on one path. With takeover on, a start that finds a live server at the socket path
-     * takes the path over instead of failing as in use, if the kernel says that server runs as this process's user
-     * (never another user's server, never a file that is not a socket). This connector's socket is bound privately,
-     * and replaces the old one at the path in one step only once the {@link Server} has started, so that a server
-     * failing to start never takes the path; the old server then drains and stops (see {@link SocketReplacedListener}).
-     * A start that finds no live server binds as usual. If another server took the path while this one was starting
-     * (a second takeover won), {@code Server.start()} fails with an {@link java.io.UncheckedIOException} whose cause
-     * is a {@link io.github.unixhttp.connector.binding.SocketBindException} ({@code IN_USE}), and the path is left to it;
-     * Jetty then marks the server failed but leaves what started running: call {@code server.stop()}. Several takeover
-     * connectors on one server publish one by one: if a later one loses, the earlier ones have already taken their
-     * paths.
-     *
-     * @param takeover whether to take the path over from a live server of this user (default {@code false})
-     */
-    public void setTakeover(boolean takeover)
-    {
-        checkNotStarted();
-        this.takeover = takeover;
-    }
-
-    /** @return what this connector does once drained after another server took its path over */
-    @ManagedAttribute("What this connector does once drained after its path was taken over: STOP_SERVER, STOP_CONNECTOR or NOTHING")
-    public WhenReplaced getWhenReplaced()
-    {
-        return whenReplaced;
-    }
-
-    /**
-     * @param whenReplaced what to do once drained after another server took the path over: stop the server (the
-     *                     default), stop this connector only, or nothing beyond the drain (a {@link SocketReplacedListener} decides).
-     *                     May be changed while running; the drain reads it when it ends. Applies to every connector
-     *                     with a socket file, not only takeover ones: the old server of a takeover need not have been
-     *                     started with takeover on. Only another socket of this server's user at the path counts as a
-     *                     takeover; anything else there is logged and this server goes on serving.
-     */
-    public void setWhenReplaced(WhenReplaced whenReplaced)
-    {
-        this.whenReplaced = Objects.requireNonNull(whenReplaced, "whenReplaced");
-    }
-
-    /** @return how often the socket path is looked at for a takeover, in milliseconds */
-    @ManagedAttribute("How often the socket path is looked at for a takeover, in milliseconds")
-    public long getReplacementCheckInterval()
-    {
-        return replacementCheckInterval;
-    }
-
-    /**
-     * @param millis how often a connector with a socket file looks whether its path now names another socket
-     *               (default {@value #DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS}); each look is one {@code lstat}, on
-     *               Jetty's scheduler thread. Once replaced, the connector also keeps accepting for this long before
-     *               it takes what is left in its backlog and stops (clients that looked the path up just before the
-     *               takeover reach it meanwhile). The drain then waits for open connections up to the server's stop
-     *               timeout, or 30 s when that is 0 (Jetty's default).
-     */
-    public void setReplacementCheckInterval(long millis)
-    {
-        checkNotStarted();
-        if (millis <= 0)
-            throw new IllegalArgumentException("The replacement check interval must be positive: " + millis);
-        this.replacementCheckInterval = millis;
-    }
-
-    /** @return whether another server took the socket path over from this connector (it then drains) */
     @ManagedAttribute("Whether another server took the socket path over from this connector")
     public boolean isReplaced()
     {
@@ -523,8 +372,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     public Object getTransport()
     {
-        ListeningSocket current = listening;
-        return current == null ? null : current.channel();
+        AcceptingSocket current = accepting;
+        return current == null ? null : current.listening().channel();
     }
 
     @Override
@@ -536,10 +385,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         peerGate = new PeerGate(this, peerPolicy, getTrustedProxies(), peerListeners, refusedConnections);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
-        SocketFileSettings file = new SocketFileSettings(fileMode, fileGroup, staleSocketPolicy, allowUnsafeDirectory, takeover);
-        ListeningSocket opened = ListeningSockets.open(address, file, acceptQueueSize, getAcceptors(), this);
-        listening = opened;
-        acceptBackoff = new AcceptBackoff(opened);
+        ListeningSocket opened = ListeningSockets.open(address, socketFile, acceptQueueSize, getAcceptors(), this);
+        accepting = new AcceptingSocket(opened, this::accepted);
         localAddress = opened.localAddress();
         try
         {
@@ -547,7 +394,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             opened.channel().configureBlocking(getAcceptors() > 0);
             super.doStart();
             if (getAcceptors() == 0)
-                registerSelectorAcceptor();
+                accepting.acceptInSelector(selectorManager.selectorForAccepting(), getScheduler());
             replacement = SocketReplacement.start(this, opened, replacedListeners);
         }
         catch (Throwable failure)
@@ -564,7 +411,6 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         if (current != null)
             current.stop();
         super.doStop();
-        closeSelectorAcceptor();
         closeListeningSocket();
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::removeEventListener);
     }
@@ -578,7 +424,6 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     public CompletableFuture<Void> shutdown()
     {
-        closeSelectorAcceptor();
         try
         {
             closeListeningSocket();
@@ -609,7 +454,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     protected void accept(int acceptorID) throws IOException
     {
-        SocketChannel channel = acceptBackoff.acceptOnThread(listening, () -> isRunning() && !isShutdown());
+        AcceptingSocket current = accepting;
+        SocketChannel channel = current == null ? null : current.acceptOnThread(() -> isRunning() && !isShutdown());
         if (channel != null)
             accepted(channel);
     }
@@ -622,53 +468,33 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     public void setAccepting(boolean accepting)
     {
         super.setAccepting(accepting);
-        if (getAcceptors() > 0 || !isStarted())
+        AcceptingSocket current = this.accepting;
+        if (getAcceptors() > 0 || !isStarted() || current == null)
             return;
         if (accepting)
-            registerSelectorAcceptor();
+            current.acceptInSelector(selectorManager.selectorForAccepting(), getScheduler());
         else
-            closeSelectorAcceptor();
+            current.stopAcceptingInSelector();
     }
 
-    private void registerSelectorAcceptor()
-    {
-        ListeningSocket current = listening;
-        if (current == null || selectorAcceptor.get() != null)
-            return;
-        SelectorAcceptor acceptor = new SelectorAcceptor(selectorManager.selectorForAccepting(), current, this::accepted,
-            getScheduler(), acceptBackoff);
-        if (selectorAcceptor.compareAndSet(null, acceptor))
-            acceptor.start();
-    }
-
-    private void closeSelectorAcceptor()
-    {
-        SelectorAcceptor acceptor = selectorAcceptor.getAndSet(null);
-        if (acceptor != null)
-            acceptor.close();
-    }
-
-    /**
-     * For the drain after a takeover: stops accepting in the selector, then accepts, on the calling thread, what is
-     * still in the backlog, so that the socket is closed with nothing queued. Acceptor threads take connections as
-     * they come until the socket closes.
-     */
+    /** For the drain after a takeover: see {@link AcceptingSocket#acceptWhatIsLeft()}. */
     void acceptWhatIsLeft()
     {
-        SelectorAcceptor acceptor = selectorAcceptor.getAndSet(null);
-        if (acceptor != null)
-            acceptor.closeAndAcceptWhatIsLeft();
+        AcceptingSocket current = accepting;
+        if (current != null)
+            current.acceptWhatIsLeft();
     }
 
     private void closeListeningSocket() throws IOException
     {
-        ListeningSocket current = listening;
-        listening = null;
+        AcceptingSocket current = accepting;
+        accepting = null;
         if (current != null)
             current.close();
     }
 
-    private void accepted(SocketChannel channel) throws IOException
+    /** Called by the selector manager and the acceptors with each accepted connection. */
+    void accepted(SocketChannel channel) throws IOException
     {
         channel.configureBlocking(false);
         configure(channel);
@@ -715,7 +541,24 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
      */
     protected UnixSocketSelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int selectors)
     {
-        return new UnixSocketSelectorManager(executor, scheduler, selectors);
+        return new UnixSocketSelectorManager(this, executor, scheduler, selectors);
+    }
+
+    /** jnr's channels (abstract names without the JDK path) register only with jnr's selector. */
+    boolean needsNativeSelector()
+    {
+        AcceptingSocket current = accepting;
+        return current != null && current.listening().needsNativeSelector();
+    }
+
+    void endPointOpened(EndPoint endPoint)
+    {
+        onEndPointOpened(endPoint);
+    }
+
+    void endPointClosed(EndPoint endPoint)
+    {
+        onEndPointClosed(endPoint);
     }
 
     private void checkNotStarted()
@@ -728,75 +571,5 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     public String toString()
     {
         return String.format("%s@%x[unix:%s]", getClass().getSimpleName(), hashCode(), address == null ? "?" : address);
-    }
-
-    /**
-     * The selectors of a {@link UnixSocketConnector}: Jetty's, handing accepted channels, endpoints and connections
-     * to the connector's {@code accepted}, {@link #newEndPoint} and {@link #newConnection}.
-     */
-    protected class UnixSocketSelectorManager extends SelectorManager
-    {
-        protected UnixSocketSelectorManager(Executor executor, Scheduler scheduler, int selectors)
-        {
-            super(executor, scheduler, selectors);
-        }
-
-        ManagedSelector selectorForAccepting()
-        {
-            return chooseSelector();
-        }
-
-        @Override
-        protected void accepted(SelectableChannel channel) throws IOException
-        {
-            UnixSocketConnector.this.accepted((SocketChannel)channel);
-        }
-
-        /** jnr's channels (abstract names) register only with jnr's selector. */
-        @Override
-        protected Selector newSelector() throws IOException
-        {
-            ListeningSocket current = listening;
-            return current != null && current.needsNativeSelector() ? NativeEdge.openNativeSelector() : super.newSelector();
-        }
-
-        @Override
-        protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) throws IOException
-        {
-            return UnixSocketConnector.this.newEndPoint((SocketChannel)channel, selector, key);
-        }
-
-        @Override
-        public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment)
-        {
-            return UnixSocketConnector.this.newConnection(endPoint);
-        }
-
-        /**
-         * The connection is open: its first request, usually there already, is served on this thread. Final: the
-         * endpoint holds its first fill interest until this releases it, so an override that did not call it would
-         * leave every connection waiting for its idle timeout.
-         */
-        @Override
-        public final void connectionOpened(Connection connection, Object context)
-        {
-            super.connectionOpened(connection, context);
-            if (connection.getEndPoint() instanceof UnixSocketEndPoint endPoint)
-                endPoint.opened();
-        }
-
-        @Override
-        protected void endPointOpened(EndPoint endPoint)
-        {
-            super.endPointOpened(endPoint);
-            onEndPointOpened(endPoint);
-        }
-
-        @Override
-        protected void endPointClosed(EndPoint endPoint)
-        {
-            onEndPointClosed(endPoint);
-            super.endPointClosed(endPoint);
-        }
     }
 }

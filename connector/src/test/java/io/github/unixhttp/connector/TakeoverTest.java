@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -48,7 +49,7 @@ class TakeoverTest
             Server server = new Server();
             UnixSocketConnector takeover = new UnixSocketConnector(server);
             takeover.setSocketPath(path);
-            takeover.setTakeover(true);
+            takeover.setSocketFile(SocketFileOptions.builder().takeover(true).build());
             server.addConnector(takeover);
             // A second connector that cannot start: Jetty starts connectors after the handlers, and this one after ours.
             UnixSocketConnector broken = new UnixSocketConnector(server);
@@ -62,7 +63,7 @@ class TakeoverTest
             assertEquals(before, inode(path), "the path still names the old server's socket");
             assertNoPrivateDirectories();
             // Longer than the old server's replacement watch takes to notice anything.
-            Thread.sleep(5 * UnixSocketConnector.DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS);
+            Thread.sleep(5 * SocketFileOptions.DEFAULT_REPLACEMENT_CHECK_INTERVAL.toMillis());
             assertTrue(Exchange.get(path, "/").startsWith("HTTP/1.1 200 "), "the old server serves on");
             assertTrue(ProcessHandle.of(old.pid()).map(ProcessHandle::isAlive).orElse(false));
         }
@@ -87,9 +88,9 @@ class TakeoverTest
                 told.add("drained " + complete);
             }
         }));
-        try (TestServer next = TestServer.start(path, connector -> connector.setTakeover(true)))
+        try (TestServer next = TestServer.start(path, connector -> connector.setSocketFile(SocketFileOptions.builder().takeover(true).build())))
         {
-            assertTrue(next.connector().isTakeover());
+            assertTrue(next.connector().getSocketFile().takeover());
             awaitStopped(old.server());
             assertEquals(List.of("replaced", "drained true"), told);
             assertTrue(old.connector().isReplaced());
@@ -104,8 +105,8 @@ class TakeoverTest
     void stopConnectorLeavesTheRestOfTheServerRunning() throws Exception
     {
         Path path = dir.resolve("app.sock");
-        try (TestServer old = TestServer.start(path, connector -> connector.setWhenReplaced(WhenReplaced.STOP_CONNECTOR));
-             TestServer next = TestServer.start(path, connector -> connector.setTakeover(true)))
+        try (TestServer old = TestServer.start(path, connector -> connector.setSocketFile(SocketFileOptions.builder().whenReplaced(WhenReplaced.STOP_CONNECTOR).build()));
+             TestServer next = TestServer.start(path, connector -> connector.setSocketFile(SocketFileOptions.builder().takeover(true).build())))
         {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!old.connector().isStopped() && System.nanoTime() < deadline)
@@ -121,7 +122,7 @@ class TakeoverTest
     void aFileThatIsNotASocketAtThePathLeavesTheServerServing() throws Exception
     {
         Path path = dir.resolve("app.sock");
-        try (TestServer server = TestServer.start(path, connector -> connector.setReplacementCheckInterval(20)))
+        try (TestServer server = TestServer.start(path, connector -> connector.setSocketFile(SocketFileOptions.builder().replacementCheckInterval(Duration.ofMillis(20)).build())))
         {
             Path file = dir.resolve("not-a-socket");
             Files.writeString(file, "x");
@@ -146,7 +147,7 @@ class TakeoverTest
         Server loser = new Server();
         UnixSocketConnector connector = new UnixSocketConnector(loser);
         connector.setSocketPath(path);
-        connector.setTakeover(true);
+        connector.setSocketFile(SocketFileOptions.builder().takeover(true).build());
         loser.addConnector(connector);
         loser.setHandler(new TestHandler());
         TestServer[] winner = new TestServer[1];
@@ -158,7 +159,7 @@ class TakeoverTest
             {
                 try
                 {
-                    winner[0] = TestServer.start(path, other -> other.setTakeover(true));
+                    winner[0] = TestServer.start(path, other -> other.setSocketFile(SocketFileOptions.builder().takeover(true).build()));
                 }
                 catch (Exception e)
                 {

@@ -178,9 +178,9 @@ public final class ServeMain
         {
             switch (args[i])
             {
-                case "--mode" -> connector.setFileMode(SocketFileMode.parse(args[i + 1]));
-                case "--group" -> connector.setFileGroup(args[i + 1]);
-                case "--stale" -> connector.setStaleSocketPolicy(StaleSocketPolicy.valueOf(args[i + 1].toUpperCase()));
+                case "--mode" -> connector.setSocketFile(connector.getSocketFile().toBuilder().mode(SocketFileMode.parse(args[i + 1])).build());
+                case "--group" -> connector.setSocketFile(connector.getSocketFile().toBuilder().group(args[i + 1]).build());
+                case "--stale" -> connector.setSocketFile(connector.getSocketFile().toBuilder().staleSocketPolicy(StaleSocketPolicy.valueOf(args[i + 1].toUpperCase())).build());
                 default -> { }
             }
         }

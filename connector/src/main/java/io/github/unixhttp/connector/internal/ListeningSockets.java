@@ -2,10 +2,10 @@ package io.github.unixhttp.connector.internal;
 
 import java.io.IOException;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.activation.SocketActivation;
 import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
-import io.github.unixhttp.connector.internal.binding.SocketFileSettings;
 import io.github.unixhttp.connector.internal.binding.SocketFileSpec;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
@@ -28,7 +28,7 @@ public final class ListeningSockets
      * @throws IllegalStateException when the configuration cannot work for this kind of address, saying what to change
      * @throws IOException when the socket cannot be opened, saying why and what to do
      */
-    public static ListeningSocket open(UnixSocketAddress address, SocketFileSettings file, int backlog, int acceptors,
+    public static ListeningSocket open(UnixSocketAddress address, SocketFileOptions file, int backlog, int acceptors,
                                        Object owner) throws IOException
     {
         if (address == null)
@@ -46,21 +46,22 @@ public final class ListeningSockets
                 if (fileAttributes)
                     throw new IllegalStateException("An inherited socket's mode and group are set by the supervisor that " +
                         "created it (SocketMode=/SocketGroup= in systemd, -a in s6-ipcserver-socketbinder), not by " + owner +
-                        ": unset fileMode and fileGroup");
+                        ": set no mode or group in its SocketFileOptions");
                 requireSelectorAccepting(acceptors, "An inherited socket", "the supervisor's socket", owner);
                 return SocketActivation.inherit(address.inheritedName());
             }
             case ABSTRACT_NAME ->
             {
                 if (fileAttributes)
-                    throw new IllegalStateException("An abstract socket has no file, hence no mode or group: unset fileMode " +
-                        "and fileGroup on " + owner + ", and restrict who may connect with setPeerPolicy instead");
+                    throw new IllegalStateException("An abstract socket has no file, hence no mode or group: set none in the " +
+                        "SocketFileOptions of " + owner + ", and restrict who may connect with setPeerPolicy instead");
                 requireSelectorAccepting(acceptors, "An abstract socket", "the socket without waking it", owner);
                 return NativeEdge.bindAbstractName(address.abstractName(), backlog);
             }
             default ->
             {
-                SocketFileSpec spec = file.at(address.path(), backlog);
+                SocketFileSpec spec = new SocketFileSpec(address.path(), file.mode(), file.group(), backlog,
+                    file.staleSocketPolicy(), file.allowUnsafeDirectory());
                 return file.takeover() ? SocketFileBinder.bindToTakeOver(spec) : SocketFileBinder.bind(spec);
             }
         }

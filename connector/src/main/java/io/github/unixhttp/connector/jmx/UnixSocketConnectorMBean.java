@@ -7,9 +7,8 @@ import org.eclipse.jetty.util.annotation.ManagedObject;
 
 /**
  * How JMX consoles see a {@link UnixSocketConnector}; Jetty's {@code MBeanContainer} finds this class by its name.
- * The connector's attributes whose types are its own (the path, file mode, stale-socket policy, replacement action
- * and peer policies)
- * are shown as text: a remote console such as JConsole cannot load those classes, and would show them as
+ * The connector's attributes whose types are its own (the address, socket file options and peer policies) are shown
+ * as text: a remote console such as JConsole cannot load those classes, and would show them as
  * "Unavailable". The other attributes are the connector's, unchanged.
  */
 @ManagedObject("HTTP over a Unix socket file")
@@ -35,18 +34,11 @@ public class UnixSocketConnectorMBean extends AbstractConnectorMBean
         return text(connector().getSocketPath());
     }
 
-    @ManagedAttribute(value = "The socket file's permission bits in octal, or null to keep what the umask gives",
-        name = "fileMode", readonly = true)
-    public String getFileMode()
+    @ManagedAttribute(value = "How the socket file is made and kept: mode, group, stale sockets, takeover",
+        name = "socketFile", readonly = true)
+    public String getSocketFile()
     {
-        return text(connector().getFileMode());
-    }
-
-    @ManagedAttribute(value = "What to do with a dead socket found at the path: REMOVE or FAIL",
-        name = "staleSocketPolicy", readonly = true)
-    public String getStaleSocketPolicy()
-    {
-        return text(connector().getStaleSocketPolicy());
+        return text(connector().getSocketFile());
     }
 
     @ManagedAttribute(value = "Who may connect, checked at accept on the peer's credentials", name = "peerPolicy", readonly = true)
@@ -60,13 +52,6 @@ public class UnixSocketConnectorMBean extends AbstractConnectorMBean
     public String getTrustedProxies()
     {
         return text(connector().getTrustedProxies());
-    }
-
-    @ManagedAttribute(value = "What this connector does once drained after its path was taken over: STOP_SERVER, " +
-        "STOP_CONNECTOR or NOTHING", name = "whenReplaced", readonly = true)
-    public String getWhenReplaced()
-    {
-        return text(connector().getWhenReplaced());
     }
 
     private UnixSocketConnector connector()

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.testing.BindFailures;
 import io.github.unixhttp.testing.DirectorySnapshot;
@@ -126,7 +127,7 @@ class SafeBindingRefusalsTest
     @Test
     void unknownGroupIsRefused() throws Exception
     {
-        String message = refusedStart(dir.resolve("app.sock"), connector -> connector.setFileGroup("no-such-group-unixhttp"));
+        String message = refusedStart(dir.resolve("app.sock"), connector -> connector.setSocketFile(SocketFileOptions.builder().group("no-such-group-unixhttp").build()));
         assertTrue(message.contains("'no-such-group-unixhttp' does not exist") && message.contains("numeric gid"), message);
     }
 
@@ -136,7 +137,7 @@ class SafeBindingRefusalsTest
         Path socket = dir.resolve("app.sock");
         leaveDeadSocket(socket);
         DirectorySnapshot before = DirectorySnapshot.of(dir);
-        String message = BindFailures.startFailure(socket, connector -> connector.setStaleSocketPolicy(StaleSocketPolicy.FAIL));
+        String message = BindFailures.startFailure(socket, connector -> connector.setSocketFile(SocketFileOptions.builder().staleSocketPolicy(StaleSocketPolicy.FAIL).build()));
         assertTrue(message.contains("dead socket") && message.contains("REMOVE policy"), message);
         // The lock file is the one thing a start on a socket path may leave; here it did not exist before.
         Files.deleteIfExists(dir.resolve("app.sock.lock"));

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.testing.ChildJvm;
 import io.github.unixhttp.testing.DirectorySnapshot;
 import io.github.unixhttp.testing.Requirements;
@@ -41,8 +42,7 @@ class SocketFilePermissionsTest
         Requirements.requireRoot();
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector ->
         {
-            connector.setFileMode(SocketFileMode.parse("0660"));
-            connector.setFileGroup("www-data");
+            connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.parse("0660")).group("www-data").build());
         }))
         {
             String stat = Run.run(Duration.ofSeconds(60), "stat", "-c", "%A %a %G", server.socket().toString()).requireSuccess().stdout().trim();
@@ -56,8 +56,7 @@ class SocketFilePermissionsTest
         Requirements.requireRoot();
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector ->
         {
-            connector.setFileMode(SocketFileMode.of(0640));
-            connector.setFileGroup(Integer.toString(SOME_GROUP));
+            connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.of(0640)).group(Integer.toString(SOME_GROUP)).build());
         }))
         {
             String stat = Run.run(Duration.ofSeconds(60), "stat", "-c", "%a %g", server.socket().toString()).requireSuccess().stdout().trim();
@@ -69,7 +68,7 @@ class SocketFilePermissionsTest
     void otherUserIsDeniedOn0600() throws Exception
     {
         Requirements.requireRoot();
-        try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> connector.setFileMode(SocketFileMode.of(0600))))
+        try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.of(0600)).build())))
         {
             assertEquals("EACCES", Scripts.connectAsOtherUser(server.socket(), dir));
         }
@@ -79,7 +78,7 @@ class SocketFilePermissionsTest
     void otherUserGetsInOn0666() throws Exception
     {
         Requirements.requireRoot();
-        try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> connector.setFileMode(SocketFileMode.of(0666))))
+        try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.of(0666)).build())))
         {
             assertEquals("connected", Scripts.connectAsOtherUser(server.socket(), dir));
         }
@@ -91,8 +90,7 @@ class SocketFilePermissionsTest
         Requirements.requireRoot();
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector ->
         {
-            connector.setFileMode(SocketFileMode.of(0660));
-            connector.setFileGroup(Integer.toString(SOME_GROUP));
+            connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.of(0660)).group(Integer.toString(SOME_GROUP)).build());
         }))
         {
             assertEquals("connected", Scripts.connectAsOtherUser(server.socket(), dir, SOME_GROUP));

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.testing.ChildJvm;
@@ -62,7 +63,7 @@ class PeerCredentialsTest
     {
         Requirements.requireRoot();
         Path dir = Run.openToOthers(tmp);
-        try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> connector.setFileMode(SocketFileMode.of(0666))))
+        try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.of(0666)).build())))
         {
             Path script = Scripts.copy("whoami_client.py", dir);
             Map<String, String> seen = WhoAmI.parse(Run.run(Duration.ofSeconds(20),

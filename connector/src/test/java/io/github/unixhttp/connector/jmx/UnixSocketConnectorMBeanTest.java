@@ -12,6 +12,7 @@ import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.policy.PeerPolicy;
@@ -45,7 +46,7 @@ class UnixSocketConnectorMBeanTest
         try (TestServer server = TestServer.start(socket, connector ->
         {
             connector.getServer().addBean(new MBeanContainer(mbeans));
-            connector.setFileMode(SocketFileMode.parse("0660"));
+            connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.parse("0660")).build());
             connector.setPeerPolicy(policy);
         }))
         {
@@ -63,8 +64,8 @@ class UnixSocketConnectorMBeanTest
             }
 
             assertEquals(socket.toString(), mbeans.getAttribute(name, "socketPath"));
-            assertEquals("0660", mbeans.getAttribute(name, "fileMode"));
-            assertEquals("REMOVE", mbeans.getAttribute(name, "staleSocketPolicy"));
+            assertEquals("mode=0660 group=process stale=REMOVE whenReplaced=STOP_SERVER checkEvery=200ms",
+                mbeans.getAttribute(name, "socketFile"));
             assertEquals("any of (allowed: uids [0]; allowed: groups [adm])", mbeans.getAttribute(name, "peerPolicy"));
             // The default: the server's own user.
             Object trustedProxies = mbeans.getAttribute(name, "trustedProxies");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.credentials.PeerCredentials;
@@ -166,7 +167,7 @@ class PeerPolicyTest
     {
         return TestServer.start(dir.resolve("app.sock"), connector ->
         {
-            connector.setFileMode(SocketFileMode.of(0666));
+            connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.of(0666)).build());
             connector.setPeerPolicy(policy);
             more.accept(connector);
         }, factories);

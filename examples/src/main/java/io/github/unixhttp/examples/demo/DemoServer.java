@@ -3,6 +3,7 @@ package io.github.unixhttp.examples.demo;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.SocketReplacedListener;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
@@ -108,10 +109,12 @@ public final class DemoServer
             connector.setAddress(UnixSocketAddress.inherited());
         else
             connector.setSocket(options.socketOrDefault());
-        connector.setFileMode(options.mode());
-        connector.setFileGroup(options.group());
-        connector.setStaleSocketPolicy(options.stale());
-        connector.setTakeover(options.takeover());
+        connector.setSocketFile(SocketFileOptions.builder()
+            .mode(options.mode())
+            .group(options.group())
+            .staleSocketPolicy(options.stale())
+            .takeover(options.takeover())
+            .build());
         connector.addEventListener(new SocketReplacedListener()
         {
             @Override

@@ -2,6 +2,7 @@ package io.github.unixhttp.unit.server;
 
 import java.util.Objects;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
@@ -189,8 +190,7 @@ public final class UnixHttpServer implements AutoCloseable
                 ? new UnixSocketConnector(server, new HttpConnectionFactory(configuration), new HTTP2CServerConnectionFactory(configuration))
                 : new UnixSocketConnector(server, new HttpConnectionFactory(configuration));
             connector.setAddress(address);
-            connector.setFileMode(mode);
-            connector.setFileGroup(group);
+            connector.setSocketFile(SocketFileOptions.builder().mode(mode).group(group).build());
             connector.setPeerPolicy(peerPolicy);
             return connector;
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
@@ -143,20 +144,22 @@ public class UnixSocketSettings
                 throw new IllegalArgumentException(name("path") + ": " + bad.getMessage(), bad);
             }
         }
+        SocketFileOptions.Builder file = connector.getSocketFile().toBuilder()
+            .group(blankToNull(group))
+            .staleSocketPolicy(staleSocketPolicy())
+            .allowUnsafeDirectory(allowUnsafeDirectory);
         if (blankToNull(mode) != null)
         {
             try
             {
-                connector.setFileMode(SocketFileMode.parse(mode));
+                file.mode(SocketFileMode.parse(mode));
             }
             catch (IllegalArgumentException bad)
             {
                 throw new IllegalArgumentException(name("mode") + ": " + bad.getMessage(), bad);
             }
         }
-        connector.setFileGroup(blankToNull(group));
-        connector.setStaleSocketPolicy(staleSocketPolicy());
-        connector.setAllowUnsafeDirectory(allowUnsafeDirectory);
+        connector.setSocketFile(file.build());
         List<String> users = list("allowUsers", allowUsers);
         List<String> groups = list("allowGroups", allowGroups);
         if (!users.isEmpty() || !groups.isEmpty())

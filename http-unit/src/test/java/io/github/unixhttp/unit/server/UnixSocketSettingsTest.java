@@ -37,9 +37,9 @@ class UnixSocketSettingsTest
         settings.applyTo(connector);
 
         assertEquals(Path.of("/run/app/app.sock"), connector.getSocketPath());
-        assertEquals(0660, connector.getFileMode().bits());
-        assertEquals("www-data", connector.getFileGroup());
-        assertEquals(StaleSocketPolicy.FAIL, connector.getStaleSocketPolicy());
+        assertEquals(0660, connector.getSocketFile().mode().bits());
+        assertEquals("www-data", connector.getSocketFile().group());
+        assertEquals(StaleSocketPolicy.FAIL, connector.getSocketFile().staleSocketPolicy());
         assertEquals("allowed: uids [1000], users [root], gids [4242], groups [adm]", connector.getPeerPolicy().toString());
         assertEquals("allowed: users [www-data]", connector.getTrustedProxies().toString());
         assertEquals(UnixSocketAddress.Kind.PATH, connector.getAddress().kind());
@@ -54,7 +54,7 @@ class UnixSocketSettingsTest
         abstractName.setAllowUsers("");
         abstractName.applyTo(connector);
         assertEquals(UnixSocketAddress.ofAbstractName("myapp"), connector.getAddress());
-        assertNull(connector.getFileMode());
+        assertNull(connector.getSocketFile().mode());
         assertEquals("allow all", connector.getPeerPolicy().toString());
 
         UnixSocketSettings named = new UnixSocketSettings();

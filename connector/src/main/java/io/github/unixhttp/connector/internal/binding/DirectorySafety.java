@@ -53,7 +53,7 @@ public final class DirectorySafety
             throw new SocketBindException(socketPath, problem + ". Put the socket in a directory that only root and this " +
                 "server's user (" + ProcessUser.describe() + ") can write to, such as /run/<app> or $XDG_RUNTIME_DIR, or " +
                 "make the directory sticky (chmod +t " + dir + "); or, only if every user who can write there is trusted, " +
-                "allow it with setAllowUnsafeDirectory(true)", BindProblem.UNSAFE_DIRECTORY);
+                "allow it with allowUnsafeDirectory(true) in the connector's SocketFileOptions", BindProblem.UNSAFE_DIRECTORY);
         }
         return null;
     }

@@ -100,7 +100,7 @@ public final class SocketFileBinder
         {
             String risk = DirectorySafety.check(path, directory, spec.allowUnsafeDirectory());
             if (risk != null)
-                LOG.warn("unix:{}: {}. Allowed by setAllowUnsafeDirectory(true)", path, risk);
+                LOG.warn("unix:{}: {}. Allowed by allowUnsafeDirectory(true) in the SocketFileOptions", path, risk);
             refuseWhatIsNotASocket(path, directory, name);
             try (StartLock ignored = StartLock.acquire(directory, name, path, StartLock.START_WAIT))
             {

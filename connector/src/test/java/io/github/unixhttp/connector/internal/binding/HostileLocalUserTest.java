@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.testing.BackgroundProcess;
 import io.github.unixhttp.testing.BindFailures;
@@ -53,7 +54,7 @@ class HostileLocalUserTest
         DirectorySnapshot before = DirectorySnapshot.of(shared);
         String message = BindFailures.startFailure(shared.resolve("app.sock"), connector -> {});
         assertTrue(message.contains("the directory " + shared + " (mode 0777, owner ") && message.contains("no sticky bit") &&
-            message.contains("chmod +t " + shared) && message.contains("setAllowUnsafeDirectory(true)"), message);
+            message.contains("chmod +t " + shared) && message.contains("allowUnsafeDirectory(true)"), message);
         assertEquals(before, DirectorySnapshot.of(shared), "a refused start left something behind");
     }
 
@@ -87,7 +88,7 @@ class HostileLocalUserTest
             for (int i = 0; i < STARTS; i++)
             {
                 String message = BindFailures.startFailure(shared.resolve("app.sock"), connector -> {});
-                if (message.contains("no sticky bit") && message.contains("setAllowUnsafeDirectory(true)"))
+                if (message.contains("no sticky bit") && message.contains("allowUnsafeDirectory(true)"))
                     refused++;
             }
             attacker.finish();
@@ -109,7 +110,7 @@ class HostileLocalUserTest
             // A new name each time: a link the attacker left at a name would refuse every later start there.
             for (int i = 0; i < STARTS; i++)
             {
-                if (startAndStopWhateverHappens(shared.resolve("app-" + i + ".sock"), connector -> connector.setAllowUnsafeDirectory(true)))
+                if (startAndStopWhateverHappens(shared.resolve("app-" + i + ".sock"), connector -> connector.setSocketFile(SocketFileOptions.builder().allowUnsafeDirectory(true).build())))
                     started++;
             }
             swaps = attacker.finish();
@@ -131,7 +132,7 @@ class HostileLocalUserTest
             for (int i = 0; i < STARTS; i++)
             {
                 try (TestServer server = TestServer.start(shared.resolve("app.sock"),
-                    connector -> connector.setFileMode(SocketFileMode.parse("0666"))))
+                    connector -> connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.parse("0666")).build())))
                 {
                     started++;
                 }
@@ -148,7 +149,7 @@ class HostileLocalUserTest
     {
         try (TestServer ignored = TestServer.start(socket, connector ->
         {
-            connector.setFileMode(SocketFileMode.parse("0666"));
+            connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.parse("0666")).build());
             configure.accept(connector);
         }))
         {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.internal.ListeningSocket;
@@ -190,7 +191,7 @@ class AbstractNameTest
         Exception failure = assertThrows(Exception.class, () -> TestServer.start(connector ->
         {
             connector.setSocket("@" + name);
-            connector.setFileMode(SocketFileMode.of(0600));
+            connector.setSocketFile(SocketFileOptions.builder().mode(SocketFileMode.of(0600)).build());
         }));
         assertTrue(messages(failure).contains("An abstract socket has no file, hence no mode or group") &&
             messages(failure).contains("setPeerPolicy"), messages(failure));

@@ -3,6 +3,7 @@ package io.github.unixhttp.unit.spring;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
@@ -85,10 +86,12 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
             throw new IllegalArgumentException((properties.inherits() ? prefix + "inherit-name=" + properties.getInheritName()
                 : prefix + "socket-path=" + properties.getSocketPath()) + ": " + bad.getMessage(), bad);
         }
-        connector.setFileMode(properties.effectiveFileMode());
-        connector.setFileGroup(properties.getFileGroup());
-        connector.setStaleSocketPolicy(properties.getStaleSocket());
-        connector.setAllowUnsafeDirectory(properties.isAllowUnsafeDirectory());
+        connector.setSocketFile(SocketFileOptions.builder()
+            .mode(properties.effectiveFileMode())
+            .group(properties.getFileGroup())
+            .staleSocketPolicy(properties.getStaleSocket())
+            .allowUnsafeDirectory(properties.isAllowUnsafeDirectory())
+            .build());
         if (!properties.getAllowUsers().isEmpty() || !properties.getAllowGroups().isEmpty())
             connector.setPeerPolicy(UnixSocketSettings.peerPolicy(prefix + "allow-users/allow-groups", properties.getAllowUsers(),
                 properties.getAllowGroups()));

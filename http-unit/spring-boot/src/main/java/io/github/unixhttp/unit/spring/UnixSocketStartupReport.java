@@ -3,6 +3,7 @@ package io.github.unixhttp.unit.spring;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import org.apache.commons.logging.Log;
@@ -77,13 +78,14 @@ public class UnixSocketStartupReport implements ApplicationListener<WebServerIni
         if (socket.getAddress().kind() == UnixSocketAddress.Kind.ABSTRACT_NAME)
             return "unix:@" + socket.getAddress().abstractName();
         StringBuilder text = new StringBuilder("unix:").append(socket.getSocketPath());
-        if (socket.getFileMode() != null || socket.getFileGroup() != null)
+        SocketFileOptions file = socket.getSocketFile();
+        if (file.hasFileAttributes())
         {
             text.append(" (");
-            if (socket.getFileMode() != null)
-                text.append("mode ").append(socket.getFileMode());
-            if (socket.getFileGroup() != null)
-                text.append(socket.getFileMode() != null ? ", " : "").append("group ").append(socket.getFileGroup());
+            if (file.mode() != null)
+                text.append("mode ").append(file.mode());
+            if (file.group() != null)
+                text.append(file.mode() != null ? ", " : "").append("group ").append(file.group());
             text.append(')');
         }
         return text.toString();
