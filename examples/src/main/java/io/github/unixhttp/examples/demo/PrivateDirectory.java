@@ -9,9 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
-
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
 /**
  * The demo's default home for its socket: a directory only this user can enter, in a shared place such as
@@ -54,14 +53,24 @@ final class PrivateDirectory
                 "remove it (the demo then creates a private directory there)";
         else if (!found.isDirectory())
             problem = "is not a directory: remove it if it is yours";
-        else if (owner != NativeEdge.effectiveUid())
+        else if (owner != effectiveUid())
             problem = "belongs to " + found.owner().getName() + " (uid " + owner + "), not to this user (uid " +
-                NativeEdge.effectiveUid() + "), so it is no private place for the socket";
+                effectiveUid() + "), so it is no private place for the socket";
         else if (!found.permissions().equals(OWNER_ONLY))
             problem = "has mode " + PosixFilePermissions.toString(found.permissions()) + ", but only its owner may enter it: " +
                 "chmod 700 " + dir;
         if (problem != null)
             throw new IOException("The demo's default socket directory " + dir + " " + problem + "; or pass --socket PATH");
         return dir;
+    }
+
+    /** The uid files are created with: the second field of the {@code Uid:} line of {@code /proc/self/status}. */
+    private static int effectiveUid() throws IOException
+    {
+        List<String> status = Files.readAllLines(Path.of("/proc/self/status"));
+        for (String line : status)
+            if (line.startsWith("Uid:"))
+                return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+        throw new IOException("/proc/self/status has no Uid: line: cannot tell whose the socket directory should be");
     }
 }
