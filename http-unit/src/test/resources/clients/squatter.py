@@ -1,6 +1,6 @@
 """A squatter: listens on a Unix socket path it should not own, and counts what clients send it.
 
-usage: squatter.py SOCKET_PATH STOP_FILE
+usage: squatter.py SOCKET_PATH STOP_FILE  (SOCKET_PATH @name: the abstract name)
 Prints "LISTENING", then, once STOP_FILE exists, "connections=N bytes=M".
 """
 import os
@@ -9,8 +9,11 @@ import sys
 
 path, stop_file = sys.argv[1], sys.argv[2]
 server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-server.bind(path)
-os.chmod(path, 0o666)
+if path.startswith("@"):
+    server.bind("\0" + path[1:])
+else:
+    server.bind(path)
+    os.chmod(path, 0o666)
 server.listen(16)
 server.settimeout(0.02)
 print("LISTENING", flush=True)

@@ -82,17 +82,22 @@ final class ClientBench
         HttpClient jetty = new HttpClient();
         jetty.setMaxConnectionsPerDestination(IN_FLIGHT);
         jetty.start();
+        // Our transports connect only for our HttpClient (a plain one would send redirects over TCP).
+        HttpClient unit = JettyUnixClients.newHttpClient(UnixClientOptions.defaults());
+        unit.setMaxConnectionsPerDestination(IN_FLIGHT);
+        unit.start();
         try
         {
             Transport unitTransport = JettyUnixClients.transport(address);
             Transport plainTransport = new Transport.TCPUnix(socket);
             inRotation(round, results, "jetty", "inflight100", List.of(
-                new Named("unixhttp-unit", () -> jetty(jetty, "http://localhost/", unitTransport)),
+                new Named("unixhttp-unit", () -> jetty(unit, "http://localhost/", unitTransport)),
                 new Named("plain-uds", () -> jetty(jetty, "http://localhost/", plainTransport)),
                 new Named("tcp", () -> jetty(jetty, tcp, null))));
         }
         finally
         {
+            unit.stop();
             jetty.stop();
         }
     }
@@ -134,7 +139,7 @@ final class ClientBench
     /** Our Jetty client (100 requests in flight) on a path or an abstract name: abstract/path for the Jetty side. */
     double jettyRate(UnixSocketAddress address) throws Exception
     {
-        HttpClient client = new HttpClient();
+        HttpClient client = JettyUnixClients.newHttpClient(UnixClientOptions.defaults());
         client.setMaxConnectionsPerDestination(IN_FLIGHT);
         client.start();
         try

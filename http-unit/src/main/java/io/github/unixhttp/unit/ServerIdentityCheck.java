@@ -38,40 +38,81 @@ import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
  *
  * <p>{@link #none()} checks nothing, not even the file. Abstract names have no file: only the second check applies.
  * Immutable; equal checks let transports share pooled connections.</p>
+ *
+ * <p><b>Abstract names are checked by default.</b> An abstract name has no file and so no permissions: any local
+ * user (in the network namespace) can listen on one before the real server does. Unless the options name a check
+ * ({@link UnixClientOptions.Builder#serverIdentity}), a client of an abstract name requires
+ * {@link #sameUserOrRoot()}; {@code serverIdentity(ServerIdentityCheck.none())} opts out. A socket file is
+ * protected by its directory's and its own permissions, and is not checked by default.</p>
  */
 public final class ServerIdentityCheck
 {
-    private static final ServerIdentityCheck NONE = new ServerIdentityCheck(-1, "any user", false, -1);
+    private static final ServerIdentityCheck NONE = new ServerIdentityCheck(-1, false, "any user", false, -1);
+    /**
+     * What {@link UnixClientOptions} hold when no check was named: no check for a socket file, {@link #sameUserOrRoot()}
+     * for an abstract name (see {@link UnixClientOptions#serverIdentityFor}). Checks nothing itself; not equal to
+     * {@link #none()}, which is the explicit opt-out.
+     */
+    static final ServerIdentityCheck DEFAULT = new ServerIdentityCheck(-1, false, "any user", false, -1);
 
     private final int uid;
+    /** Whether root (uid 0) is accepted besides {@link #uid}. */
+    private final boolean orRoot;
     private final String description;
     private final boolean allowLinks;
     private final int fileOwner;
 
-    private ServerIdentityCheck(int uid, String description, boolean allowLinks, int fileOwner)
+    private ServerIdentityCheck(int uid, boolean orRoot, String description, boolean allowLinks, int fileOwner)
     {
         this.uid = uid;
+        this.orRoot = orRoot;
         this.description = description;
         this.allowLinks = allowLinks;
         this.fileOwner = fileOwner;
     }
 
-    /** No check: any server will do (the default). */
+    /**
+     * No check: any server will do. The default for a socket file; for an abstract name, naming it in the options
+     * is the explicit opt-out of the default {@link #sameUserOrRoot()}.
+     */
     public static ServerIdentityCheck none()
     {
         return NONE;
     }
 
+    /**
+     * The server must run as the same user as this client, or as root: the default for an abstract name, which any
+     * local user could have bound first.
+     */
+    public static ServerIdentityCheck sameUserOrRoot()
+    {
+        int self = NativeEdge.effectiveUid();
+        return new ServerIdentityCheck(self, true, "uid " + self + " (the same user as this client) or root", false, -1);
+    }
+
+    /**
+     * @return {@link #sameUserOrRoot()}, its refusal saying that it is the default for an abstract name and how to opt out
+     */
+    static ServerIdentityCheck abstractNameDefault()
+    {
+        int self = NativeEdge.effectiveUid();
+        return new ServerIdentityCheck(self, true, "uid " + self + " (the same user as this client) or root, which a " +
+            "client requires of a server on an abstract name unless its options name a check (an abstract name has no " +
+            "file permissions: any local user can listen on it). To talk to a server of another user, require that user " +
+            "with UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.uid(...)), or accept any server with " +
+            ".serverIdentity(ServerIdentityCheck.none())", false, -1);
+    }
+
     /** The server must run as this user id, e.g. 0 for a system daemon (or for a socket-activated service). */
     public static ServerIdentityCheck uid(int uid)
     {
-        return new ServerIdentityCheck(requireUid(uid), "uid " + uid, false, -1);
+        return new ServerIdentityCheck(requireUid(uid), false, "uid " + uid, false, -1);
     }
 
     /** The server must run as the same user as this client: the check for a desktop app talking to itself. */
     public static ServerIdentityCheck sameUser()
     {
-        return new ServerIdentityCheck(NativeEdge.effectiveUid(), "uid " + NativeEdge.effectiveUid() + " (the same user as this client)", false, -1);
+        return new ServerIdentityCheck(NativeEdge.effectiveUid(), false, "uid " + NativeEdge.effectiveUid() + " (the same user as this client)", false, -1);
     }
 
     /**
@@ -82,7 +123,7 @@ public final class ServerIdentityCheck
      */
     public ServerIdentityCheck allowLinks()
     {
-        return new ServerIdentityCheck(uid, description, true, fileOwner);
+        return new ServerIdentityCheck(uid, orRoot, description, true, fileOwner);
     }
 
     /**
@@ -91,7 +132,7 @@ public final class ServerIdentityCheck
      */
     public ServerIdentityCheck requireFileOwner(int owner)
     {
-        return new ServerIdentityCheck(uid, uid < 0 ? "any user" : description, allowLinks, requireUid(owner));
+        return new ServerIdentityCheck(uid, orRoot, uid < 0 ? "any user" : description, allowLinks, requireUid(owner));
     }
 
     private static int requireUid(int uid)
@@ -141,31 +182,41 @@ public final class ServerIdentityCheck
         PeerCredentials server = NativeEdge.peerCredentialsReader().read(channel);
         if (server.knows(PeerCredentials.Field.UID))
         {
-            if (server.uid() != uid)
+            if (server.uid() != uid && !(orRoot && server.uid() == 0))
                 throw new ServerIdentityException(socket, server, description);
             return;
         }
-        String requiredName = NativeEdge.names().userName(uid);
-        if (requiredName == null || !requiredName.equals(server.userName()))
+        if (!isNamed(uid, server.userName()) && !(orRoot && isNamed(0, server.userName())))
             throw new ServerIdentityException(socket, server, description);
+    }
+
+    /** @return whether the user {@code uid} is known by the name {@code userName} (a name that cannot be looked up is not) */
+    private static boolean isNamed(int uid, String userName)
+    {
+        String name = NativeEdge.names().userName(uid);
+        return name != null && name.equals(userName);
     }
 
     /** Checks of the same requirements are equal, so that transports built with them share pooled connections. */
     @Override
     public boolean equals(Object other)
     {
-        return other instanceof ServerIdentityCheck that && uid == that.uid && allowLinks == that.allowLinks && fileOwner == that.fileOwner;
+        // The default is its own: it is not an explicit none().
+        return other instanceof ServerIdentityCheck that && uid == that.uid && orRoot == that.orRoot && allowLinks == that.allowLinks &&
+            fileOwner == that.fileOwner && (this == DEFAULT) == (that == DEFAULT);
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(uid, allowLinks, fileOwner);
+        return Objects.hash(uid, orRoot, allowLinks, fileOwner);
     }
 
     @Override
     public String toString()
     {
+        if (this == DEFAULT)
+            return "the default server identity check: none for a socket file, the same user or root for an abstract name";
         if (isNone())
             return "no server identity check";
         StringBuilder text = new StringBuilder(uid < 0 ? "any server" : "server must be " + description);

@@ -3,6 +3,8 @@ package io.github.unixhttp.unit;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
+
 /**
  * How clients connect to a Unix endpoint: the connect timeout and the server identity to require.
  *
@@ -12,7 +14,9 @@ import java.util.Objects;
  *
  * @param connectTimeout how long a connect may wait for the server to accept; default 10 s
  * @param serverIdentity whom the server must run as, and what the socket file must be (not a link unless allowed, a
- *                       socket, of a required owner); default no check
+ *                       socket, of a required owner); by default none for a socket file and
+ *                       {@link ServerIdentityCheck#sameUserOrRoot()} for an abstract name, which has no file
+ *                       permissions ({@link #serverIdentityFor}); {@link ServerIdentityCheck#none()} opts out
  * @param maxConnections how many connections the Apache clients pool to the socket; default 25 (HttpClient's own
  *                       default of 5 per route would cap a busy client, and a socket is a single route)
  */
@@ -29,6 +33,19 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
             throw new IllegalArgumentException("maxConnections must be at least 1, not " + maxConnections);
     }
 
+    /**
+     * The check a client of {@code address} makes: the one named in the options, or, if none was named, the
+     * default: none for a socket file, {@link ServerIdentityCheck#sameUserOrRoot()} for an abstract name (anyone
+     * in the network namespace can listen on an abstract name; its refusal names the opt-out,
+     * {@code serverIdentity(ServerIdentityCheck.none())}).
+     */
+    public ServerIdentityCheck serverIdentityFor(UnixSocketAddress address)
+    {
+        if (serverIdentity != ServerIdentityCheck.DEFAULT)
+            return serverIdentity;
+        return address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME ? ServerIdentityCheck.abstractNameDefault() : ServerIdentityCheck.none();
+    }
+
     public static UnixClientOptions defaults()
     {
         return builder().build();
@@ -42,7 +59,7 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
     public static final class Builder
     {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private ServerIdentityCheck serverIdentity = ServerIdentityCheck.none();
+        private ServerIdentityCheck serverIdentity = ServerIdentityCheck.DEFAULT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
         private Builder()
@@ -58,7 +75,9 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
 
         /**
          * Whom the server must run as, checked before any request byte is written, and what the socket file must be,
-         * checked before connecting (see {@link ServerIdentityCheck}). Default: no check.
+         * checked before connecting (see {@link ServerIdentityCheck}). Default: no check for a socket file, and
+         * {@link ServerIdentityCheck#sameUserOrRoot()} for an abstract name, which has no file permissions; name
+         * {@link ServerIdentityCheck#none()} here to accept any server on an abstract name.
          */
         public Builder serverIdentity(ServerIdentityCheck serverIdentity)
         {

@@ -148,6 +148,77 @@ class ClientsNeverUseTcpTest
         assertEquals(3, server.handled());
     }
 
+    /**
+     * A redirect to another host is not followed by any client: the Apache clients' {@code SameSocketRedirects}
+     * hands the 302 to the application, and the Jetty clients do the same (Jetty's own handler would follow it,
+     * down the socket). The new host ({@code localhost}, the trap's port) would be reached over TCP or over the
+     * socket if it were followed; neither sees it. A redirect within the host still is followed.
+     */
+    @Test
+    void noClientFollowsARedirectToAnotherHost() throws Exception
+    {
+        String elsewhere = "http://localhost:" + trap.port() + "/info?elsewhere";
+        String redirect = trap.url("/redirect?to=" + encode(elsewhere));
+        try (CloseableHttpClient classic = UnixHttpClients.custom(address, OPTIONS).build();
+             CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(address, OPTIONS).build())
+        {
+            assertEquals(elsewhere, classic.execute(new HttpGet(redirect), response ->
+            {
+                assertEquals(302, response.getCode());
+                return response.getFirstHeader("Location").getValue();
+            }));
+            async.start();
+            SimpleHttpResponse response = async.execute(SimpleRequestBuilder.get(redirect).build(), null).get(30, TimeUnit.SECONDS);
+            assertEquals(302, response.getCode());
+        }
+        HttpClient any = JettyUnixClients.newHttpClient(OPTIONS);
+        HttpClient bound = JettyUnixClients.newHttpClient(address, OPTIONS);
+        any.start();
+        bound.start();
+        try
+        {
+            for (Request request : List.of(any.newRequest(redirect).transport(JettyUnixClients.transport(address, OPTIONS)),
+                bound.newRequest(redirect)))
+            {
+                ContentResponse response = request.timeout(30, TimeUnit.SECONDS).send();
+                assertEquals(302, response.getStatus(), request.toString());
+                assertEquals(elsewhere, response.getHeaders().get("Location"));
+            }
+            assertServedOverTheSocket(send(bound.newRequest(trap.url("/redirect?to=" + encode(trap.url("/info?same"))))), "/info?same");
+        }
+        finally
+        {
+            bound.stop();
+            any.stop();
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(1, server.handled());
+    }
+
+    /**
+     * A plain Jetty HttpClient given our transport would follow a redirect over TCP (its copy of the request drops
+     * the transport): our transports refuse to connect for it at all, a socket file's and an abstract name's.
+     */
+    @Test
+    void ourJettyTransportsRefuseAPlainHttpClient() throws Exception
+    {
+        HttpClient plain = new HttpClient();
+        plain.start();
+        try
+        {
+            assertRefused(() -> send(plain.newRequest(trap.url("/redirect?to=" + encode(trap.url("/info?redirected"))))
+                .transport(JettyUnixClients.transport(address, OPTIONS))));
+            assertRefused(() -> send(plain.newRequest(trap.url("/info"))
+                .transport(JettyUnixClients.transport(UnixSocketAddress.ofAbstractName("unixhttp-plain-" + java.util.UUID.randomUUID()), OPTIONS))));
+        }
+        finally
+        {
+            plain.stop();
+        }
+        assertNothingReachedTheTrap();
+        assertEquals(0, server.handled());
+    }
+
     /** A plain Jetty HttpClient sends a request with a Unix transport to its proxy, over TCP. */
     @Test
     void jettyClientRefusesItsProxyForUnixRequests() throws Exception

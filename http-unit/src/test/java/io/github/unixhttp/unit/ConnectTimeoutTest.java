@@ -167,6 +167,54 @@ class ConnectTimeoutTest
         }
     }
 
+    /**
+     * While the backlog is full, the socket file is swapped (atomically, by rename) for a link to a live server of
+     * the same user: the clients look at the file again before each attempt, and refuse the link rather than
+     * follow it on a retry.
+     */
+    @Test
+    void asyncAndJettyClientsLookAtTheFileBeforeEveryAttempt() throws Exception
+    {
+        Path socket = address.path();
+        Path elsewhere = tmp.resolve("elsewhere.sock");
+        UnixClientOptions checked = UnixClientOptions.builder().connectTimeout(Duration.ofSeconds(30))
+            .serverIdentity(ServerIdentityCheck.sameUser()).build();
+        try (io.github.unixhttp.testing.TestServer other = io.github.unixhttp.testing.TestServer.start(elsewhere);
+             CloseableHttpAsyncClient async = UnixHttpAsyncClients.custom(address, checked).build())
+        {
+            async.start();
+            HttpClient jetty = JettyUnixClients.newHttpClient(checked);
+            jetty.start();
+            try
+            {
+                java.util.concurrent.Future<?> asyncResponse = async.execute(SimpleRequestBuilder.get("http://localhost/").build(), null);
+                CompletableFuture<?> jettyResponse = new org.eclipse.jetty.client.CompletableResponseListener(jetty.newRequest("http://localhost/")
+                    .transport(JettyUnixClients.transport(address, checked)).timeout(30, TimeUnit.SECONDS)).send();
+                Thread.sleep(300);
+                assertFalse(asyncResponse.isDone() || jettyResponse.isDone(), "a client did not wait on the full backlog");
+                Path link = tmp.resolve("link");
+                java.nio.file.Files.createSymbolicLink(link, elsewhere);
+                java.nio.file.Files.move(link, socket, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                assertRefusedAsALink(() -> asyncResponse.get(30, TimeUnit.SECONDS));
+                assertRefusedAsALink(() -> jettyResponse.get(30, TimeUnit.SECONDS));
+                assertEquals(0, other.handler().handled(), "a retry followed the link to another server");
+            }
+            finally
+            {
+                jetty.stop();
+            }
+        }
+    }
+
+    private static void assertRefusedAsALink(org.junit.jupiter.api.function.Executable request)
+    {
+        Throwable failure = assertThrows(Exception.class, request);
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof SocketFileException))
+            cause = cause.getCause();
+        assertTrue(cause instanceof SocketFileException, "not refused by the look at the file: " + failure);
+    }
+
     @Test
     void jettyClientWaitsOutItsTimeoutOnAnAbstractName() throws Exception
     {

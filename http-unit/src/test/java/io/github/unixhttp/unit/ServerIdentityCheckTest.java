@@ -80,7 +80,7 @@ class ServerIdentityCheckTest
                 assertRefusedSquatter(() -> async.execute(SimpleRequestBuilder.get("http://localhost/secret").build(), null)
                     .get(30, TimeUnit.SECONDS));
             }
-            HttpClient jetty = new HttpClient();
+            HttpClient jetty = JettyUnixClients.newHttpClient(ROOT_ONLY);
             jetty.start();
             try
             {
@@ -116,7 +116,7 @@ class ServerIdentityCheckTest
             assertEquals("hello", classic.execute(new HttpGet("http://localhost/"), response -> EntityUtils.toString(response.getEntity())));
             async.start();
             assertEquals("hello", async.execute(SimpleRequestBuilder.get("http://localhost/").build(), null).get(30, TimeUnit.SECONDS).getBodyText());
-            HttpClient jetty = new HttpClient();
+            HttpClient jetty = JettyUnixClients.newHttpClient(sameUser);
             jetty.start();
             try
             {
@@ -305,6 +305,83 @@ class ServerIdentityCheckTest
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * An abstract name has no file permissions: another user can listen on it first. By default the clients then
+     * refuse the server (it is neither their user nor root), naming the opt-out; with that opt-out, none(), they talk
+     * to it.
+     */
+    @Test
+    void clientsOfAnAbstractNameRefuseAnotherUsersServerUnlessTheyOptOut() throws Exception
+    {
+        Requirements.requireRoot();
+        Path dir = Run.openToOthers(tmp);
+        Path stop = dir.resolve("stop");
+        String name = "unixhttp-squat-" + java.util.UUID.randomUUID();
+        Process squatter = new ProcessBuilder(Run.asOtherUser(List.of("/usr/bin/python3", squatterScript().toString(), "@" + name, stop.toString())))
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(squatter.getInputStream())))
+        {
+            assertEquals("LISTENING", output.readLine());
+            UnixSocketAddress address = UnixSocketAddress.ofAbstractName(name);
+            try (CloseableHttpClient classic = UnixHttpClients.create(address))
+            {
+                ServerIdentityException refused = refusal(() -> classic.execute(new HttpGet("http://localhost/secret"), response -> null));
+                assertEquals(Run.OTHER_UID, refused.server().uid());
+                assertTrue(refused.getMessage().contains("serverIdentity(ServerIdentityCheck.none())"), refused.getMessage());
+            }
+            HttpClient jetty = JettyUnixClients.newHttpClient(address, UnixClientOptions.defaults());
+            jetty.start();
+            try
+            {
+                refusal(() -> jetty.newRequest("http://localhost/secret").timeout(30, TimeUnit.SECONDS).send());
+                // The default transport of an any-socket client too.
+                HttpClient anySocket = JettyUnixClients.newHttpClient(UnixClientOptions.defaults());
+                anySocket.start();
+                try
+                {
+                    refusal(() -> anySocket.newRequest("http://localhost/secret").transport(JettyUnixClients.transport(address))
+                        .timeout(30, TimeUnit.SECONDS).send());
+                }
+                finally
+                {
+                    anySocket.stop();
+                }
+            }
+            finally
+            {
+                jetty.stop();
+            }
+            // The explicit opt-out: the request goes out (the squatter never answers, so it times out).
+            UnixClientOptions anyServer = options(ServerIdentityCheck.none());
+            try (CloseableHttpClient classic = UnixHttpClients.custom(address, anyServer)
+                .setDefaultRequestConfig(org.apache.hc.client5.http.config.RequestConfig.custom()
+                    .setResponseTimeout(org.apache.hc.core5.util.Timeout.ofMilliseconds(500)).build()).build())
+            {
+                Throwable failure = assertThrows(java.net.SocketTimeoutException.class,
+                    () -> classic.execute(new HttpGet("http://localhost/secret"), response -> null));
+                assertFalse(failure instanceof ServerIdentityException, failure.toString());
+            }
+            Files.createFile(stop);
+            String counts = output.readLine();
+            assertTrue(counts.startsWith("connections=4 ") && !counts.endsWith(" bytes=0"), "the squatter saw " + counts +
+                ": three refused connections without a byte and one request were expected");
+        }
+        finally
+        {
+            stopProcess(squatter);
+        }
+    }
+
+    private static ServerIdentityException refusal(Executable request)
+    {
+        Throwable failure = assertThrows(Exception.class, request);
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof ServerIdentityException))
+            cause = cause.getCause();
+        assertTrue(cause instanceof ServerIdentityException && !(cause instanceof SocketFileException), "not refused for identity: " + failure);
+        return (ServerIdentityException)cause;
+    }
+
     @Test
     void checksOfTheSameRequirementsAreEqual()
     {
@@ -314,6 +391,12 @@ class ServerIdentityCheckTest
         assertTrue(ServerIdentityCheck.none().allowLinks().isNone());
         assertFalse(ServerIdentityCheck.none().requireFileOwner(0).isNone());
         assertThrows(IllegalArgumentException.class, () -> ServerIdentityCheck.uid(0).requireFileOwner(-1));
+        // The default is no explicit none(): for an abstract name it is the same user or root, for a file nothing.
+        UnixClientOptions defaults = UnixClientOptions.defaults();
+        assertEquals(ServerIdentityCheck.sameUserOrRoot(), defaults.serverIdentityFor(UnixSocketAddress.ofAbstractName("x")));
+        assertEquals(ServerIdentityCheck.none(), defaults.serverIdentityFor(UnixSocketAddress.ofPath(Path.of("/run/x.sock"))));
+        assertNotEquals(ServerIdentityCheck.none(), defaults.serverIdentity());
+        assertEquals(ServerIdentityCheck.none(), options(ServerIdentityCheck.none()).serverIdentityFor(UnixSocketAddress.ofAbstractName("x")));
     }
 
     private static UnixClientOptions options(ServerIdentityCheck check)

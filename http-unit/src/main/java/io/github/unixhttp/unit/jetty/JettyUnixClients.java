@@ -29,7 +29,13 @@ import org.eclipse.jetty.io.Transport;
  * transport over TCP when it follows a redirect or retries with credentials (its copy of the request drops the
  * transport) and when it has a proxy configured. The HttpClients made here keep the transport on every copy, refuse
  * proxies, and never open anything but a Unix socket: what cannot go over one fails with
- * {@link io.github.unixhttp.unit.UnixRouteException}.</p>
+ * {@link io.github.unixhttp.unit.UnixRouteException}. The transports from {@link #transport} refuse to connect for
+ * a plain HttpClient (the request fails with {@code UnixRouteException}), so that the mistake shows on the first
+ * request rather than on the first redirect.</p>
+ *
+ * <p><b>Redirects</b> are followed only within the request's host, as the Apache clients follow them: a redirect
+ * to another host is not followed, and its 3xx response is the request's answer (never sent down the socket, and
+ * never over TCP).</p>
  *
  * <p>Abstract names ({@code @name}) work too: those connections are made on jnr's channels by a second client
  * connector on jnr's selector, added to the HttpClient as a bean (its executor, started and stopped with it), then
@@ -47,9 +53,9 @@ public final class JettyUnixClients
      * The transport that sends a request to {@code address}, with the options' server identity check.
      *
      * <p>Give it to requests of an HttpClient from {@link #newHttpClient(UnixClientOptions)}. On a plain HttpClient
-     * it still works, but that client keeps all of Jetty's own behaviour: a redirect it follows or a request it
-     * retries with credentials loses the transport and goes over TCP, and a configured proxy gets the request over
-     * TCP. To send every request of a client to one socket, use {@link #newHttpClient(UnixSocketAddress, UnixClientOptions)}
+     * a request with it fails with {@link io.github.unixhttp.unit.UnixRouteException} before anything is connected:
+     * such a client would send the copy it makes of the request to follow a redirect or to retry with credentials
+     * over TCP. To send every request of a client to one socket, use {@link #newHttpClient(UnixSocketAddress, UnixClientOptions)}
      * instead, which needs no transport per request.</p>
      *
      * @return the transport to {@code address} (a socket file, or a Linux abstract name); equal transports share
@@ -59,11 +65,12 @@ public final class JettyUnixClients
      */
     public static Transport transport(UnixSocketAddress address, UnixClientOptions options)
     {
-        return UnixTransports.of(address, options.serverIdentity());
+        return UnixTransports.of(address, options.serverIdentityFor(address));
     }
 
     /**
-     * @return {@link #transport(UnixSocketAddress, UnixClientOptions)} with default options (no server identity check)
+     * @return {@link #transport(UnixSocketAddress, UnixClientOptions)} with default options (no server identity check
+     *         for a socket file; for an abstract name, the server must be this client's user or root)
      */
     public static Transport transport(UnixSocketAddress address)
     {

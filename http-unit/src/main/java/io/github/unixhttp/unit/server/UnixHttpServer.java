@@ -88,7 +88,8 @@ public final class UnixHttpServer implements AutoCloseable
         private Handler handler;
         private SocketFileMode mode;
         private String group;
-        private PeerPolicy peerPolicy = PeerPolicy.allowAll();
+        /** {@code null}: the default, which depends on the address (see {@link #peerPolicy}). */
+        private PeerPolicy peerPolicy;
         private boolean h2c;
 
         private Builder(UnixSocketAddress address)
@@ -117,7 +118,12 @@ public final class UnixHttpServer implements AutoCloseable
             return this;
         }
 
-        /** Who may connect, by credentials; the only access control an abstract name has. */
+        /**
+         * Who may connect, by credentials; the only access control an abstract name has. Default: everyone who can
+         * reach a socket file (its mode and group decide), and for an abstract name, which any local user can reach,
+         * only {@linkplain PeerPolicy#sameUser() this server's own user}. {@code PeerPolicy.allowAll()} opens an
+         * abstract name to every local user.
+         */
         public Builder peerPolicy(PeerPolicy peerPolicy)
         {
             this.peerPolicy = Objects.requireNonNull(peerPolicy, "peerPolicy");
@@ -183,6 +189,12 @@ public final class UnixHttpServer implements AutoCloseable
             return connector;
         }
 
+        /** An abstract name has no file permissions: without a policy, anyone in the network namespace could connect. */
+        private static PeerPolicy defaultPeerPolicy(UnixSocketAddress address)
+        {
+            return address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME ? PeerPolicy.sameUser() : PeerPolicy.allowAll();
+        }
+
         private UnixSocketConnector newConnector(Server server)
         {
             HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
@@ -191,7 +203,7 @@ public final class UnixHttpServer implements AutoCloseable
                 : new UnixSocketConnector(server, new HttpConnectionFactory(configuration));
             connector.setAddress(address);
             connector.setSocketFile(SocketFileOptions.builder().mode(mode).group(group).build());
-            connector.setPeerPolicy(peerPolicy);
+            connector.setPeerPolicy(peerPolicy != null ? peerPolicy : defaultPeerPolicy(address));
             return connector;
         }
     }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
@@ -59,6 +60,32 @@ class UnixHttpServerTest
             String info = Run.run(WAIT, "curl", "-sS", "--http2-prior-knowledge", "--abstract-unix-socket", name, "http://localhost/info")
                 .requireSuccess().stdout();
             assertTrue(info.contains("version=HTTP/2.0") && info.contains("peer.uid=0"), info);
+        }
+    }
+
+    /**
+     * Anyone can reach an abstract name: without a policy the one-call server admits only its own user there (a
+     * second user is refused), and an explicit allowAll() opens it again. A socket file keeps allowing all.
+     */
+    @Test
+    void anAbstractNameAdmitsOnlyTheSameUserByDefault() throws Exception
+    {
+        Requirements.requireRoot();
+        String name = "unixhttp-test-" + UUID.randomUUID();
+        try (UnixHttpServer server = UnixHttpServer.serve(UnixSocketAddress.ofAbstractName(name), new TestHandler()))
+        {
+            Run.Result other = Run.run(WAIT, Run.asOtherUser(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                "--abstract-unix-socket", name, "http://localhost/"))).requireSuccess();
+            assertEquals("403", other.stdout());
+            assertEquals("hello", Run.run(WAIT, "curl", "-sS", "--abstract-unix-socket", name, "http://localhost/").requireSuccess().stdout());
+            assertEquals(1, server.getConnector().getRefusedConnections());
+        }
+        try (UnixHttpServer server = UnixHttpServer.builder(UnixSocketAddress.ofAbstractName(name)).handler(new TestHandler())
+            .peerPolicy(PeerPolicy.allowAll()).start())
+        {
+            Run.Result other = Run.run(WAIT, Run.asOtherUser(List.of("curl", "-sS", "--abstract-unix-socket", name, "http://localhost/")))
+                .requireSuccess();
+            assertEquals("hello", other.stdout());
         }
     }
 

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.unixhttp.connector.internal.ListeningSocket;
@@ -24,18 +23,34 @@ import jnr.ffi.Runtime;
  * {@link ServerSocketChannel} is then made to stand for it: the channel accepts only once it believes itself bound,
  * so it is bound first to a placeholder path in a private (0700) directory, and {@code dup3(2)} then puts the
  * abstract socket in the place of the channel's descriptor (the placeholder socket is closed by that), and the
- * placeholder and its directory are removed. The JDK keeps the descriptor number and its state, and accepts,
+ * placeholder and its directory are removed. The temporary directory is shared and others may write to it, so the
+ * private directory is created, bound in and emptied through directory descriptors ({@link Directory}), never by a
+ * path another user could swap; it is removed by name only while that name still is the directory we made. The JDK keeps the descriptor number and its state, and accepts,
  * selects and closes on what is now the abstract socket. Accepted connections report an empty local address
  * (the JDK reads the name up to its leading NUL); the connector reports {@code @name} itself.</p>
  *
  * <p>Reaching the channel's descriptor needs {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (see
- * {@link ChannelFds}); without it, or without a writable temporary directory, {@link NativeEdge} falls back to
- * jnr's channels.</p>
+ * {@link ChannelFds}); without it, without a writable temporary directory, or on an architecture whose socket
+ * constants are not known here ({@link #SOCK_STREAM}, {@link #O_CLOEXEC}), {@link NativeEdge} falls back to jnr's
+ * channels.</p>
  */
 final class JdkAbstractNameSocket extends ListeningSocket
 {
     /** {@code sizeof(sa_family_t)}: the address starts with its family, then the path (here NUL and the name). */
     private static final int FAMILY_BYTES = 2;
+    /** {@code AF_UNIX}: 1 on every Linux architecture. */
+    private static final int AF_UNIX = 1;
+    /**
+     * {@code SOCK_STREAM} and {@code O_CLOEXEC} differ between Linux architectures (MIPS has SOCK_STREAM 2; Alpha,
+     * SPARC and PA-RISC another O_CLOEXEC; jnr-constants' generic Linux table is x86's, so it cannot be trusted for
+     * an architecture it has no table for). These are the values of the architectures listed in {@link #KNOWN_ARCHITECTURES}; on any
+     * other the JDK channel is not used (see {@link #requireKnownArchitecture}). {@code SOCK_CLOEXEC} is O_CLOEXEC on Linux.
+     */
+    static final int SOCK_STREAM = 1;
+    static final int O_CLOEXEC = 0x80000;
+    private static final java.util.Set<String> KNOWN_ARCHITECTURES = java.util.Set.of("amd64", "x86_64", "x86", "i386", "i686",
+        "aarch64", "arm", "riscv64", "s390x", "ppc64", "ppc64le", "loongarch64");
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private JdkAbstractNameSocket(ServerSocketChannel channel, String name)
     {
@@ -48,22 +63,24 @@ final class JdkAbstractNameSocket extends ListeningSocket
      */
     static JdkAbstractNameSocket listen(String name, int backlog, LibC libc, ChannelFds fds) throws IOException
     {
+        requireKnownArchitecture(System.getProperty("os.arch"));
         Runtime runtime = Runtime.getRuntime(libc);
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try
         {
-            bindPlaceholder(channel);
-            int socket = libc.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+            bindPlaceholder(channel, Path.of(System.getProperty("java.io.tmpdir")));
+            int socket = libc.socket(AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0);
             if (socket < 0)
                 throw Directory.failure("socket(AF_UNIX)", LastError.getLastError(runtime));
             try
             {
                 byte[] address = abstractAddress(name);
+                int target = channelFd(fds, channel);
                 if (libc.bind(socket, address, address.length) != 0)
                     throw Directory.failure("bind(@" + name + ")", LastError.getLastError(runtime));
                 if (libc.listen(socket, backlog) != 0)
                     throw Directory.failure("listen(@" + name + ")", LastError.getLastError(runtime));
-                if (libc.dup3(socket, fds.fdOf(channel), LibC.O_CLOEXEC) < 0)
+                if (libc.dup3(socket, target, O_CLOEXEC) < 0)
                     throw Directory.failure("dup3", LastError.getLastError(runtime));
             }
             finally
@@ -79,20 +96,87 @@ final class JdkAbstractNameSocket extends ListeningSocket
         }
     }
 
-    /** Binds the channel in a directory only we can enter, and removes both: the channel stays bound. */
-    private static void bindPlaceholder(ServerSocketChannel channel) throws IOException
+    /**
+     * @throws IOException (not a {@link NativeCallException}: the caller falls back to jnr) on an architecture
+     *         whose constants are not known here
+     */
+    static void requireKnownArchitecture(String architecture) throws IOException
     {
-        Path directory = Files.createTempDirectory("unixhttp-");
-        Path placeholder = directory.resolve("s");
+        if (!KNOWN_ARCHITECTURES.contains(architecture))
+            throw new IOException("the socket constants of the architecture " + architecture + " are not known here " +
+                "(SOCK_STREAM, O_CLOEXEC differ between Linux architectures)");
+    }
+
+    /**
+     * @throws IOException (not a {@link NativeCallException}) if the descriptor cannot be read: the caller falls back
+     */
+    private static int channelFd(ChannelFds fds, ServerSocketChannel channel) throws IOException
+    {
         try
         {
-            channel.bind(UnixDomainSocketAddress.of(placeholder), 1);
+            return fds.fdOf(channel);
         }
-        finally
+        catch (RuntimeException unreadable)
         {
-            Files.deleteIfExists(placeholder);
-            Files.deleteIfExists(directory);
+            throw new IOException("the JDK channel's descriptor cannot be read (" + unreadable + ")", unreadable);
         }
+    }
+
+    /**
+     * Binds the channel in a directory only we can enter, made in {@code temporary}, and removes both: the channel
+     * stays bound. Every step goes through the descriptor of the directory we made, so no one who may write to
+     * {@code temporary} can redirect it (to bind elsewhere, or to make us delete a file of theirs).
+     *
+     * @throws IOException (not a {@link NativeCallException}: the caller falls back to jnr) if there is no such directory to be had
+     */
+    static void bindPlaceholder(ServerSocketChannel channel, Path temporary) throws IOException
+    {
+        try (Directory parent = Directory.open(temporary))
+        {
+            String name = makePrivateDirectory(parent);
+            try (Directory own = parent.openDirectory(name))
+            {
+                // Not ours (swapped in between mkdirat and openat): refused, and left alone.
+                requireOurs(own.status(), temporary.resolve(name));
+                try
+                {
+                    channel.bind(UnixDomainSocketAddress.of(own.pathOf("s")), 1);
+                }
+                finally
+                {
+                    if (own.statusOf("s") != null)
+                        own.unlink("s");
+                    // By name in a shared directory: only if the name still is the directory made here (an empty one).
+                    FileStatus atName = parent.statusOf(name);
+                    if (atName != null && atName.sameFileAs(own.status()))
+                        parent.removeDirectory(name);
+                }
+            }
+        }
+        catch (NativeCallException failure)
+        {
+            throw new IOException("no private placeholder directory in " + temporary + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    /** @return the name of a new directory in {@code parent}, created 0700 */
+    private static String makePrivateDirectory(Directory parent) throws IOException
+    {
+        for (int attempt = 0; attempt < 16; attempt++)
+        {
+            String name = "unixhttp-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
+            if (parent.makeDirectory(name, 0700))
+                return name;
+        }
+        throw new IOException("could not make a new directory in " + parent.path() + ": every name tried was taken");
+    }
+
+    /** The directory opened by the name we made must be the one we made: ours, and open to no one else. */
+    private static void requireOurs(FileStatus directory, Path path) throws IOException
+    {
+        if (directory.uid() != Directory.effectiveUid() || (directory.permissions() & 0077) != 0)
+            throw new IOException("the directory " + path + " just made is not private to this user (owner uid " + directory.uid() +
+                ", mode " + directory.octalPermissions() + "): someone replaced it");
     }
 
     /** {@code struct sockaddr_un} for an abstract name: the family, a NUL, the name; its length counts no more. */
@@ -100,7 +184,7 @@ final class JdkAbstractNameSocket extends ListeningSocket
     {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         ByteBuffer address = ByteBuffer.allocate(FAMILY_BYTES + 1 + bytes.length).order(ByteOrder.nativeOrder());
-        address.putShort((short)LibC.AF_UNIX).put((byte)0).put(bytes);
+        address.putShort((short)AF_UNIX).put((byte)0).put(bytes);
         return address.array();
     }
 }

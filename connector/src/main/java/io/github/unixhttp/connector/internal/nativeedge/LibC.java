@@ -24,12 +24,6 @@ public interface LibC
     /** {@code renameat2(2)} flag: swap the two names atomically (Linux 3.15+, most local file systems). */
     int RENAME_EXCHANGE = 2;
 
-    /** {@code socket(2)}: AF_UNIX, SOCK_STREAM, and SOCK_CLOEXEC (= O_CLOEXEC) on Linux. */
-    int AF_UNIX = 1;
-    int SOCK_STREAM = 1;
-    int SOCK_CLOEXEC = 0x80000;
-    int O_CLOEXEC = 0x80000;
-
     int getsockopt(int fd, int level, int option, @Out byte[] value, @In @Out IntByReference length);
 
     int socket(int domain, int type, int protocol);

@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.unixhttp.connector.internal.ListeningSocket;
 import jnr.enxio.channels.NativeSelectorProvider;
@@ -29,6 +30,7 @@ public final class NativeEdge
     public static final String JVM_OPTIONS = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED";
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeEdge.class);
+    private static final AtomicBoolean JNR_FALLBACK_WARNED = new AtomicBoolean();
 
     private NativeEdge()
     {
@@ -53,7 +55,12 @@ public final class NativeEdge
     public static ListeningSocket bindAbstractName(String name, int backlog) throws IOException
     {
         int queue = backlog > 0 ? backlog : 50;
-        if (Holder.LIBC != null && Holder.FDS.readsJdkChannels())
+        if (Holder.LIBC == null)
+            warnJnrChannelsOnce(name, "jnr-ffi could not load the C library");
+        else if (!Holder.FDS.readsJdkChannels())
+            warnJnrChannelsOnce(name, "java.base/sun.nio.ch is not exported to this code. Start the JVM with " + JVM_OPTIONS +
+                " to serve abstract names on the JDK's channels");
+        else
         {
             try
             {
@@ -65,11 +72,12 @@ public final class NativeEdge
                     throw inUse(name, failure);
                 throw new IOException("Cannot listen on unix:@" + name + ": " + failure.getMessage(), failure);
             }
-            catch (IOException noPlaceholder)
+            catch (IOException | RuntimeException unprepared)
             {
-                // No temporary directory to bind the JDK channel's placeholder in: jnr's channels need none.
-                LOG.info("Serving unix:@{} on jnr's channels and selector (slower than a path), because the JDK channel " +
-                    "could not be prepared: {}", name, noPlaceholder.toString());
+                // No private placeholder directory, an unknown architecture, a descriptor the JDK would not give:
+                // jnr's channels need none of these. (A RuntimeException here is the JDK's internals refusing, not
+                // a fault of the name: serving it still beats an obscure start failure.)
+                warnJnrChannelsOnce(name, "the JDK channel could not be prepared: " + unprepared);
             }
         }
         UnixServerSocketChannel channel = UnixServerSocketChannel.open();
@@ -87,6 +95,17 @@ public final class NativeEdge
                 throw inUse(name, failure);
             throw new IOException("Cannot listen on unix:@" + name + ": " + failure.getMessage(), failure);
         }
+    }
+
+    /**
+     * Says once per JVM that abstract names are served on jnr's channels, why, and what would avoid it: the cost is
+     * throughput (jnr's poll-based selector), which an operator should know about rather than find in a benchmark.
+     */
+    private static void warnJnrChannelsOnce(String name, String why)
+    {
+        if (JNR_FALLBACK_WARNED.compareAndSet(false, true))
+            LOG.warn("Serving unix:@{} (and any later abstract name) on jnr's channels and selector, slower than a path, " +
+                "because {}", name, why);
     }
 
     private static IOException inUse(String name, IOException failure)

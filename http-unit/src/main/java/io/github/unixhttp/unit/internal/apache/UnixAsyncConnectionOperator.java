@@ -20,8 +20,8 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * The async client's connection operator: puts the client's socket file on every connect HttpClient's own operator
  * makes (a route without one would go over TCP), refuses a route naming another socket, and hands that operator a
- * connection initiator that takes only connects to the socket, checks the server's identity, and retries while the
- * server's backlog is full.
+ * connection initiator ({@link UnixSocketInitiator}) that takes only connects to the socket, checks the server's
+ * identity, and retries while the server's backlog is full.
  */
 final class UnixAsyncConnectionOperator implements AsyncClientConnectionOperator
 {
@@ -94,8 +94,6 @@ final class UnixAsyncConnectionOperator implements AsyncClientConnectionOperator
 
     private ConnectionInitiator unix(ConnectionInitiator reactor)
     {
-        ConnectionInitiator retrying = new RetryingInitiator(reactor, address);
-        ConnectionInitiator checked = identity.isNone() ? retrying : new IdentityCheckingInitiator(retrying, identity);
-        return new SocketOnlyInitiator(checked, address.path());
+        return new UnixSocketInitiator(reactor, address, identity);
     }
 }

@@ -40,7 +40,7 @@ public final class UnixConnectionManagers
                                                                             TlsSocketStrategy tlsSocketStrategy)
             {
                 return new UnixConnectionOperator(address, super.createConnectionOperator(schemePortResolver, dnsResolver,
-                    tlsSocketStrategy), options.serverIdentity());
+                    tlsSocketStrategy), options.serverIdentityFor(address));
             }
         }
             .setMaxConnTotal(options.maxConnections())
@@ -63,7 +63,7 @@ public final class UnixConnectionManagers
                                                                              DnsResolver dnsResolver)
             {
                 return new UnixAsyncConnectionOperator(super.createConnectionOperator(tlsStrategy, schemePortResolver, dnsResolver),
-                    address, options.serverIdentity());
+                    address, options.serverIdentityFor(address));
             }
         }
             .setMaxConnTotal(options.maxConnections())

@@ -15,6 +15,7 @@ import java.util.Objects;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.ServerIdentityCheck;
+import io.github.unixhttp.unit.UnixRouteException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
@@ -31,7 +32,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * take only the JDK's channels, so these connections are made with jnr's channels by a second client connector that
  * runs jnr's selector: one per HttpClient, on the client's own executor and scheduler, started and stopped with it.
  * The HttpClient then runs the connections like any other, with the server identity check before the request is
- * written, its idle timeout, and the connect retry while the server's backlog is full.
+ * written, its idle timeout, and the connect retry while the server's backlog is full. It connects only for an
+ * HttpClient from {@code JettyUnixClients.newHttpClient} (see {@link UnixHttpClient#refusalOfPlainClient}).
  */
 final class AbstractNameTransport extends Transport.Socket
 {
@@ -68,6 +70,12 @@ final class AbstractNameTransport extends Transport.Socket
     @Override
     public void connect(SocketAddress socketAddress, Map<String, Object> context)
     {
+        UnixRouteException plain = UnixHttpClient.refusalOfPlainClient(context, this);
+        if (plain != null)
+        {
+            ((Promise<?>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY)).failed(plain);
+            return;
+        }
         HttpClient client = (HttpClient)context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
         Duration timeout = ((ClientConnector)context.get(ClientConnector.CONTEXT_KEY)).getConnectTimeout();
         ClientConnector connector;
@@ -81,7 +89,7 @@ final class AbstractNameTransport extends Transport.Socket
             return;
         }
         context.put(ClientConnector.CONTEXT_KEY, connector);
-        RetryingConnect.connect(connector, socketAddress, context, address, timeout);
+        RetryingConnect.connect(connector, socketAddress, context, address, timeout, RetryingConnect.BeforeAttempt.NOTHING);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.unixhttp.unit.internal.jetty;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -14,7 +15,8 @@ import org.eclipse.jetty.util.Promise;
 /**
  * Connects through a {@link ClientConnector}, retrying on its scheduler while the server's backlog is full (EAGAIN)
  * until the connect timeout, as {@link ConnectRetry} describes. (A Unix socket connect completes or fails at once, so
- * the connector's own timeout for pending connects never applies.)
+ * the connector's own timeout for pending connects never applies.) A check given for the socket runs before every
+ * attempt, the first and each retry: what is at the path may have changed while the backlog was full.
  */
 final class RetryingConnect
 {
@@ -22,11 +24,25 @@ final class RetryingConnect
     {
     }
 
+    /** What to look at before each connect attempt. */
+    @FunctionalInterface
+    interface BeforeAttempt
+    {
+        /** Nothing to check, for an abstract name (which has no file). */
+        BeforeAttempt NOTHING = () -> { };
+
+        /**
+         * @throws IOException to fail the connect with, instead of making the attempt
+         */
+        void check() throws IOException;
+    }
+
     /**
      * @param socket the address {@code address} stands for, for the message of a connect that timed out
+     * @param beforeAttempt run before every attempt; its failure fails the connect
      */
     static void connect(ClientConnector connector, SocketAddress address, Map<String, Object> context, UnixSocketAddress socket,
-                        Duration timeout)
+                        Duration timeout, BeforeAttempt beforeAttempt)
     {
         @SuppressWarnings("unchecked")
         Promise<Connection> promise = (Promise<Connection>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
@@ -51,9 +67,28 @@ final class RetryingConnect
                 if (pause < 0)
                     promise.failed(ConnectRetry.timedOut(socket, timeout));
                 else
-                    connector.getScheduler().schedule(() -> connector.connect(address, context), pause, TimeUnit.NANOSECONDS);
+                    connector.getScheduler().schedule(() -> attempt(connector, address, context, promise, beforeAttempt), pause,
+                        TimeUnit.NANOSECONDS);
             }
         });
+        attempt(connector, address, context, promise, beforeAttempt);
+    }
+
+    /**
+     * @param promise the caller's promise, which a refusal fails directly (the one in the context retries)
+     */
+    private static void attempt(ClientConnector connector, SocketAddress address, Map<String, Object> context, Promise<Connection> promise,
+                                BeforeAttempt beforeAttempt)
+    {
+        try
+        {
+            beforeAttempt.check();
+        }
+        catch (IOException | RuntimeException refused)
+        {
+            promise.failed(refused);
+            return;
+        }
         connector.connect(address, context);
     }
 }

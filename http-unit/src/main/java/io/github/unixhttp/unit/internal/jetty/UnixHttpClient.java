@@ -1,16 +1,23 @@
 package io.github.unixhttp.unit.internal.jetty;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 
 import io.github.unixhttp.unit.UnixRouteException;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpRedirector;
 import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.ProxyConfiguration;
+import org.eclipse.jetty.client.RedirectProtocolHandler;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.client.transport.HttpConversation;
+import org.eclipse.jetty.client.transport.HttpRequest;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.Promise;
 
@@ -20,6 +27,11 @@ import org.eclipse.jetty.util.Promise;
  * of the request drops the transport), and when a proxy is configured (the proxy's TCP address replaces the
  * socket). This one keeps a request's transport on every copy, refuses a destination that is not a Unix socket or
  * that a proxy would serve, and connects with a {@link SocketOnlyConnector}.
+ *
+ * <p>Redirects are followed only within the same host, as the Apache clients follow them: the socket serves one
+ * server, and a redirect to another host sent down it would hand that server a request (and the headers copied
+ * onto it) meant for someone else. A redirect to another host is not followed: its 3xx response (status and
+ * headers; Jetty discards a redirect's content) is the answer, for the application to look at.</p>
  *
  * <p>Bound to an address, a request without a transport goes to the address, and a request with another
  * transport is refused.</p>
@@ -36,6 +48,33 @@ public final class UnixHttpClient extends HttpClient
     {
         super(new DefaultTransport(connector, bound));
         this.bound = bound;
+    }
+
+    /** Puts {@link SameHostRedirects} in the place of HttpClient's own redirect handler, which {@code doStart} installs. */
+    @Override
+    protected void doStart() throws Exception
+    {
+        super.doStart();
+        getProtocolHandlers().put(new SameHostRedirects(this));
+    }
+
+    /**
+     * Our transports connect only for an HttpClient of this class: on a plain HttpClient a request with our
+     * transport works, but the copy it makes to follow a redirect or to retry with credentials loses the transport
+     * and goes over TCP. Refusing there at once, on the first request, is what makes that copy impossible.
+     *
+     * @param context the connect context of a transport's {@code connect}
+     * @return {@code null} for an HttpClient of this class, else the refusal to fail the connect with
+     */
+    static UnixRouteException refusalOfPlainClient(Map<String, Object> context, Transport transport)
+    {
+        Object client = context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
+        if (client instanceof UnixHttpClient)
+            return null;
+        return new UnixRouteException("Refusing to connect " + transport + " for " + client + ": a plain HttpClient sends a " +
+            "request that has a Unix transport over TCP when it follows a redirect or retries with credentials (its copy " +
+            "of the request drops the transport). Make the client with JettyUnixClients.newHttpClient(options), or " +
+            "JettyUnixClients.newHttpClient(address, options) to send every request to one socket");
     }
 
     /** Keeps the transport on the copies made to follow a redirect or to retry with credentials. */
@@ -71,6 +110,47 @@ public final class UnixHttpClient extends HttpClient
     private static boolean isUnix(Transport transport)
     {
         return transport instanceof Transport.Unix || transport instanceof AbstractNameTransport;
+    }
+
+    /**
+     * Jetty's redirect handling, for redirects within the request's host only; any other redirect response is
+     * passed on to the application unfollowed (as the Apache clients' {@code SameSocketRedirects} does), as Jetty
+     * itself passes on a redirect whose request body cannot be sent again: its status and headers, its content
+     * discarded. (Whether a redirect is followed is decided once the response is complete: Jetty picks the handler
+     * on the status line, before the Location header has arrived.) A relative location stays on the host.
+     */
+    private static final class SameHostRedirects extends RedirectProtocolHandler
+    {
+        private final HttpRedirector redirector;
+
+        SameHostRedirects(HttpClient client)
+        {
+            super(client);
+            this.redirector = new HttpRedirector(client);
+        }
+
+        @Override
+        public void onComplete(Result result)
+        {
+            Request request = result.getRequest();
+            // The location as Jetty would follow it; one it cannot read, Jetty fails the request for.
+            URI target = result.getResponseFailure() == null ? redirector.extractRedirectURI(result.getResponse()) : null;
+            if (target == null || isSameHost(request, target))
+            {
+                super.onComplete(result);
+                return;
+            }
+            HttpConversation conversation = ((HttpRequest)request).getConversation();
+            conversation.updateResponseListeners(null);
+            conversation.getResponseListeners().emitSuccessComplete(new Result(request, result.getResponse()));
+        }
+
+        private static boolean isSameHost(Request request, URI target)
+        {
+            if (target.getRawAuthority() == null)
+                return target.getScheme() == null;
+            return target.getHost() != null && target.getHost().equalsIgnoreCase(request.getHost());
+        }
     }
 
     /** Gives a request without a transport the bound one, as HttpClient's own gives it TCP. */

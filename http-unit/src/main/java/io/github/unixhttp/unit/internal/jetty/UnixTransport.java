@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
+import io.github.unixhttp.unit.UnixRouteException;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -16,10 +17,12 @@ import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * Jetty's {@link Transport.TCPUnix} with the server identity check: the socket file is looked at before connecting
+ * Jetty's {@link Transport.TCPUnix} with the server identity check: the socket file is looked at before each connect attempt
  * and, once connected, before the HTTP connection that would write the request exists, the server's credentials are
  * read from the client's socket.
- * A connect the server's full backlog refuses is retried on the client's scheduler until its connect timeout.
+ * A connect the server's full backlog refuses is retried on the client's scheduler until its connect timeout. It
+ * connects only for an HttpClient from {@code JettyUnixClients.newHttpClient} (see
+ * {@link UnixHttpClient#refusalOfPlainClient}).
  */
 final class UnixTransport extends Transport.TCPUnix
 {
@@ -39,17 +42,15 @@ final class UnixTransport extends Transport.TCPUnix
     @Override
     public void connect(SocketAddress address, Map<String, Object> context)
     {
-        try
+        UnixRouteException plain = UnixHttpClient.refusalOfPlainClient(context, this);
+        if (plain != null)
         {
-            identity.verifyPath(socket.path());
-        }
-        catch (IOException refused)
-        {
-            ((Promise<?>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY)).failed(refused);
+            ((Promise<?>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY)).failed(plain);
             return;
         }
         ClientConnector connector = (ClientConnector)context.get(ClientConnector.CONTEXT_KEY);
-        RetryingConnect.connect(connector, address, context, socket, connector.getConnectTimeout());
+        // The file is looked at before every attempt: it may have been swapped while the backlog was full.
+        RetryingConnect.connect(connector, address, context, socket, connector.getConnectTimeout(), () -> identity.verifyPath(socket.path()));
     }
 
     @Override

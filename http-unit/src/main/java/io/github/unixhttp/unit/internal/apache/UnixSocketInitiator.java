@@ -1,12 +1,18 @@
 package io.github.unixhttp.unit.internal.apache;
 
+import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.unit.ServerIdentityCheck;
+import io.github.unixhttp.unit.UnixRouteException;
 import io.github.unixhttp.unit.internal.ConnectRetry;
+import org.apache.hc.core5.concurrent.BasicFuture;
 import org.apache.hc.core5.concurrent.ComplexFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.io.CloseMode;
@@ -16,30 +22,55 @@ import org.apache.hc.core5.reactor.IOSession;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Retries the async client's connects that a full backlog refused (EAGAIN) until the connect timeout, as
- * {@link ConnectRetry} describes, without blocking the I/O reactor: each retry is scheduled.
+ * The async client's only way to its I/O reactor, and so the last word on where it connects. One connect here is:
+ * <ol>
+ *   <li>refused with {@link UnixRouteException}, no socket opened, unless it is to the client's own socket file;</li>
+ *   <li>before every attempt, the socket file looked at ({@link ServerIdentityCheck#verifyPath}): what is at the
+ *       path may be swapped while the attempts wait on a full backlog;</li>
+ *   <li>the attempt, retried on a scheduler while the server's backlog is full (EAGAIN) until the connect timeout,
+ *       as {@link ConnectRetry} describes, never blocking the I/O reactor;</li>
+ *   <li>once connected, the server's credentials checked on the new session, before HttpClient gets it and so
+ *       before any request byte is written; a refusal closes the session.</li>
+ * </ol>
+ * The future returned is the caller's handle on all of it: cancelling it cancels the attempt under way (the reactor
+ * closes a socket still connecting), and a session that arrives after the caller gave up is closed, never left open.
+ * (These were three initiators stacked; one future for the whole connect is what makes cancelling reach the socket.)
  */
-final class RetryingInitiator implements ConnectionInitiator
+final class UnixSocketInitiator implements ConnectionInitiator
 {
     private final ConnectionInitiator reactor;
     private final UnixSocketAddress address;
+    private final UnixDomainSocketAddress socket;
+    private final ServerIdentityCheck identity;
 
     /**
-     * @param address the client's address, for the message of a connect that timed out
+     * @param address a socket file: the async client cannot reach abstract names
      */
-    RetryingInitiator(ConnectionInitiator reactor, UnixSocketAddress address)
+    UnixSocketInitiator(ConnectionInitiator reactor, UnixSocketAddress address, ServerIdentityCheck identity)
     {
+        if (address.kind() != UnixSocketAddress.Kind.PATH)
+            throw new IllegalArgumentException("The async client connects to socket files only, not to " + address);
         this.reactor = reactor;
         this.address = address;
+        this.socket = UnixDomainSocketAddress.of(address.path());
+        this.identity = identity;
     }
 
     @Override
     public Future<IOSession> connect(NamedEndpoint remoteEndpoint, SocketAddress remoteAddress, SocketAddress localAddress, Timeout timeout,
                                      Object attachment, FutureCallback<IOSession> callback)
     {
+        if (!socket.equals(remoteAddress))
+        {
+            BasicFuture<IOSession> refused = new BasicFuture<>(callback);
+            refused.failed(new UnixRouteException("Refusing to connect to " + (remoteAddress == null ? remoteEndpoint : remoteAddress) +
+                ": this client is built for unix:" + address + " and connects nowhere else"));
+            return refused;
+        }
         ComplexFuture<IOSession> result = new ComplexFuture<>(callback);
         Duration connectTimeout = Timeout.isPositive(timeout) ? Duration.ofMillis(timeout.toMilliseconds()) : Duration.ZERO;
-        new Attempts(remoteEndpoint, remoteAddress, localAddress, timeout, attachment, result, connectTimeout).start();
+        // A Unix client socket is not bound: a local address is left out.
+        new Attempts(remoteEndpoint, timeout, attachment, result, connectTimeout).start();
         return result;
     }
 
@@ -47,8 +78,6 @@ final class RetryingInitiator implements ConnectionInitiator
     private final class Attempts
     {
         private final NamedEndpoint remoteEndpoint;
-        private final SocketAddress remoteAddress;
-        private final SocketAddress localAddress;
         private final Timeout timeout;
         private final Object attachment;
         private final ComplexFuture<IOSession> result;
@@ -56,12 +85,9 @@ final class RetryingInitiator implements ConnectionInitiator
         private final ConnectRetry retry;
         private int started;
 
-        Attempts(NamedEndpoint remoteEndpoint, SocketAddress remoteAddress, SocketAddress localAddress, Timeout timeout, Object attachment,
-                 ComplexFuture<IOSession> result, Duration connectTimeout)
+        Attempts(NamedEndpoint remoteEndpoint, Timeout timeout, Object attachment, ComplexFuture<IOSession> result, Duration connectTimeout)
         {
             this.remoteEndpoint = remoteEndpoint;
-            this.remoteAddress = remoteAddress;
-            this.localAddress = localAddress;
             this.timeout = timeout;
             this.attachment = attachment;
             this.result = result;
@@ -73,6 +99,15 @@ final class RetryingInitiator implements ConnectionInitiator
         {
             if (result.isDone())
                 return;
+            try
+            {
+                identity.verifyPath(address.path());
+            }
+            catch (IOException | RuntimeException refused)
+            {
+                result.failed(refused);
+                return;
+            }
             int attempt;
             synchronized (this)
             {
@@ -80,8 +115,7 @@ final class RetryingInitiator implements ConnectionInitiator
             }
             try
             {
-                Future<IOSession> connecting = reactor.connect(remoteEndpoint, remoteAddress, localAddress, timeout, attachment,
-                    callback());
+                Future<IOSession> connecting = reactor.connect(remoteEndpoint, socket, null, timeout, attachment, callback());
                 synchronized (this)
                 {
                     // A quick failure may already have started the next attempt: cancelling must reach that one.
@@ -103,6 +137,23 @@ final class RetryingInitiator implements ConnectionInitiator
                 @Override
                 public void completed(IOSession session)
                 {
+                    if (result.isDone())
+                    {
+                        // The caller gave up (cancelled, timed out) while this attempt connected: nobody will use it.
+                        session.close(CloseMode.IMMEDIATE);
+                        return;
+                    }
+                    try
+                    {
+                        if (session.channel() instanceof SocketChannel channel)
+                            identity.verify(channel, address.toString());
+                    }
+                    catch (IOException | RuntimeException mismatch)
+                    {
+                        session.close(CloseMode.IMMEDIATE);
+                        result.failed(mismatch);
+                        return;
+                    }
                     if (!result.completed(session))
                         session.close(CloseMode.IMMEDIATE);
                 }
