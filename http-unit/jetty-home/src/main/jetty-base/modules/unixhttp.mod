@@ -66,6 +66,10 @@ etc/jetty-unixhttp.xml
 ## Bind even in a directory where another user could replace the socket file (logged as a warning at each start).
 # jetty.unixhttp.allowUnsafeDirectory=false
 
+## Restart without a failed request: a new Jetty started with takeover=true while the old one (same user) still serves
+## on the path binds privately, swaps its socket in once started, and the old one drains and stops by itself.
+# jetty.unixhttp.takeover=false
+
 ## Selector threads (-1 picks a default from the number of cores); acceptor threads (0: accept in the selector).
 # jetty.unixhttp.selectors=-1
 # jetty.unixhttp.acceptors=0

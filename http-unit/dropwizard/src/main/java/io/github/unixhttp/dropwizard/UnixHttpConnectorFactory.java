@@ -61,6 +61,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     private List<String> trustProxies = List.of();
     private String inherit;
     private boolean allowUnsafeDirectory;
+    private boolean takeover;
 
     @JsonProperty
     public String getPath()
@@ -183,6 +184,22 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
         this.allowUnsafeDirectory = allowUnsafeDirectory;
     }
 
+    @JsonProperty
+    public boolean isTakeover()
+    {
+        return takeover;
+    }
+
+    /**
+     * @param takeover take the path over from a live server of the same user: a new version started while the old one
+     *                 serves swaps its socket in once started, and the old one drains and stops, without a failed request
+     */
+    @JsonProperty
+    public void setTakeover(boolean takeover)
+    {
+        this.takeover = takeover;
+    }
+
     /**
      * Joined with commas for {@link UnixSocketSettings}, a list {@code [""]} would read as "not set", which admits
      * everyone: an empty entry is refused here, where Dropwizard names the file and the line.
@@ -259,6 +276,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
         settings.setTrustProxies(String.join(",", trustProxies));
         settings.setInherit(inherit);
         settings.setAllowUnsafeDirectory(allowUnsafeDirectory);
+        settings.setTakeover(takeover);
         return settings;
     }
 

@@ -38,6 +38,7 @@ public class UnixSocketSettings
     private String trustProxies;
     private String inherit;
     private boolean allowUnsafeDirectory;
+    private boolean takeover;
 
     /** Settings whose errors name them bare: {@code path}, {@code mode}, ... */
     public UnixSocketSettings()
@@ -112,6 +113,15 @@ public class UnixSocketSettings
     }
 
     /**
+     * @param takeover take the path over from a live server of the same user, for restarts without a failed request
+     *                 (see {@link SocketFileOptions.Builder#takeover}); default {@code false}
+     */
+    public void setTakeover(boolean takeover)
+    {
+        this.takeover = takeover;
+    }
+
+    /**
      * Checks the settings and sets them on {@code connector}, which must not be started.
      *
      * @return the connector
@@ -147,7 +157,8 @@ public class UnixSocketSettings
         SocketFileOptions.Builder file = connector.getSocketFile().toBuilder()
             .group(blankToNull(group))
             .staleSocketPolicy(staleSocketPolicy())
-            .allowUnsafeDirectory(allowUnsafeDirectory);
+            .allowUnsafeDirectory(allowUnsafeDirectory)
+            .takeover(takeover);
         if (blankToNull(mode) != null)
         {
             try

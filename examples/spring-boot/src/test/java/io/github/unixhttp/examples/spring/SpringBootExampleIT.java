@@ -104,6 +104,33 @@ class SpringBootExampleIT
         }
     }
 
+    /**
+     * Zero-downtime restart: a second instance started with takeover on the same path swaps its socket in once it has
+     * started; the first one drains, closes its application context and exits by itself with status 0, leaving the
+     * path to the second, which serves it.
+     */
+    @Test
+    void aNewInstanceTakesThePathOverAndTheOldOneExitsByItself() throws Exception
+    {
+        try (BootProcess old = BootProcess.start(tmp, "--unixhttp.server.socket-path=" + socket, "--unixhttp.server.file-mode=0600"))
+        {
+            old.awaitOutput("Started SpringBootExample");
+            assertEquals(UID + "\n", curl("http://localhost/uid"));
+            Path second = Files.createDirectory(tmp.resolve("second"));
+            try (BootProcess next = BootProcess.start(second, "--unixhttp.server.socket-path=" + socket,
+                "--unixhttp.server.file-mode=0600", "--unixhttp.server.takeover=true"))
+            {
+                next.awaitOutput("Started SpringBootExample");
+                assertEquals(0, old.exitCode(), "the old instance should exit by itself once replaced\n" + old.output());
+                assertTrue(next.isAlive(), next.output());
+                assertEquals(UID + "\n", curl("http://localhost/uid"));
+                assertEquals("600", Run.run(WAIT, "stat", "-c", "%a", socket.toString()).requireSuccess().stdout().trim());
+                assertEquals(143, next.terminate(), next.output());
+                assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file was left behind");
+            }
+        }
+    }
+
     @Test
     void aBadPropertyStopsTheStartNamingIt() throws Exception
     {

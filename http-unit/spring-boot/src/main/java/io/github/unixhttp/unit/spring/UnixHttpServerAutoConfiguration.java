@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -37,9 +38,10 @@ public class UnixHttpServerAutoConfiguration
      */
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
-    UnixSocketServerCustomizer unixSocketServerCustomizer(UnixHttpServerProperties properties)
+    UnixSocketServerCustomizer unixSocketServerCustomizer(UnixHttpServerProperties properties,
+                                                          ConfigurableApplicationContext application)
     {
-        return new UnixSocketServerCustomizer(properties);
+        return new UnixSocketServerCustomizer(properties, application);
     }
 
     @Bean

@@ -61,6 +61,12 @@ public class UnixHttpServerProperties
     /** Bind in a directory that other users may write to without the sticky bit (they could take the socket over). */
     private boolean allowUnsafeDirectory;
 
+    /**
+     * Take the path over from a live server of the same user (a restart without a failed request): this application
+     * binds privately and swaps its socket in once its web server has started; the old one drains and closes.
+     */
+    private boolean takeover;
+
     public String getSocketPath()
     {
         return socketPath;
@@ -190,6 +196,16 @@ public class UnixHttpServerProperties
     public void setAllowUnsafeDirectory(boolean allowUnsafeDirectory)
     {
         this.allowUnsafeDirectory = allowUnsafeDirectory;
+    }
+
+    public boolean isTakeover()
+    {
+        return takeover;
+    }
+
+    public void setTakeover(boolean takeover)
+    {
+        this.takeover = takeover;
     }
 
     /** Whether the socket is inherited from a supervisor: {@code inherit} or an {@code inherit-name}. */

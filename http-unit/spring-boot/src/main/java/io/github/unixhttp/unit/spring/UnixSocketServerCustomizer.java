@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.unixhttp.connector.SocketFileOptions;
+import io.github.unixhttp.connector.SocketReplacedListener;
+import io.github.unixhttp.connector.WhenReplaced;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
@@ -15,6 +17,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -30,10 +33,22 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
     private static final String H2C_FACTORY = "org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory";
 
     private final UnixHttpServerProperties properties;
+    private final ConfigurableApplicationContext application;
 
+    /** A customizer whose connector stops only Jetty's server once another server took its path over. */
     public UnixSocketServerCustomizer(UnixHttpServerProperties properties)
     {
+        this(properties, null);
+    }
+
+    /**
+     * @param application closed once another server took the socket path over and this one has drained, so that the
+     *                    old version's process ends (stopping only Jetty's server would leave the application running)
+     */
+    public UnixSocketServerCustomizer(UnixHttpServerProperties properties, ConfigurableApplicationContext application)
+    {
         this.properties = properties;
+        this.application = application;
     }
 
     @Override
@@ -91,7 +106,11 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
             .group(properties.getFileGroup())
             .staleSocketPolicy(properties.getStaleSocket())
             .allowUnsafeDirectory(properties.isAllowUnsafeDirectory())
+            .takeover(properties.isTakeover())
+            .whenReplaced(application != null ? WhenReplaced.NOTHING : WhenReplaced.STOP_SERVER)
             .build());
+        if (application != null)
+            connector.addEventListener(new ClosingWhenReplaced(application));
         if (!properties.getAllowUsers().isEmpty() || !properties.getAllowGroups().isEmpty())
             connector.setPeerPolicy(UnixSocketSettings.peerPolicy(prefix + "allow-users/allow-groups", properties.getAllowUsers(),
                 properties.getAllowGroups()));
@@ -134,6 +153,29 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
         static ConnectionFactory factory(HttpConfiguration http)
         {
             return new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(http);
+        }
+    }
+
+    /**
+     * Closes the application once its socket was taken over and drained: a new version of it (or another server of
+     * the same user) serves the path now. Closing runs Spring's shutdown (beans' destroy methods, the web server's
+     * stop) on a thread of its own: the drain's thread belongs to the server being stopped.
+     */
+    private static final class ClosingWhenReplaced implements SocketReplacedListener
+    {
+        private final ConfigurableApplicationContext application;
+
+        ClosingWhenReplaced(ConfigurableApplicationContext application)
+        {
+            this.application = application;
+        }
+
+        @Override
+        public void onDrained(UnixSocketConnector connector, boolean complete)
+        {
+            Thread closing = new Thread(application::close, "unixhttp-replaced-close");
+            closing.setDaemon(false);
+            closing.start();
         }
     }
 }
