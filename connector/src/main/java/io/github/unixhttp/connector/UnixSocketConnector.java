@@ -3,7 +3,6 @@ package io.github.unixhttp.connector;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -93,8 +92,6 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     public static final int DEFAULT_ACCEPT_QUEUE_SIZE = 1024;
     /** How often a connector with a socket file looks whether its path was taken over, unless set otherwise. */
     public static final long DEFAULT_REPLACEMENT_CHECK_INTERVAL_MILLIS = 200;
-
-    private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
 
     private final UnixSocketSelectorManager selectorManager;
     private final GracefulStop gracefulStop = new GracefulStop(this);
@@ -692,10 +689,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     protected EndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) throws IOException
     {
         PeerCredentials peer = peerCredentialsReader == null ? null : peerCredentialsReader.read(channel);
-        SocketAddress remote = channel.getRemoteAddress();
-        // Jetty's own Unix connector reports an unbound client (the usual kind) as an empty path; so do we.
-        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress,
-            remote instanceof UnixDomainSocketAddress ? remote : UNNAMED_PEER, peer);
+        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress, peer);
         endPoint.setIdleTimeout(getIdleTimeout());
         return endPoint;
     }
