@@ -3,6 +3,7 @@ package io.github.unixhttp.connector;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -11,6 +12,7 @@ import io.github.unixhttp.connector.credentials.PeerCredentials;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -37,6 +39,10 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
     private static final int HELD = 1;
     private static final int OPEN = 2;
 
+    /** How much a closing HTTP/1 connection reads of what its client sent after the last request, at most. */
+    private static final int MAX_DRAIN_READS = 16;
+    private static final ThreadLocal<ByteBuffer> DRAIN_SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1024));
+    private static final Exception CLOSED_AFTER_LAST_RESPONSE = new ClosedAfterLastResponse();
     /** What Jetty's own Unix connector reports for an unbound client (the usual kind); so do we. */
     private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
 
@@ -114,13 +120,64 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
         return EXCHANGES.decrementAndGet(this) == 0;
     }
 
-    /** Holds the fill interest a connection asks for while it is being opened; see the class comment. */
+    /**
+     * Holds the fill interest a connection asks for while it is being opened (see the class comment); closes an HTTP/1
+     * connection that is only waiting for the client to close (see {@link #closeInsteadOfLingering}).
+     */
     @Override
     protected void needsFillInterest()
     {
         if (firstFill == OPENING && FIRST_FILL.compareAndSet(this, OPENING, HELD))
             return;
+        if (isOutputShutdown() && !isInputShutdown() && getConnection() instanceof HttpConnection)
+        {
+            closeInsteadOfLingering();
+            return;
+        }
         super.needsFillInterest();
+    }
+
+    /**
+     * After its last response ({@code Connection: close}, HTTP/1.0) Jetty's HTTP/1 connection shuts its output and
+     * waits for the client's end of stream before it closes: a lingering close, which on TCP keeps a client that is
+     * still sending from getting a reset that would discard the response in its receive buffer. A Unix socket puts
+     * what we write in the client's queue at once, and closing it never discards that: so close now, after reading
+     * what the client has sent meanwhile (so that it reads an end of stream rather than a reset), instead of another
+     * selector registration, wake-up, dispatch and read of the end of stream (and the two exceptions Jetty's
+     * connection makes when that read finds its parser closed). Anything the client sends after this close was
+     * never going to be answered; its write fails as it would once Jetty closed.
+     */
+    private void closeInsteadOfLingering()
+    {
+        ByteBuffer scratch = DRAIN_SCRATCH.get();
+        try
+        {
+            for (int reads = 0; reads < MAX_DRAIN_READS; reads++)
+            {
+                scratch.clear();
+                if (getChannel().read(scratch) <= 0)
+                    break;
+            }
+        }
+        catch (IOException failed)
+        {
+            // Closing anyway: nothing more is to be read or written on this connection.
+        }
+        // The connection hears that its interest failed (and closes, its output being shut) from a shared exception
+        // rather than from the ClosedChannelException, with a stack trace, that a plain close would make.
+        getFillInterest().onFail(CLOSED_AFTER_LAST_RESPONSE);
+        close();
+    }
+
+    /** Shared by every connection: no stack trace, and no suppressed exceptions can be added to it. */
+    private static final class ClosedAfterLastResponse extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        ClosedAfterLastResponse()
+        {
+            super("closed after its last response, without waiting for the client's end of stream", null, false, false);
+        }
     }
 
     /**
