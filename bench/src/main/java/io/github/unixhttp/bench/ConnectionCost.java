@@ -132,13 +132,14 @@ public final class ConnectionCost
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Each server in a JVM of its own with %d blocking clients in that JVM; %,d churned connections " +
             "(one request each, `Connection: close`) measured after as many to warm up; kept-alive: %d requests per connection. " +
-            "Bytes from ThreadMXBean over the server's threads; throwables from JFR; system calls from `strace -f` on the server's threads " +
+            "Bytes and CPU time from ThreadMXBean over the server's threads (CPU time is the one figure here that other load on the machine " +
+            "disturbs); throwables from JFR; system calls from `strace -f` on the server's threads " +
             "(3,000 connections).%n%n", CLIENTS, connections, REQUESTS_PER_KEPT_CONNECTION));
-        md.append("| server | bytes allocated per churned connection | bytes allocated per kept-alive request | throwables per churned connection | system calls per churned connection |\n");
-        md.append("|---|---:|---:|---:|---:|\n");
-        results.forEach((kind, r) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", Bench.subject(kind),
+        md.append("| server | bytes allocated per churned connection | bytes allocated per kept-alive request | throwables per churned connection | system calls per churned connection | server thread CPU µs per churned connection | per kept-alive request |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        results.forEach((kind, r) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", Bench.subject(kind),
             r.getOrDefault("bytesPerConnection", "–"), r.getOrDefault("bytesPerRequest", "–"), r.getOrDefault("throwablesPerConnection", "–"),
-            r.getOrDefault("syscallsPerConnection", "–"))));
+            r.getOrDefault("syscallsPerConnection", "–"), r.getOrDefault("cpuPerConnection", "–"), r.getOrDefault("cpuPerRequest", "–"))));
         for (Map.Entry<Kind, Map<String, String>> entry : results.entrySet())
         {
             String throwables = entry.getValue().getOrDefault("throwableSites", "");
@@ -162,14 +163,21 @@ public final class ConnectionCost
             keepAlive(socket, connections / 10);
             // Allocations, with nothing else recording.
             long before = serverAllocatedBytes();
+            long cpuBefore = serverCpuNanos();
             churn(socket, connections);
+            long churnedCpu = serverCpuNanos() - cpuBefore;
             long churned = serverAllocatedBytes() - before;
             result("bytesPerConnection", String.format(Locale.ROOT, "%,.0f", churned / (double)connections));
+            result("cpuPerConnection", String.format(Locale.ROOT, "%.1f", churnedCpu / 1e3 / connections));
             int kept = Math.max(1, connections / REQUESTS_PER_KEPT_CONNECTION);
+            int requests = kept * REQUESTS_PER_KEPT_CONNECTION;
             before = serverAllocatedBytes();
+            cpuBefore = serverCpuNanos();
             keepAlive(socket, kept);
+            long keptCpu = serverCpuNanos() - cpuBefore;
             long keptBytes = serverAllocatedBytes() - before;
-            result("bytesPerRequest", String.format(Locale.ROOT, "%,.0f", keptBytes / (double)(kept * REQUESTS_PER_KEPT_CONNECTION)));
+            result("bytesPerRequest", String.format(Locale.ROOT, "%,.0f", keptBytes / (double)requests));
+            result("cpuPerRequest", String.format(Locale.ROOT, "%.1f", keptCpu / 1e3 / requests));
             throwables(socket, connections);
             syscalls(socket, 3_000);
         }
@@ -349,6 +357,23 @@ public final class ConnectionCost
             }
         }
         return names;
+    }
+
+    /** CPU time (user and system) used so far by every live thread that is not a client, main, or JFR's. */
+    private static long serverCpuNanos()
+    {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            String name = thread.getName();
+            if (name.startsWith(CLIENT_PREFIX) || name.equals("main") || name.startsWith("JFR"))
+                continue;
+            long nanos = threads.getThreadCpuTime(thread.getId());
+            if (nanos > 0)
+                sum += nanos;
+        }
+        return sum;
     }
 
     /** Bytes allocated so far by every live thread that is not a client, main, or JFR's. */
