@@ -41,7 +41,18 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
 
     /** How much a closing HTTP/1 connection reads of what its client sent after the last request, at most. */
     private static final int MAX_DRAIN_READS = 16;
-    private static final ThreadLocal<ByteBuffer> DRAIN_SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1024));
+    /**
+     * Where drained bytes go: a few buffers, each used under its own lock and picked by thread (not one per thread:
+     * that would keep memory for every pool thread that ever closed a connection).
+     */
+    private static final ByteBuffer[] DRAIN_SCRATCH = new ByteBuffer[8];
+
+    static
+    {
+        for (int i = 0; i < DRAIN_SCRATCH.length; i++)
+            DRAIN_SCRATCH[i] = ByteBuffer.allocateDirect(1024);
+    }
+
     private static final Exception CLOSED_AFTER_LAST_RESPONSE = new ClosedAfterLastResponse();
     /** What Jetty's own Unix connector reports for an unbound client (the usual kind); so do we. */
     private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
@@ -149,19 +160,22 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
      */
     private void closeInsteadOfLingering()
     {
-        ByteBuffer scratch = DRAIN_SCRATCH.get();
-        try
+        ByteBuffer scratch = DRAIN_SCRATCH[(int)Thread.currentThread().getId() & (DRAIN_SCRATCH.length - 1)];
+        synchronized (scratch)
         {
-            for (int reads = 0; reads < MAX_DRAIN_READS; reads++)
+            try
             {
-                scratch.clear();
-                if (getChannel().read(scratch) <= 0)
-                    break;
+                for (int reads = 0; reads < MAX_DRAIN_READS; reads++)
+                {
+                    scratch.clear();
+                    if (getChannel().read(scratch) <= 0)
+                        break;
+                }
             }
-        }
-        catch (IOException failed)
-        {
-            // Closing anyway: nothing more is to be read or written on this connection.
+            catch (IOException failed)
+            {
+                // Closing anyway: nothing more is to be read or written on this connection.
+            }
         }
         // The connection hears that its interest failed (and closes, its output being shut) from a shared exception
         // rather than from the ClosedChannelException, with a stack trace, that a plain close would make.
