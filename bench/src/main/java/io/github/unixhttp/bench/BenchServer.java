@@ -56,6 +56,16 @@ public final class BenchServer
         Kind kind = Kind.valueOf(args[0]);
         String address = args[1];
         boolean nonBlocking = args.length > 2 && args[2].equals("nonblocking");
+        Server server = newServer(kind, address, nonBlocking);
+        server.start();
+        System.out.println("READY");
+        System.out.flush();
+        server.join();
+    }
+
+    /** The server of that kind, not started: for {@link #main} and for harnesses that measure it in their own JVM. */
+    static Server newServer(Kind kind, String address, boolean nonBlocking)
+    {
         Server server = new Server();
         switch (kind)
         {
@@ -77,10 +87,7 @@ public final class BenchServer
             }
         }
         server.setHandler(nonBlocking ? new NonBlockingFixed() : new Fixed());
-        server.start();
-        System.out.println("READY");
-        System.out.flush();
-        server.join();
+        return server;
     }
 
     private static UnixSocketConnector ours(Server server, Kind kind, String address)

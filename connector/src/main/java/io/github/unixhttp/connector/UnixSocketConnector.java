@@ -3,7 +3,6 @@ package io.github.unixhttp.connector;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -73,8 +72,6 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 {
     /** The listen backlog used unless {@link #setAcceptQueueSize(int)} says otherwise. */
     public static final int DEFAULT_ACCEPT_QUEUE_SIZE = 1024;
-
-    private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
 
     private final UnixSocketSelectorManager selectorManager;
     private final GracefulStop gracefulStop = new GracefulStop(this);
@@ -518,10 +515,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     protected EndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) throws IOException
     {
         PeerCredentials peer = peerCredentialsReader == null ? null : peerCredentialsReader.read(channel);
-        SocketAddress remote = channel.getRemoteAddress();
-        // Jetty's own Unix connector reports an unbound client (the usual kind) as an empty path; so do we.
-        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress,
-            remote instanceof UnixDomainSocketAddress ? remote : UNNAMED_PEER, peer);
+        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), localAddress, peer);
         endPoint.setIdleTimeout(getIdleTimeout());
         return endPoint;
     }

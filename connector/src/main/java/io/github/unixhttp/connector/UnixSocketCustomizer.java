@@ -1,12 +1,16 @@
 package io.github.unixhttp.connector;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Function;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Attributes;
 
@@ -26,19 +30,35 @@ import org.eclipse.jetty.util.Attributes;
  */
 public class UnixSocketCustomizer implements HttpConfiguration.Customizer
 {
+    /**
+     * Per request, at most two small objects: the request wrapper that carries the credentials (which also wraps the
+     * stream), and the stream wrapper that ends the exchange. Jetty's {@code Request.addCompletionListener} and
+     * {@code AttributesWrapper} over {@code Attributes.Synthetic} cost six, some 200 bytes per request.
+     */
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders)
     {
         UnixSocketEndPoint endPoint = UnixSocketEndPoint.unwrap(request.getConnectionMetaData().getConnection().getEndPoint());
         if (endPoint == null)
             return request;
-        if (request.getConnectionMetaData().getConnector() instanceof UnixSocketConnector connector)
+        UnixSocketConnector connector = request.getConnectionMetaData().getConnector() instanceof UnixSocketConnector unix ? unix : null;
+        PeerCredentials peer = endPoint.getPeerCredentials();
+        if (peer == null)
+        {
+            if (connector != null)
+            {
+                connector.exchangeStarted(endPoint);
+                request.addHttpStreamWrapper(stream -> new ExchangeEnd(stream, connector, endPoint));
+            }
+            return request;
+        }
+        PeerRequest peerRequest = new PeerRequest(request, peer, connector, endPoint);
+        if (connector != null)
         {
             connector.exchangeStarted(endPoint);
-            Request.addCompletionListener(request, failure -> connector.exchangeEnded(endPoint));
+            request.addHttpStreamWrapper(peerRequest);
         }
-        PeerCredentials peer = endPoint.getPeerCredentials();
-        return peer == null ? request : new Request.AttributesWrapper(request, new PeerAttributes(request, peer));
+        return peerRequest;
     }
 
     /**
@@ -63,6 +83,126 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         return unixEndPoint == null ? null : unixEndPoint.getPeerCredentials();
     }
 
+    /**
+     * The request as handlers see it: the peer's credentials as synthetic attributes. Reading them costs nothing; the
+     * first change to the attributes (or a look at all of them) makes the {@link PeerAttributes} layer that handles
+     * changes exactly as Jetty's synthetic attributes do, and from then on everything goes through it. Also wraps the
+     * request's stream, so that the end of the exchange is counted (see {@link GracefulStop}).
+     */
+    private static final class PeerRequest extends Request.Wrapper implements Function<HttpStream, HttpStream>
+    {
+        private static final AtomicReferenceFieldUpdater<PeerRequest, PeerAttributes> LAYER =
+            AtomicReferenceFieldUpdater.newUpdater(PeerRequest.class, PeerAttributes.class, "layer");
+
+        private final PeerCredentials peer;
+        private final UnixSocketConnector connector;
+        private final UnixSocketEndPoint endPoint;
+        private volatile PeerAttributes layer;
+
+        PeerRequest(Request request, PeerCredentials peer, UnixSocketConnector connector, UnixSocketEndPoint endPoint)
+        {
+            super(request);
+            this.peer = peer;
+            this.connector = connector;
+            this.endPoint = endPoint;
+        }
+
+        @Override
+        public HttpStream apply(HttpStream stream)
+        {
+            return new ExchangeEnd(stream, connector, endPoint);
+        }
+
+        private PeerAttributes layer()
+        {
+            PeerAttributes current = layer;
+            if (current != null)
+                return current;
+            LAYER.compareAndSet(this, null, new PeerAttributes(getWrapped(), peer));
+            return layer;
+        }
+
+        @Override
+        public Object getAttribute(String name)
+        {
+            PeerAttributes current = layer;
+            if (current != null)
+                return current.getAttribute(name);
+            Object synthetic = PeerAttributes.synthetic(peer, name);
+            return synthetic != null ? synthetic : super.getAttribute(name);
+        }
+
+        @Override
+        public Object setAttribute(String name, Object attribute)
+        {
+            return layer().setAttribute(name, attribute);
+        }
+
+        @Override
+        public Object removeAttribute(String name)
+        {
+            return layer().removeAttribute(name);
+        }
+
+        @Override
+        public Set<String> getAttributeNameSet()
+        {
+            return layer().getAttributeNameSet();
+        }
+
+        @Override
+        public Map<String, Object> asAttributeMap()
+        {
+            return layer().asAttributeMap();
+        }
+
+        @Override
+        public void clearAttributes()
+        {
+            layer().clearAttributes();
+        }
+    }
+
+    /** Counts the end of an exchange before the stream completes, as Jetty's completion listeners are run. */
+    private static final class ExchangeEnd extends HttpStream.Wrapper
+    {
+        private final UnixSocketConnector connector;
+        private final UnixSocketEndPoint endPoint;
+
+        ExchangeEnd(HttpStream stream, UnixSocketConnector connector, UnixSocketEndPoint endPoint)
+        {
+            super(stream);
+            this.connector = connector;
+            this.endPoint = endPoint;
+        }
+
+        @Override
+        public void succeeded()
+        {
+            try
+            {
+                connector.exchangeEnded(endPoint);
+            }
+            finally
+            {
+                super.succeeded();
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure)
+        {
+            try
+            {
+                connector.exchangeEnded(endPoint);
+            }
+            finally
+            {
+                super.failed(failure);
+            }
+        }
+    }
+
     private static final class PeerAttributes extends Attributes.Synthetic
     {
         private static final String[] FIELD_ATTRIBUTES = {PeerCredentials.PID_ATTRIBUTE, PeerCredentials.UID_ATTRIBUTE,
@@ -77,8 +217,7 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
             this.peer = peer;
         }
 
-        @Override
-        protected Object getSyntheticAttribute(String name)
+        static Object synthetic(PeerCredentials peer, String name)
         {
             return switch (name)
             {
@@ -91,6 +230,12 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
                 case PeerCredentials.GROUP_ATTRIBUTE -> peer.groupName();
                 default -> null;
             };
+        }
+
+        @Override
+        protected Object getSyntheticAttribute(String name)
+        {
+            return synthetic(peer, name);
         }
 
         @Override

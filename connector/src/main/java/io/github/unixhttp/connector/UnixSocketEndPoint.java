@@ -1,6 +1,9 @@
 package io.github.unixhttp.connector;
 
+import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -9,6 +12,7 @@ import io.github.unixhttp.connector.credentials.PeerCredentials;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -35,23 +39,55 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
     private static final int HELD = 1;
     private static final int OPEN = 2;
 
+    /** How much a closing HTTP/1 connection reads of what its client sent after the last request, at most. */
+    private static final int MAX_DRAIN_READS = 16;
+    /**
+     * Where drained bytes go: a few buffers, each used under its own lock and picked by thread (not one per thread:
+     * that would keep memory for every pool thread that ever closed a connection).
+     */
+    private static final ByteBuffer[] DRAIN_SCRATCH = new ByteBuffer[8];
+
+    static
+    {
+        for (int i = 0; i < DRAIN_SCRATCH.length; i++)
+            DRAIN_SCRATCH[i] = ByteBuffer.allocateDirect(1024);
+    }
+
+    private static final Exception CLOSED_AFTER_LAST_RESPONSE = new ClosedAfterLastResponse();
+    /** What Jetty's own Unix connector reports for an unbound client (the usual kind); so do we. */
+    private static final UnixDomainSocketAddress UNNAMED_PEER = UnixDomainSocketAddress.of("");
+
+    /**
+     * Every field here is paid for by every connection, idle ones included: the remote address is not kept, since
+     * the channel keeps it (as Jetty's own endpoint asks it), and counters are fields with updaters rather than
+     * atomic objects. With these four the endpoint is 120 bytes, Jetty's 104.
+     */
     private final SocketAddress localAddress;
-    private final SocketAddress remoteAddress;
     private final PeerCredentials peerCredentials;
-    /** Fields with updaters rather than atomic objects: two objects fewer per connection, idle ones included. */
     private volatile int exchangesInProgress;
     private volatile int firstFill;
 
     /**
+     * @param localAddress the address clients connect to (the kernel reports the name the socket was bound under)
      * @param peerCredentials the peer's credentials as read at accept, or {@code null} if they were not read
      */
     public UnixSocketEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
-                              SocketAddress localAddress, SocketAddress remoteAddress, PeerCredentials peerCredentials)
+                              SocketAddress localAddress, PeerCredentials peerCredentials)
     {
         super(channel, selector, key, scheduler);
         this.localAddress = localAddress;
-        this.remoteAddress = remoteAddress;
         this.peerCredentials = peerCredentials;
+    }
+
+    /**
+     * @param remoteAddress not used: the remote address is asked of the channel
+     * @deprecated use the constructor without the remote address
+     */
+    @Deprecated
+    public UnixSocketEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
+                              SocketAddress localAddress, SocketAddress remoteAddress, PeerCredentials peerCredentials)
+    {
+        this(channel, selector, key, scheduler, localAddress, peerCredentials);
     }
 
     /**
@@ -95,13 +131,67 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
         return EXCHANGES.decrementAndGet(this) == 0;
     }
 
-    /** Holds the fill interest a connection asks for while it is being opened; see the class comment. */
+    /**
+     * Holds the fill interest a connection asks for while it is being opened (see the class comment); closes an HTTP/1
+     * connection that is only waiting for the client to close (see {@link #closeInsteadOfLingering}).
+     */
     @Override
     protected void needsFillInterest()
     {
         if (firstFill == OPENING && FIRST_FILL.compareAndSet(this, OPENING, HELD))
             return;
+        if (isOutputShutdown() && !isInputShutdown() && getConnection() instanceof HttpConnection)
+        {
+            closeInsteadOfLingering();
+            return;
+        }
         super.needsFillInterest();
+    }
+
+    /**
+     * After its last response ({@code Connection: close}, HTTP/1.0) Jetty's HTTP/1 connection shuts its output and
+     * waits for the client's end of stream before it closes: a lingering close, which on TCP keeps a client that is
+     * still sending from getting a reset that would discard the response in its receive buffer. A Unix socket puts
+     * what we write in the client's queue at once, and closing it never discards that: so close now, after reading
+     * what the client has sent meanwhile (so that it reads an end of stream rather than a reset), instead of another
+     * selector registration, wake-up, dispatch and read of the end of stream (and the two exceptions Jetty's
+     * connection makes when that read finds its parser closed). Anything the client sends after this close was
+     * never going to be answered; its write fails as it would once Jetty closed.
+     */
+    private void closeInsteadOfLingering()
+    {
+        ByteBuffer scratch = DRAIN_SCRATCH[(int)Thread.currentThread().getId() & (DRAIN_SCRATCH.length - 1)];
+        synchronized (scratch)
+        {
+            try
+            {
+                for (int reads = 0; reads < MAX_DRAIN_READS; reads++)
+                {
+                    scratch.clear();
+                    if (getChannel().read(scratch) <= 0)
+                        break;
+                }
+            }
+            catch (IOException failed)
+            {
+                // Closing anyway: nothing more is to be read or written on this connection.
+            }
+        }
+        // The connection hears that its interest failed (and closes, its output being shut) from a shared exception
+        // rather than from the ClosedChannelException, with a stack trace, that a plain close would make.
+        getFillInterest().onFail(CLOSED_AFTER_LAST_RESPONSE);
+        close();
+    }
+
+    /** Shared by every connection: no stack trace, and no suppressed exceptions can be added to it. */
+    private static final class ClosedAfterLastResponse extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        ClosedAfterLastResponse()
+        {
+            super("closed after its last response, without waiting for the client's end of stream", null, false, false);
+        }
     }
 
     /**
@@ -131,9 +221,22 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
         return localAddress;
     }
 
+    /**
+     * @return the client's address: the path it bound to, or (the usual kind, and for channels that report another
+     *         type of address, or once closed) an empty path, as Jetty's own Unix connector reports it
+     */
     @Override
     public SocketAddress getRemoteSocketAddress()
     {
-        return remoteAddress;
+        try
+        {
+            // The JDK's channel answers from the address it recorded at accept: no system call.
+            SocketAddress remote = getChannel().getRemoteAddress();
+            return remote instanceof UnixDomainSocketAddress ? remote : UNNAMED_PEER;
+        }
+        catch (IOException closed)
+        {
+            return UNNAMED_PEER;
+        }
     }
 }

@@ -48,7 +48,19 @@ public final class PeerCredentials
         PID, UID, GID, GROUPS, USER_NAME, GROUP_NAME
     }
 
-    /** The id fields known; whether the names are is asked of {@link #userName()} and {@link #groupName()}. */
+    /**
+     * The sets of known id fields there are, shared by all credentials (every connection has some): never changed.
+     */
+    private static final EnumSet<Field> IDS = EnumSet.of(Field.PID, Field.UID, Field.GID);
+    private static final EnumSet<Field> IDS_AND_GROUPS = EnumSet.of(Field.PID, Field.UID, Field.GID, Field.GROUPS);
+    private static final EnumSet<Field> NONE = EnumSet.noneOf(Field.class);
+    /** Never handed out: {@link #groups()} returns copies. */
+    private static final int[] NO_GROUPS = new int[0];
+
+    /**
+     * The id fields known, one of the shared sets above (never changed); whether the names are is asked of
+     * {@link #userName()} and {@link #groupName()}.
+     */
     private final EnumSet<Field> known;
     private final int pid;
     private final int uid;
@@ -83,10 +95,7 @@ public final class PeerCredentials
      */
     public static PeerCredentials of(int pid, int uid, int gid, int[] groups, String userName, String groupName)
     {
-        EnumSet<Field> known = EnumSet.of(Field.PID, Field.UID, Field.GID);
-        if (groups != null)
-            known.add(Field.GROUPS);
-        return new PeerCredentials(known, pid, uid, gid, groups == null ? new int[0] : groups.clone(), userName, groupName,
+        return new PeerCredentials(groups == null ? IDS : IDS_AND_GROUPS, pid, uid, gid, copyOf(groups), userName, groupName,
             null, null);
     }
 
@@ -101,10 +110,7 @@ public final class PeerCredentials
     public static PeerCredentials withNameLookup(int pid, int uid, int gid, int[] groups, IntFunction<String> userNames,
                                                  IntFunction<String> groupNames)
     {
-        EnumSet<Field> known = EnumSet.of(Field.PID, Field.UID, Field.GID);
-        if (groups != null)
-            known.add(Field.GROUPS);
-        return new PeerCredentials(known, pid, uid, gid, groups == null ? new int[0] : groups.clone(), null, null,
+        return new PeerCredentials(groups == null ? IDS : IDS_AND_GROUPS, pid, uid, gid, copyOf(groups), null, null,
             Objects.requireNonNull(userNames, "userNames"), Objects.requireNonNull(groupNames, "groupNames"));
     }
 
@@ -113,7 +119,13 @@ public final class PeerCredentials
      */
     public static PeerCredentials ofNames(String userName, String groupName)
     {
-        return new PeerCredentials(EnumSet.noneOf(Field.class), -1, -1, -1, new int[0], userName, groupName, null, null);
+        return new PeerCredentials(NONE, -1, -1, -1, NO_GROUPS, userName, groupName, null, null);
+    }
+
+    /** A copy the caller cannot change; no groups (the usual root and service account) share one empty array. */
+    private static int[] copyOf(int[] groups)
+    {
+        return groups == null || groups.length == 0 ? NO_GROUPS : groups.clone();
     }
 
     /**

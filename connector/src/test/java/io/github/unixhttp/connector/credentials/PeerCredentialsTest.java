@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.UnixSocketCustomizer;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.testing.ChildJvm;
 import io.github.unixhttp.testing.Exchange;
@@ -23,9 +24,14 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +112,50 @@ class PeerCredentialsTest
             // Jetty's contract: an unnamed client's address is an empty UnixDomainSocketAddress; who it is, is in the attributes.
             assertTrue(body.contains("\r\n\r\nuid=0 pid=" + pid + " user=root remote="), body);
             assertTrue(body.endsWith("remote="), body);
+        }
+        finally
+        {
+            server.stop();
+        }
+    }
+
+    @Test
+    void handlersMayShadowRemoveAndListThePeerAttributesLikeAnyOthers() throws Exception
+    {
+        Server server = new Server();
+        UnixSocketConnector connector = new UnixSocketConnector(server);
+        connector.setSocketPath(tmp.resolve("app.sock"));
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract()
+        {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback)
+            {
+                StringBuilder seen = new StringBuilder();
+                seen.append("uid=").append(request.getAttribute(PeerCredentials.UID_ATTRIBUTE));
+                seen.append(" listed=").append(request.getAttributeNameSet().containsAll(
+                    List.of(PeerCredentials.ATTRIBUTE, PeerCredentials.UID_ATTRIBUTE, PeerCredentials.PID_ATTRIBUTE)));
+                request.setAttribute("app.key", "app-value");
+                seen.append(" app=").append(request.getAttribute("app.key"));
+                request.setAttribute(PeerCredentials.UID_ATTRIBUTE, "shadowed");
+                seen.append(" shadowed=").append(request.getAttribute(PeerCredentials.UID_ATTRIBUTE));
+                request.removeAttribute(PeerCredentials.UID_ATTRIBUTE);
+                seen.append(" removed=").append(request.getAttribute(PeerCredentials.UID_ATTRIBUTE));
+                seen.append(" unlisted=").append(!request.getAttributeNameSet().contains(PeerCredentials.UID_ATTRIBUTE));
+                seen.append(" pid=").append(request.getAttribute(PeerCredentials.PID_ATTRIBUTE));
+                seen.append(" peer=").append(UnixSocketCustomizer.peerOf(request) != null);
+                seen.append(" map=").append(request.asAttributeMap().get("app.key"));
+                Content.Sink.write(response, true, seen.toString(), callback);
+                return true;
+            }
+        });
+        server.start();
+        try
+        {
+            String body = Exchange.get(connector.getSocketPath(), "/attributes");
+            long pid = ProcessHandle.current().pid();
+            assertTrue(body.endsWith("\r\n\r\nuid=0 listed=true app=app-value shadowed=shadowed removed=null unlisted=true pid=" + pid +
+                " peer=true map=app-value"), body);
         }
         finally
         {
