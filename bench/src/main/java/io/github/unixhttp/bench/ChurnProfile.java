@@ -108,7 +108,9 @@ public final class ChurnProfile
             .append("runs with -XX:+PreserveFramePointer and `jcmd Compiler.perfmap` names its compiled methods; inlined methods count as ")
             .append("the method they were inlined into); each sample counts for the stage of its innermost frame that names one. ")
             .append("(JFR's sampler gave some 40 samples in 5 s here: on 2 saturated cores its thread rarely runs.) System calls by name from ")
-            .append("`strace -c -f` on a separate run of 3,000 connections (strace slows the server; counts, not times, are what matter).\n\n");
+            .append("`strace -c -f` on a separate run of 3,000 connections (strace slows the server; counts, not times, are what matter).\n\n")
+            .append("Counted rather than timed (bytes allocated, throwables and system calls per connection and per request, which other load on ")
+            .append("the box does not move): [connection-cost.md](connection-cost.md), from `ConnectionCost`.\n\n");
         Map<String, Profile> profiles = new LinkedHashMap<>();
         for (Kind kind : List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.JETTY_UDS))
             profiles.put(Bench.subject(kind), profile(kind, work, connections));
