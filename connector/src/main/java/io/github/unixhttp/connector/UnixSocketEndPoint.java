@@ -83,17 +83,6 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
     }
 
     /**
-     * @param remoteAddress not used: the remote address is asked of the channel
-     * @deprecated use the constructor without the remote address
-     */
-    @Deprecated
-    public UnixSocketEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
-                              SocketAddress localAddress, SocketAddress remoteAddress, PeerCredentials peerCredentials)
-    {
-        this(channel, selector, key, scheduler, localAddress, peerCredentials);
-    }
-
-    /**
      * @return who connected, as the kernel recorded it at {@code connect(2)}; {@code null} if not read
      */
     public PeerCredentials getPeerCredentials()
