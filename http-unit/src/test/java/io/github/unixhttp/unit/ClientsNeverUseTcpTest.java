@@ -184,6 +184,11 @@ class ClientsNeverUseTcpTest
                 assertEquals(302, response.getStatus(), request.toString());
                 assertEquals(elsewhere, response.getHeaders().get("Location"));
             }
+            // The same host over https would run TLS down the plain socket: handed back like another host.
+            String secure = trap.url("/info?tls").replaceFirst("^http:", "https:");
+            ContentResponse toHttps = bound.newRequest(trap.url("/redirect?to=" + encode(secure))).timeout(30, TimeUnit.SECONDS).send();
+            assertEquals(302, toHttps.getStatus());
+            assertEquals(secure, toHttps.getHeaders().get("Location"));
             assertServedOverTheSocket(send(bound.newRequest(trap.url("/redirect?to=" + encode(trap.url("/info?same"))))), "/info?same");
         }
         finally

@@ -113,7 +113,7 @@ public final class UnixHttpClient extends HttpClient
     }
 
     /**
-     * Jetty's redirect handling, for redirects within the request's host only; any other redirect response is
+     * Jetty's redirect handling, for redirects within the request's host and scheme only; any other redirect response is
      * passed on to the application unfollowed (as the Apache clients' {@code SameSocketRedirects} does), as Jetty
      * itself passes on a redirect whose request body cannot be sent again: its status and headers, its content
      * discarded. (Whether a redirect is followed is decided once the response is complete: Jetty picks the handler
@@ -145,11 +145,16 @@ public final class UnixHttpClient extends HttpClient
             conversation.getResponseListeners().emitSuccessComplete(new Result(request, result.getResponse()));
         }
 
+        /**
+         * Same host and same scheme: a switch to {@code https} would run TLS down the plain socket (the Apache
+         * clients refuse {@code https} outright), so it is handed to the application like another host.
+         */
         private static boolean isSameHost(Request request, URI target)
         {
             if (target.getRawAuthority() == null)
                 return target.getScheme() == null;
-            return target.getHost() != null && target.getHost().equalsIgnoreCase(request.getHost());
+            return target.getHost() != null && target.getHost().equalsIgnoreCase(request.getHost()) &&
+                request.getScheme().equalsIgnoreCase(target.getScheme());
         }
     }
 
