@@ -150,6 +150,12 @@ public final class ServerIdentityCheck
         return uid < 0 && fileOwner < 0;
     }
 
+    /** @return whether the socket file's owner is checked, which only a socket at a path has */
+    boolean requiresFileOwner()
+    {
+        return fileOwner >= 0;
+    }
+
     /**
      * @return whether a symbolic link at the socket path is followed rather than refused
      */
@@ -173,12 +179,18 @@ public final class ServerIdentityCheck
     /**
      * The check after connecting, before any request byte is written.
      *
+     * @param channel the connection, or {@code null} if it is of a kind whose credentials cannot be read (then any
+     *                check of the server's user refuses it)
      * @throws ServerIdentityException if the server on the other end of {@code channel} is not who is required
      */
     public void verify(SocketChannel channel, String socket) throws IOException
     {
         if (uid < 0)
             return;
+        // A connection whose channel we cannot read credentials from: the check cannot be made, so it refuses.
+        if (channel == null)
+            throw new ServerIdentityException("Refusing to send a request to unix:" + socket + ": the server's " +
+                "credentials cannot be read from this kind of connection, and " + description + " is required");
         PeerCredentials server = NativeEdge.peerCredentialsReader().read(channel);
         if (server.knows(PeerCredentials.Field.UID))
         {

@@ -38,9 +38,16 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
      * default: none for a socket file, {@link ServerIdentityCheck#sameUserOrRoot()} for an abstract name (anyone
      * in the network namespace can listen on an abstract name; its refusal names the opt-out,
      * {@code serverIdentity(ServerIdentityCheck.none())}).
+     *
+     * @throws IllegalArgumentException if the check asks for a socket file's owner and {@code address} is an abstract
+     *                                  name, which has no file: the check could not be made, so it is refused
      */
     public ServerIdentityCheck serverIdentityFor(UnixSocketAddress address)
     {
+        boolean abstractName = address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME;
+        if (abstractName && serverIdentity.requiresFileOwner())
+            throw new IllegalArgumentException("unix:" + address + " is an abstract name, which has no file, so " +
+                "requireFileOwner cannot be checked: require the server's user instead, e.g. ServerIdentityCheck.uid(n)");
         if (serverIdentity != ServerIdentityCheck.DEFAULT)
             return serverIdentity;
         return address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME ? ServerIdentityCheck.abstractNameDefault() : ServerIdentityCheck.none();

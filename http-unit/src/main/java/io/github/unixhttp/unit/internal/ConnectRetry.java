@@ -1,10 +1,8 @@
 package io.github.unixhttp.unit.internal;
 
-import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,7 +104,8 @@ public final class ConnectRetry
             if (cause instanceof BacklogFullException)
                 return true;
             if (cause.getClass() == SocketException.class)
-                return address.kind() != UnixSocketAddress.Kind.PATH || Files.exists(address.path(), LinkOption.NOFOLLOW_LINKS);
+                // Followed as connect(2) follows it: a link to a socket not there yet is ENOENT, not a full backlog.
+                return address.kind() != UnixSocketAddress.Kind.PATH || Files.exists(address.path());
         }
         return false;
     }
@@ -117,7 +116,8 @@ public final class ConnectRetry
     public static SocketTimeoutException timedOut(UnixSocketAddress address, Duration timeout)
     {
         return new SocketTimeoutException("Connect to unix:" + address + " timed out after " + timeout.toMillis() +
-            " ms: the server is not accepting (its backlog is full)");
+            " ms: the server is not accepting (its backlog is full). Give the client a longer connect timeout, or the " +
+            "server more accepting capacity (threads, a larger accept queue)");
     }
 
     /**

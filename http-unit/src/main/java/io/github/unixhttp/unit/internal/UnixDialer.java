@@ -1,11 +1,13 @@
 package io.github.unixhttp.unit.internal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -84,6 +86,9 @@ public final class UnixDialer
             if (pause < 0)
                 throw ConnectRetry.timedOut(address, timeout);
             LockSupport.parkNanos(pause);
+            // parkNanos returns at once while the interrupt flag is set: without this the retries would spin.
+            if (Thread.currentThread().isInterrupted())
+                throw new InterruptedIOException("Connect to unix:" + address + " interrupted while its backlog was full");
         }
     }
 
@@ -101,13 +106,22 @@ public final class UnixDialer
         }
         catch (ConnectException refused)
         {
-            throw new ConnectException("Cannot connect to unix:" + address + ": " + refused.getMessage() + " (is the server running?)");
+            throw notListening(address, refused.getMessage() + " (is the server running?)", refused);
         }
         catch (IOException failure)
         {
             if (ConnectRetry.isBacklogFull(failure, address))
                 return false;
+            if (address.kind() == UnixSocketAddress.Kind.PATH && !Files.exists(address.path()))
+                throw notListening(address, "there is no socket at this path (is the server running, on this path?)", failure);
             throw failure;
         }
+    }
+
+    private static ConnectException notListening(UnixSocketAddress address, String why, IOException cause)
+    {
+        ConnectException failure = new ConnectException("Cannot connect to unix:" + address + ": " + why);
+        failure.initCause(cause);
+        return failure;
     }
 }

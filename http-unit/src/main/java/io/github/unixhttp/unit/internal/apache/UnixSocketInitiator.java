@@ -145,8 +145,7 @@ final class UnixSocketInitiator implements ConnectionInitiator
                     }
                     try
                     {
-                        if (session.channel() instanceof SocketChannel channel)
-                            identity.verify(channel, address.toString());
+                        identity.verify(session.channel() instanceof SocketChannel channel ? channel : null, address.toString());
                     }
                     catch (IOException | RuntimeException mismatch)
                     {

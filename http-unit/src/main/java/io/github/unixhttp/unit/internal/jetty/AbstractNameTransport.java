@@ -95,8 +95,8 @@ final class AbstractNameTransport extends Transport.Socket
     @Override
     public Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException
     {
-        if (endPoint instanceof SocketChannelEndPoint socketEndPoint)
-            identity.verify((SocketChannel)socketEndPoint.getChannel(), address.toString());
+        identity.verify(endPoint instanceof SocketChannelEndPoint socketEndPoint ? (SocketChannel)socketEndPoint.getChannel() : null,
+            address.toString());
         // The endpoint was made by our connector; the client's idle timeout is the one its user set.
         HttpClient client = (HttpClient)context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
         if (client != null)

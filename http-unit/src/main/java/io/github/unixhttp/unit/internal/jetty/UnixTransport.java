@@ -56,8 +56,8 @@ final class UnixTransport extends Transport.TCPUnix
     @Override
     public Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException
     {
-        if (endPoint instanceof SocketChannelEndPoint socketEndPoint)
-            identity.verify((SocketChannel)socketEndPoint.getChannel(), socket.toString());
+        identity.verify(endPoint instanceof SocketChannelEndPoint socketEndPoint ? (SocketChannel)socketEndPoint.getChannel() : null,
+            socket.toString());
         return super.newConnection(endPoint, context);
     }
 
