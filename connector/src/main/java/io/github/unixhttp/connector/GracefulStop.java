@@ -1,6 +1,8 @@
 package io.github.unixhttp.connector;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.eclipse.jetty.io.EndPoint;
 
@@ -27,29 +29,38 @@ final class GracefulStop
      * for longer than the shutdown idle timeout (a download stalled for 2 s, when the stop comes) would be cut off
      * there and then, before {@link #keepBusyConnectionsPatient} could give its timeout back. So the busy ones count
      * as active from now: their idle time starts again with the stop.
+     *
+     * @return the busy connections with the idle timeout each has now (a handler may have set its own)
      */
-    void beforeJettyShortensIdleTimeouts(Collection<EndPoint> connected)
+    Map<EndPoint, Long> beforeJettyShortensIdleTimeouts(Collection<EndPoint> connected)
     {
+        Map<EndPoint, Long> busy = new HashMap<>();
         for (EndPoint endPoint : connected)
         {
             UnixSocketEndPoint ours = UnixSocketEndPoint.unwrap(endPoint);
             if (ours != null && ours.isExchangeInProgress())
+            {
                 ours.notIdle();
+                busy.put(endPoint, endPoint.getIdleTimeout());
+            }
         }
+        return busy;
     }
 
     /**
      * Called just after Jetty's shutdown shortened every connection's idle timeout: gives the busy ones their usual
      * one back, before the shortened timeout is checked again (a full shutdown idle timeout later).
      */
-    void keepBusyConnectionsPatient(Collection<EndPoint> connected)
+    void keepBusyConnectionsPatient(Map<EndPoint, Long> busy)
     {
-        for (EndPoint endPoint : connected)
+        busy.forEach((endPoint, idleTimeout) ->
         {
+            endPoint.setIdleTimeout(idleTimeout);
+            // An exchange that ended meanwhile found the shortened timeout already set: the connection is idle now.
             UnixSocketEndPoint ours = UnixSocketEndPoint.unwrap(endPoint);
-            if (ours != null && ours.isExchangeInProgress())
-                endPoint.setIdleTimeout(connector.getIdleTimeout());
-        }
+            if (!ours.isExchangeInProgress() && connector.getShutdownIdleTimeout() >= 0)
+                endPoint.setIdleTimeout(connector.getShutdownIdleTimeout());
+        });
     }
 
     void exchangeStarted(UnixSocketEndPoint endPoint)

@@ -127,7 +127,20 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
     public void replaced()
     {
         for (SocketReplacedListener listener : listeners)
-            listener.onReplaced(connector);
+            tell(listener, () -> listener.onReplaced(connector));
+    }
+
+    /** A listener that throws is logged: it must not stop the drain, nor the replacement action after it. */
+    private void tell(SocketReplacedListener listener, Runnable call)
+    {
+        try
+        {
+            call.run();
+        }
+        catch (RuntimeException failure)
+        {
+            LOG.warn("{}: {} failed: {}", connector, listener, failure.toString());
+        }
     }
 
     @Override
@@ -146,7 +159,7 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
     public void drained(boolean complete)
     {
         for (SocketReplacedListener listener : listeners)
-            listener.onDrained(connector, complete);
+            tell(listener, () -> listener.onDrained(connector, complete));
         try
         {
             switch (connector.getSocketFile().whenReplaced())

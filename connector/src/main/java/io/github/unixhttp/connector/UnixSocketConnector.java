@@ -7,10 +7,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.EventListener;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
@@ -90,6 +92,9 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private PeerCredentialsReader peerCredentialsReader;
     private PeerGate peerGate;
     private volatile AcceptingSocket accepting;
+    /** Closing takes the socket atomically: a takeover's drain and a stop may close at the same time. */
+    private static final AtomicReferenceFieldUpdater<UnixSocketConnector, AcceptingSocket> ACCEPTING =
+        AtomicReferenceFieldUpdater.newUpdater(UnixSocketConnector.class, AcceptingSocket.class, "accepting");
     private volatile SocketAddress localAddress;
 
     /**
@@ -429,9 +434,9 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         {
             LOG.warn("Closing the listening socket of {} at the start of its stop: {}", this, failure.toString());
         }
-        gracefulStop.beforeJettyShortensIdleTimeouts(getConnectedEndPoints());
+        Map<EndPoint, Long> busy = gracefulStop.beforeJettyShortensIdleTimeouts(getConnectedEndPoints());
         CompletableFuture<Void> done = super.shutdown();
-        gracefulStop.keepBusyConnectionsPatient(getConnectedEndPoints());
+        gracefulStop.keepBusyConnectionsPatient(busy);
         return done;
     }
 
@@ -484,8 +489,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     private void closeListeningSocket() throws IOException
     {
-        AcceptingSocket current = accepting;
-        accepting = null;
+        AcceptingSocket current = ACCEPTING.getAndSet(this, null);
         if (current != null)
             current.close();
     }

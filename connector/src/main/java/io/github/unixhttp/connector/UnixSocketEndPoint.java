@@ -132,7 +132,7 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
     {
         if (firstFill == OPENING && FIRST_FILL.compareAndSet(this, OPENING, HELD))
             return;
-        if (isOutputShutdown() && !isInputShutdown() && getConnection() instanceof HttpConnection)
+        if (isOutputShutdown() && !isInputShutdown() && !isExchangeInProgress() && getConnection() instanceof HttpConnection)
         {
             closeInsteadOfLingering();
             return;

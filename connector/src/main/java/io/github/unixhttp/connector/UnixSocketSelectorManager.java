@@ -24,6 +24,10 @@ public class UnixSocketSelectorManager extends SelectorManager
 {
     private final UnixSocketConnector connector;
 
+    /**
+     * @param connector the connector whose accepted channels, endpoints and connections these selectors handle
+     * @param selectors the number of selector threads; -1 for Jetty's default
+     */
     public UnixSocketSelectorManager(UnixSocketConnector connector, Executor executor, Scheduler scheduler, int selectors)
     {
         super(executor, scheduler, selectors);

@@ -121,17 +121,23 @@ public final class BoundSocketFile extends ListeningSocket
     /**
      * Removes the socket file if it is still ours, then closes the listening channel. The file is checked while
      * the channel is still open, so that its inode cannot have been reused by another socket. Never hangs: if the
-     * start lock stays held (another starter), the file is left in place and the log says so.
+     * start lock stays held (another starter), the file is left in place and the log says so. A second close does
+     * nothing: the directory descriptor is closed by the first, and its number may name another directory by then.
      */
     @Override
     public void close() throws IOException
     {
+        synchronized (this)
+        {
+            if (closed)
+                return;
+            closed = true;
+        }
         try
         {
             SocketPublication publication;
             synchronized (this)
             {
-                closed = true;
                 publication = pending;
                 pending = null;
             }

@@ -173,9 +173,7 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
         @Override
         public void onDrained(UnixSocketConnector connector, boolean complete)
         {
-            Thread closing = new Thread(application::close, "unixhttp-replaced-close");
-            closing.setDaemon(false);
-            closing.start();
+            new Thread(application::close, "unixhttp-replaced-close").start();
         }
     }
 }
