@@ -255,7 +255,10 @@ public final class SocketFileBinder
      */
     private static boolean probe(Path address) throws IOException
     {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
+        // Opened outside the try: out of descriptors (EMFILE, also an untyped SocketException) is said as it is, not
+        // taken for a busy server below.
+        SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try (probe)
         {
             // Non-blocking, so that a live server with a full backlog cannot make the probe hang.
             probe.configureBlocking(false);

@@ -66,7 +66,10 @@ final class TakeoverProbe
         IOException lastBusy = null;
         while (true)
         {
-            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
+            // Opened outside the try: out of descriptors (EMFILE, an untyped SocketException too) fails at once
+            // rather than being waited on as a full backlog.
+            SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try (probe)
             {
                 // Non-blocking, so that a live server with a full backlog cannot make the start hang.
                 probe.configureBlocking(false);
