@@ -151,7 +151,7 @@ final class Report
         else
             verdict = measured >= goal ? "met" : String.format(Locale.ROOT, "missed by %.1f%%", (1 - measured / goal) * 100);
         rows.add(new String[]{target, String.format(Locale.ROOT, "%.3fx", measured),
-            String.format(Locale.ROOT, "%.2f–%.2f (%d)", lowest, highest, ratios.size()), verdict});
+            String.format(Locale.ROOT, "%.3f–%.3f (%d)", lowest, highest, ratios.size()), verdict});
     }
 
     /** Where the live heap of idle connections goes, per server: bytes per connection by class. */
