@@ -4,7 +4,8 @@ import java.util.EventListener;
 
 /**
  * Told when the path a {@link UnixSocketConnector} bound names another socket now: a new server took it over
- * ({@link SocketFileOptions.Builder#takeover takeover}), or someone put another file there. No new client can reach this
+ * ({@link SocketFileOptions.Builder#takeover takeover}), or another socket of the same user was put there (anything else at
+ * the path is logged and the connector goes on serving). No new client can reach this
  * connector any more, so it drains: it accepts what is still in its backlog, stops listening (leaving the path to the
  * new socket), and lets its connections finish their exchanges in progress, as a graceful stop does. Then its
  * {@linkplain SocketFileOptions#whenReplaced replacement action} runs (by default it stops the server).

@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * <p>On Linux a client needs write permission on the socket file to connect, so {@code 0600} admits only the
  * owner, {@code 0660} the owner and the file's group, {@code 0666} everyone who can reach the directory.
- * Only the nine permission bits are accepted: set-id and sticky bits mean nothing on a socket. Serializable, so
- * that a remote JMX console can show the connector's {@code fileMode} attribute.</p>
+ * Only the nine permission bits are accepted: set-id and sticky bits mean nothing on a socket. Serializable, as
+ * values a JMX console may be handed should be.</p>
  */
 public final class SocketFileMode implements Serializable
 {

@@ -46,7 +46,7 @@ public final class ReplacementDrain implements Runnable
 
     /**
      * @param settleMillis how long to go on accepting before the last accept
-     * @param timeoutMillis how long to wait for the connections to end (the server's stop timeout); 0 waits for ever
+     * @param timeoutMillis how long to wait for the connections to end (the server's stop timeout, or a default when it has none); must be positive
      */
     public ReplacementDrain(Object connector, Steps steps, long settleMillis, long timeoutMillis)
     {
