@@ -50,6 +50,8 @@ public final class Bench
             false, true, false, true, 5000),
         /** Only abstract names against a path, for working on them. */
         ABSTRACT(4, 2.0, 1.0, List.of(), List.of(), false, false, false, true, 0),
+        /** Only the reverse-proxy scenario, with credentials off beside the defaults, for working on it. */
+        PROXY(5, 2.0, 1.0, List.of(), List.of(), false, true, false, false, 0),
         /** Only the client side, for working on the clients. */
         CLIENTS(3, 1.5, 1.0, List.of(), List.of(), false, false, true, false, 0),
         FULL(5, 3.0, 1.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.UNIXHTTP_INHERITED,
@@ -92,6 +94,7 @@ public final class Bench
 
     /** The apps measured behind nginx, and the loads put on nginx. */
     static final List<Kind> PROXIED = List.of(Kind.UNIXHTTP, Kind.JETTY_UDS, Kind.JETTY_TCP);
+    static final List<Kind> PROXIED_AND_NOCREDS = List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.JETTY_UDS, Kind.JETTY_TCP);
     static final List<Workload> PROXY_WORKLOADS = List.of(new Workload("c16", 16, false), new Workload("c256", 256, false));
     static final String PROXY = "proxy";
     static final String CPU = "cpu";
@@ -119,11 +122,12 @@ public final class Bench
                 case "--clients" -> mode = Mode.CLIENTS;
                 case "--targets" -> mode = Mode.TARGETS;
                 case "--abstract" -> mode = Mode.ABSTRACT;
+                case "--proxy" -> mode = Mode.PROXY;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default ->
                 {
-                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract] [--rounds N] [--out DIR]");
+                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract | --proxy] [--rounds N] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -224,7 +228,7 @@ public final class Bench
         for (boolean keepAlive : new boolean[]{false, true})
         {
             String variant = keepAlive ? "nginx-keepalive" : "nginx-default";
-            for (Kind kind : PROXIED)
+            for (Kind kind : mode == Mode.PROXY ? PROXIED_AND_NOCREDS : PROXIED)
             {
                 String subject = subject(kind);
                 Path socket = work.resolve("proxied-" + subject + ".sock");

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.ListeningSocket;
+import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
@@ -280,7 +281,7 @@ class ConnectTimeoutTest
         SocketChannel accept() throws IOException;
     }
 
-    /** A server on an abstract name (jnr's channels) that never accepts, its backlog filled by jnr clients. */
+    /** A server on an abstract name that never accepts, its backlog filled by clients. */
     private record FullAbstractBacklog(UnixSocketAddress address, ListeningSocket listening, List<SocketChannel> queued, int waiting)
         implements AutoCloseable
     {
@@ -291,12 +292,16 @@ class ConnectTimeoutTest
             List<SocketChannel> queued = new ArrayList<>();
             for (int i = 0; i < 100; i++)
             {
-                SocketChannel channel = NativeEdge.openAbstractNameClient();
-                queued.add(channel);
-                channel.configureBlocking(false);
-                // jnr reports EAGAIN (a full backlog) as a connect in progress.
-                if (!channel.connect(NativeEdge.abstractNameAddress(name)))
+                try
+                {
+                    queued.add(NativeEdge.connectAbstractName(name));
+                }
+                catch (NativeCallException full)
+                {
+                    if (full.errno() != NativeCallException.EAGAIN)
+                        throw full;
                     return new FullAbstractBacklog(UnixSocketAddress.ofAbstractName(name), listening, queued, i);
+                }
             }
             throw new AssertionError("the backlog never filled");
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
 
 /**
  * How the clients of this module wait for a server whose listen backlog is full. A TCP client's {@code connect(2)}
@@ -86,7 +87,8 @@ public final class ConnectRetry
 
     /**
      * Whether a connect failed because the server's backlog is full, decided by the exception's type and the file
-     * system, never the exception's text (which the C library may translate): a {@link BacklogFullException}; or a
+     * system, never the exception's text (which the C library may translate): a {@link BacklogFullException}, or our
+     * native edge's EAGAIN ({@link NativeCallException}); or a
      * plain {@link SocketException}, which is how the JDK reports an errno it has no type of its own for, while the
      * socket file is there. For a non-blocking connect to a Unix socket that is EAGAIN, a full backlog; with no file
      * at the path it is ENOENT, no server, which is not retried (nor is a refused connect, a {@code
@@ -103,6 +105,8 @@ public final class ConnectRetry
         {
             if (cause instanceof BacklogFullException)
                 return true;
+            if (cause instanceof NativeCallException call)
+                return call.errno() == NativeCallException.EAGAIN;
             if (cause.getClass() == SocketException.class)
                 // Followed as connect(2) follows it: a link to a socket not there yet is ENOENT, not a full backlog.
                 return address.kind() != UnixSocketAddress.Kind.PATH || Files.exists(address.path());

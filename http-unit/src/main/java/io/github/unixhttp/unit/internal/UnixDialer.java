@@ -51,7 +51,8 @@ public final class UnixDialer
 
     /**
      * @param timeout how long to try; zero or negative waits as long as it takes
-     * @return a connected channel in non-blocking mode: a JDK channel for a path, a jnr channel for an abstract name
+     * @return a connected channel in non-blocking mode: a JDK channel, or a jnr channel for an abstract name where the
+     *         JDK's cannot be used (see {@code NativeEdge.connectAbstractName})
      * @throws SocketTimeoutException if the server did not take the connection in time
      * @throws ServerIdentityException if the server is not the one {@code identity} requires
      * @throws SocketFileException if what is at the socket path is refused (a link, not a socket, another owner)
@@ -65,21 +66,19 @@ public final class UnixDialer
         {
             if (!abstractName)
                 identity.verifyPath(address.path());
-            SocketChannel channel = abstractName ? NativeEdge.openAbstractNameClient() : SocketChannel.open(StandardProtocolFamily.UNIX);
-            try
+            SocketChannel channel = abstractName ? connectAbstractName(address) : connectPath(address);
+            if (channel != null)
             {
-                channel.configureBlocking(false);
-                if (tryConnect(channel, address))
+                try
                 {
                     identity.verify(channel, address.toString());
                     return channel;
                 }
-                channel.close();
-            }
-            catch (IOException | RuntimeException failure)
-            {
-                channel.close();
-                throw failure;
+                catch (IOException | RuntimeException refused)
+                {
+                    channel.close();
+                    throw refused;
+                }
             }
             // A failed connect closes the channel: the next attempt needs a new one.
             long pause = retry.nextPauseNanos(System.nanoTime());
@@ -93,27 +92,57 @@ public final class UnixDialer
     }
 
     /**
-     * @return true once connected; false if the backlog is full and it is worth trying again
+     * @return the connected channel, non-blocking; {@code null} if the backlog is full and it is worth trying again
      */
-    private static boolean tryConnect(SocketChannel channel, UnixSocketAddress address) throws IOException
+    private static SocketChannel connectPath(UnixSocketAddress address) throws IOException
     {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try
         {
-            boolean connected = address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME
-                ? channel.connect(NativeEdge.abstractNameAddress(address.abstractName()))
-                : channel.connect(UnixDomainSocketAddress.of(address.path()));
-            return connected || channel.finishConnect();
+            channel.configureBlocking(false);
+            if (channel.connect(UnixDomainSocketAddress.of(address.path())) || channel.finishConnect())
+                return channel;
+            channel.close();
+            return null;
         }
         catch (ConnectException refused)
         {
+            channel.close();
             throw notListening(address, refused.getMessage() + " (is the server running?)", refused);
         }
         catch (IOException failure)
         {
+            channel.close();
             if (ConnectRetry.isBacklogFull(failure, address))
-                return false;
-            if (address.kind() == UnixSocketAddress.Kind.PATH && !Files.exists(address.path()))
+                return null;
+            if (!Files.exists(address.path()))
                 throw notListening(address, "there is no socket at this path (is the server running, on this path?)", failure);
+            throw failure;
+        }
+        catch (RuntimeException failure)
+        {
+            channel.close();
+            throw failure;
+        }
+    }
+
+    /**
+     * @return the connected channel, non-blocking; {@code null} if the backlog is full and it is worth trying again
+     */
+    private static SocketChannel connectAbstractName(UnixSocketAddress address) throws IOException
+    {
+        try
+        {
+            return NativeEdge.connectAbstractName(address.abstractName());
+        }
+        catch (ConnectException refused)
+        {
+            throw notListening(address, "nothing listens on this abstract name (is the server running, on this name?)", refused);
+        }
+        catch (IOException failure)
+        {
+            if (ConnectRetry.isBacklogFull(failure, address))
+                return null;
             throw failure;
         }
     }

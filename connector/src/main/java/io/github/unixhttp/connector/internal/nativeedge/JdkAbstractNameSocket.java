@@ -39,7 +39,7 @@ final class JdkAbstractNameSocket extends ListeningSocket
     /** {@code sizeof(sa_family_t)}: the address starts with its family, then the path (here NUL and the name). */
     private static final int FAMILY_BYTES = 2;
     /** {@code AF_UNIX}: 1 on every Linux architecture. */
-    private static final int AF_UNIX = 1;
+    static final int AF_UNIX = 1;
     /**
      * {@code SOCK_STREAM} and {@code O_CLOEXEC} differ between Linux architectures (MIPS has SOCK_STREAM 2; Alpha,
      * SPARC and PA-RISC another O_CLOEXEC; jnr-constants' generic Linux table is x86's, so it cannot be trusted for
@@ -164,11 +164,17 @@ final class JdkAbstractNameSocket extends ListeningSocket
     {
         for (int attempt = 0; attempt < 16; attempt++)
         {
-            String name = "unixhttp-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
+            String name = "unixhttp-" + randomSuffix();
             if (parent.makeDirectory(name, 0700))
                 return name;
         }
         throw new IOException("could not make a new directory in " + parent.path() + ": every name tried was taken");
+    }
+
+    /** @return a random part for a name, which no one can guess beforehand */
+    static String randomSuffix()
+    {
+        return Long.toUnsignedString(RANDOM.nextLong(), 36);
     }
 
     /** The directory opened by the name we made must be the one we made: ours, and open to no one else. */
@@ -180,7 +186,7 @@ final class JdkAbstractNameSocket extends ListeningSocket
     }
 
     /** {@code struct sockaddr_un} for an abstract name: the family, a NUL, the name; its length counts no more. */
-    private static byte[] abstractAddress(String name)
+    static byte[] abstractAddress(String name)
     {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         ByteBuffer address = ByteBuffer.allocate(FAMILY_BYTES + 1 + bytes.length).order(ByteOrder.nativeOrder());

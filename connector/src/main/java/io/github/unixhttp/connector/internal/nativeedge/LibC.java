@@ -30,6 +30,8 @@ public interface LibC
 
     int bind(int fd, @In byte[] address, int length);
 
+    int connect(int fd, @In byte[] address, int length);
+
     int listen(int fd, int backlog);
 
     int dup3(int from, int to, int flags);

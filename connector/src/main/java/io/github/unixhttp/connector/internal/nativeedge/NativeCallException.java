@@ -21,6 +21,7 @@ public class NativeCallException extends IOException
     public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
     public static final int EADDRINUSE = 98;
+    public static final int ECONNREFUSED = 111;
 
     private final int errno;
 

@@ -1,13 +1,16 @@
 package io.github.unixhttp.connector.internal.nativeedge;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.SocketAddress;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.unixhttp.connector.internal.ListeningSocket;
+import jnr.enxio.channels.NativeSelectableChannel;
 import jnr.enxio.channels.NativeSelectorProvider;
 import jnr.unixsocket.UnixServerSocketChannel;
 import jnr.unixsocket.UnixSocketChannel;
@@ -154,20 +157,64 @@ public final class NativeEdge
     }
 
     /**
-     * @return an unconnected client channel able to reach abstract names (a jnr channel: use it with
-     *         {@link #openNativeSelector()}, never with the JDK's selectors)
+     * Connects to a Linux abstract name without blocking: on a JDK channel, served by the JDK's selectors like a
+     * path's, when this JVM lets us reach channel descriptors (see {@link JdkAbstractNameClient}); else on a jnr
+     * channel, which needs {@link #openNativeSelector()} (see {@link #needsNativeSelector}).
+     *
+     * @param name the name without its leading {@code @}
+     * @return a connected channel in non-blocking mode
+     * @throws ConnectException if nothing listens on the name
+     * @throws NativeCallException with {@link NativeCallException#EAGAIN} if the server's backlog is full (worth
+     *                             trying again)
      */
-    public static SocketChannel openAbstractNameClient() throws IOException
+    public static SocketChannel connectAbstractName(String name) throws IOException
     {
-        return UnixSocketChannel.create();
+        JdkAbstractNameClient jdk = ClientHolder.CLIENT;
+        if (jdk != null)
+        {
+            try
+            {
+                return jdk.connect(name);
+            }
+            catch (NativeCallException failure)
+            {
+                if (failure.errno() == NativeCallException.ECONNREFUSED)
+                    throw (ConnectException)new ConnectException("Connection refused: nothing listens on @" + name).initCause(failure);
+                throw failure;
+            }
+        }
+        UnixSocketChannel channel = UnixSocketChannel.create();
+        try
+        {
+            channel.configureBlocking(false);
+            // jnr says a connect to a full backlog (EAGAIN) is pending, and so is its retry.
+            if (channel.connect(new UnixSocketAddress("\0" + name)) || channel.finishConnect())
+                return channel;
+        }
+        catch (IOException | RuntimeException failure)
+        {
+            channel.close();
+            throw failure;
+        }
+        channel.close();
+        throw new NativeCallException("connect(@" + name + ")", NativeCallException.EAGAIN, "the server's backlog is full");
     }
 
     /**
-     * @return the address to {@code connect} a channel from {@link #openAbstractNameClient()} to
+     * @return the address that stands for an abstract name where one is needed (a transport's address): it can only
+     *         be connected to by {@link #connectAbstractName} (the JDK's channels refuse it)
      */
     public static SocketAddress abstractNameAddress(String name)
     {
         return new UnixSocketAddress("\0" + name);
+    }
+
+    /**
+     * @return whether {@code channel} is one of jnr's, which only {@link #openNativeSelector()} can select
+     */
+    public static boolean needsNativeSelector(SelectableChannel channel)
+    {
+        return channel instanceof NativeSelectableChannel;
     }
 
     /**
@@ -209,6 +256,36 @@ public final class NativeEdge
     static LibC libc()
     {
         return Holder.LIBC;
+    }
+
+    /** The client side of abstract names on the JDK's channels, made at first use; {@code null} where it cannot be. */
+    private static final class ClientHolder
+    {
+        private static final JdkAbstractNameClient CLIENT = open();
+
+        private static JdkAbstractNameClient open()
+        {
+            String unavailable;
+            if (Holder.LIBC == null)
+                unavailable = "jnr-ffi could not load the C library";
+            else if (!Holder.FDS.readsJdkChannels())
+                unavailable = "java.base/sun.nio.ch is not exported to this code. Start the JVM with " + JVM_OPTIONS +
+                    " to reach abstract names on the JDK's channels";
+            else
+            {
+                try
+                {
+                    JdkAbstractNameSocket.requireKnownArchitecture(System.getProperty("os.arch"));
+                    return JdkAbstractNameClient.open(Holder.LIBC, Holder.FDS);
+                }
+                catch (IOException | RuntimeException failure)
+                {
+                    unavailable = "the JDK channel could not be prepared: " + failure;
+                }
+            }
+            LOG.warn("Connecting to abstract names on jnr's channels and selector, slower than a path, because {}", unavailable);
+            return null;
+        }
     }
 
     private static final class Holder

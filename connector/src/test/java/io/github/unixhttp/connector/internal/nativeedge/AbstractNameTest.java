@@ -150,9 +150,8 @@ class AbstractNameTest
             assertFalse(listening.needsNativeSelector());
             assertSame(SelectorProvider.provider(), listening.channel().provider());
             assertEquals("@" + name, listening.localAddress().toString());
-            try (SocketChannel client = NativeEdge.openAbstractNameClient())
+            try (SocketChannel client = NativeEdge.connectAbstractName(name))
             {
-                client.connect(NativeEdge.abstractNameAddress(name));
                 try (SocketChannel accepted = listening.accept())
                 {
                     assertSame(SelectorProvider.provider(), accepted.provider());

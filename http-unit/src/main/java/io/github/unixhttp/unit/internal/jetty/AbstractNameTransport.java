@@ -1,14 +1,11 @@
 package io.github.unixhttp.unit.internal.jetty;
 
-import io.github.unixhttp.unit.internal.BacklogFullException;
-
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,12 +25,14 @@ import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Jetty's HttpClient to a Linux abstract name. The JDK's channels cannot reach such names and HttpClient's selectors
- * take only the JDK's channels, so these connections are made with jnr's channels by a second client connector that
- * runs jnr's selector: one per HttpClient, on the client's own executor and scheduler, started and stopped with it.
- * The HttpClient then runs the connections like any other, with the server identity check before the request is
- * written, its idle timeout, and the connect retry while the server's backlog is full. It connects only for an
- * HttpClient from {@code JettyUnixClients.newHttpClient} (see {@link UnixHttpClient#refusalOfPlainClient}).
+ * Jetty's HttpClient to a Linux abstract name. The JDK's channels cannot connect to such names, so the native edge
+ * connects (see {@code NativeEdge.connectAbstractName}) and the connected channel is handed to a client connector
+ * to run: the HttpClient's own when the edge gave a JDK channel, as it does when this JVM exports
+ * {@code java.base/sun.nio.ch} to us; else, for jnr's channels, a second client connector that runs jnr's selector,
+ * one per HttpClient, on the client's own executor and scheduler, started and stopped with it. The HttpClient then
+ * runs the connections like any other, with the server identity check before the request is written, its idle
+ * timeout, and the connect retry while the server's backlog is full. It connects only for an HttpClient from
+ * {@code JettyUnixClients.newHttpClient} (see {@link UnixHttpClient#refusalOfPlainClient}).
  */
 final class AbstractNameTransport extends Transport.Socket
 {
@@ -56,9 +55,9 @@ final class AbstractNameTransport extends Transport.Socket
     }
 
     @Override
-    public SelectableChannel newSelectableChannel() throws IOException
+    public SelectableChannel newSelectableChannel()
     {
-        return NativeEdge.openAbstractNameClient();
+        throw new UnsupportedOperationException("connections to abstract names are made by connect(SocketAddress, Map)");
     }
 
     @Override
@@ -77,19 +76,21 @@ final class AbstractNameTransport extends Transport.Socket
             return;
         }
         HttpClient client = (HttpClient)context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
-        Duration timeout = ((ClientConnector)context.get(ClientConnector.CONTEXT_KEY)).getConnectTimeout();
-        ClientConnector connector;
-        try
+        ClientConnector own = (ClientConnector)context.get(ClientConnector.CONTEXT_KEY);
+        RetryingConnect.connect(own, context, address, own.getConnectTimeout(), RetryingConnect.BeforeAttempt.NOTHING, attemptContext ->
         {
-            connector = AbstractNameConnector.of(client);
-        }
-        catch (Exception failure)
-        {
-            ((Promise<?>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY)).failed(failure);
-            return;
-        }
-        context.put(ClientConnector.CONTEXT_KEY, connector);
-        RetryingConnect.connect(connector, socketAddress, context, address, timeout, RetryingConnect.BeforeAttempt.NOTHING);
+            SocketChannel channel = NativeEdge.connectAbstractName(address.abstractName());
+            try
+            {
+                ClientConnector runner = NativeEdge.needsNativeSelector(channel) ? AbstractNameConnector.of(client) : own;
+                runner.accept(channel, attemptContext);
+            }
+            catch (Exception failure)
+            {
+                channel.close();
+                throw failure instanceof IOException io ? io : new IOException(failure);
+            }
+        });
     }
 
     @Override
@@ -122,7 +123,7 @@ final class AbstractNameTransport extends Transport.Socket
         return "AbstractNameTransport[" + address + "]";
     }
 
-    /** A client connector on jnr's selector, a managed bean of the HttpClient it serves. */
+    /** A client connector on jnr's selector, a managed bean of the HttpClient it serves: it only runs connected channels. */
     private static final class AbstractNameConnector extends ClientConnector
     {
         private static final Object CREATION = new Object();
@@ -156,18 +157,6 @@ final class AbstractNameTransport extends Transport.Socket
                 protected Selector newSelector() throws IOException
                 {
                     return NativeEdge.openNativeSelector();
-                }
-
-                /**
-                 * jnr reports a connect to a full backlog (EAGAIN) as pending and the retry as still pending;
-                 * Jetty would then fail with a bare ConnectException. Say what it is, typed, so that it is retried.
-                 */
-                @Override
-                protected boolean doFinishConnect(SelectableChannel channel) throws IOException
-                {
-                    if (super.doFinishConnect(channel))
-                        return true;
-                    throw new BacklogFullException("Connect to an abstract name still pending: the server's backlog is full (EAGAIN)");
                 }
             };
         }

@@ -13,7 +13,7 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * Connects through a {@link ClientConnector}, retrying on its scheduler while the server's backlog is full (EAGAIN)
+ * Connects for a {@link ClientConnector}, retrying on its scheduler while the server's backlog is full (EAGAIN)
  * until the connect timeout, as {@link ConnectRetry} describes. (A Unix socket connect completes or fails at once, so
  * the connector's own timeout for pending connects never applies.) A check given for the socket runs before every
  * attempt, the first and each retry: what is at the path may have changed while the backlog was full.
@@ -37,12 +37,32 @@ final class RetryingConnect
         void check() throws IOException;
     }
 
+    /** One connect attempt. */
+    @FunctionalInterface
+    interface Attempt
+    {
+        /**
+         * Starts the connect; its outcome goes to the promise in {@code context}, or is thrown.
+         *
+         * @throws IOException to fail this attempt with (retried if it says the backlog is full)
+         */
+        void start(Map<String, Object> context) throws IOException;
+
+        /** The connector's own connect to {@code address}. */
+        static Attempt through(ClientConnector connector, SocketAddress address)
+        {
+            return context -> connector.connect(address, context);
+        }
+    }
+
     /**
-     * @param socket the address {@code address} stands for, for the message of a connect that timed out
+     * @param connector whose scheduler paces the retries, which stop once it stops
+     * @param socket the address being connected to, for the message of a connect that timed out
      * @param beforeAttempt run before every attempt; its failure fails the connect
+     * @param attempt the connect itself
      */
-    static void connect(ClientConnector connector, SocketAddress address, Map<String, Object> context, UnixSocketAddress socket,
-                        Duration timeout, BeforeAttempt beforeAttempt)
+    static void connect(ClientConnector connector, Map<String, Object> context, UnixSocketAddress socket, Duration timeout,
+                        BeforeAttempt beforeAttempt, Attempt attempt)
     {
         @SuppressWarnings("unchecked")
         Promise<Connection> promise = (Promise<Connection>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
@@ -67,18 +87,17 @@ final class RetryingConnect
                 if (pause < 0)
                     promise.failed(ConnectRetry.timedOut(socket, timeout));
                 else
-                    connector.getScheduler().schedule(() -> attempt(connector, address, context, promise, beforeAttempt), pause,
+                    connector.getScheduler().schedule(() -> attempt(context, promise, beforeAttempt, attempt), pause,
                         TimeUnit.NANOSECONDS);
             }
         });
-        attempt(connector, address, context, promise, beforeAttempt);
+        attempt(context, promise, beforeAttempt, attempt);
     }
 
     /**
      * @param promise the caller's promise, which a refusal fails directly (the one in the context retries)
      */
-    private static void attempt(ClientConnector connector, SocketAddress address, Map<String, Object> context, Promise<Connection> promise,
-                                BeforeAttempt beforeAttempt)
+    private static void attempt(Map<String, Object> context, Promise<Connection> promise, BeforeAttempt beforeAttempt, Attempt attempt)
     {
         try
         {
@@ -89,6 +108,13 @@ final class RetryingConnect
             promise.failed(refused);
             return;
         }
-        connector.connect(address, context);
+        try
+        {
+            attempt.start(context);
+        }
+        catch (IOException | RuntimeException failure)
+        {
+            ((Promise<?>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY)).failed(failure);
+        }
     }
 }

@@ -50,7 +50,8 @@ final class UnixTransport extends Transport.TCPUnix
         }
         ClientConnector connector = (ClientConnector)context.get(ClientConnector.CONTEXT_KEY);
         // The file is looked at before every attempt: it may have been swapped while the backlog was full.
-        RetryingConnect.connect(connector, address, context, socket, connector.getConnectTimeout(), () -> identity.verifyPath(socket.path()));
+        RetryingConnect.connect(connector, context, socket, connector.getConnectTimeout(), () -> identity.verifyPath(socket.path()),
+            RetryingConnect.Attempt.through(connector, address));
     }
 
     @Override
