@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -180,7 +182,7 @@ public final class Bench
             String variant = nonBlocking ? "nonblocking" : "blocking";
             if (nonBlocking && !mode.nonBlocking)
                 continue;
-            for (Kind kind : mode.servers)
+            for (Kind kind : inTurn(mode.servers, round))
             {
                 String subject = subject(kind);
                 Path socket = work.resolve(subject + ".sock");
@@ -228,7 +230,7 @@ public final class Bench
         for (boolean keepAlive : new boolean[]{false, true})
         {
             String variant = keepAlive ? "nginx-keepalive" : "nginx-default";
-            for (Kind kind : mode == Mode.PROXY ? PROXIED_AND_NOCREDS : PROXIED)
+            for (Kind kind : inTurn(mode == Mode.PROXY ? PROXIED_AND_NOCREDS : PROXIED, round))
             {
                 String subject = subject(kind);
                 Path socket = work.resolve("proxied-" + subject + ".sock");
@@ -246,6 +248,18 @@ public final class Bench
                 }
             }
         }
+    }
+
+    /**
+     * The subjects in the order of this round: each round starts one further along, so that no subject is always
+     * measured first, or always right after the same one (a position in the round can bias what is measured there).
+     */
+    static List<Kind> inTurn(List<Kind> subjects, int round)
+    {
+        List<Kind> ordered = new ArrayList<>(subjects);
+        if (!ordered.isEmpty())
+            Collections.rotate(ordered, -(Math.max(round, 1) - 1) % ordered.size());
+        return ordered;
     }
 
     static String subject(Kind kind)
