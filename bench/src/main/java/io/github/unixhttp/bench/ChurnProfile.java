@@ -103,11 +103,18 @@ public final class ChurnProfile
         StringBuilder md = new StringBuilder("# Where a churned connection's server CPU goes\n\n");
         md.append("h2load --h1 -c 16 -H 'Connection: close' (a connection per request), blocking handler, each server alone in a fresh JVM, ")
             .append(connections).append(" measured connections after ").append(WARM_UP).append(" to warm up. ")
-            .append("CPU from /proc/PID/stat (10 ms ticks); system calls counted by `perf stat -e raw_syscalls:sys_enter` during the ")
-            .append("measured run. Then a second run sampled by `perf record -e cpu-clock -F 999 -g` (kernel and Java frames: the server ")
-            .append("runs with -XX:+PreserveFramePointer and `jcmd Compiler.perfmap` names its compiled methods; inlined methods count as ")
-            .append("the method they were inlined into); each sample counts for the stage of its innermost frame that names one. ")
-            .append("(JFR's sampler gave some 40 samples in 5 s here: on 2 saturated cores its thread rarely runs.) System calls by name from ")
+            .append("CPU from /proc/PID/stat (10 ms ticks). ");
+        if (Bench.which("perf") != null)
+            md.append("System calls counted by `perf stat -e raw_syscalls:sys_enter` during the ")
+                .append("measured run. Then a second run sampled by `perf record -e cpu-clock -F 999 -g` (kernel and Java frames: the server ")
+                .append("runs with -XX:+PreserveFramePointer and `jcmd Compiler.perfmap` names its compiled methods; inlined methods count as ")
+                .append("the method they were inlined into); each sample counts for the stage of its innermost frame that names one. ")
+                .append("(JFR's sampler gave some 40 samples in 5 s here: on 2 saturated cores its thread rarely runs.) ");
+        else
+            md.append("No perf on this machine: no system call count during the measured run, and the second run is sampled by JFR ")
+                .append("(profile settings; Java frames only, and few samples on saturated cores); each sample counts for the stage of ")
+                .append("its innermost frame that names one. ");
+        md.append("System calls by name from ")
             .append("`strace -c -f` on a separate run of 3,000 connections (strace slows the server; counts, not times, are what matter).\n\n")
             .append("Counted rather than timed (bytes allocated, throwables and system calls per connection and per request, which other load on ")
             .append("the box does not move): [connection-cost.md](connection-cost.md), from `ConnectionCost`.\n\n");

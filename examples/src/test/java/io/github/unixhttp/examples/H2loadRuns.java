@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * h2load run back to back, each run a fixed number of requests, from {@link #start} until {@link #finish}: h2load's
  * timed mode never ends when every request closes its connection, and a count fixed in advance could not know how
  * long the restarts take. Each run logs every request ({@code --log-file}), from which the served-requests timeline
- * and its largest gap are read.
+ * and its largest gap are read. Closing stops the runs at once (the run under way is killed): a test that fails
+ * before {@link #finish} leaves no h2load behind.
  */
-final class H2loadRuns
+final class H2loadRuns implements AutoCloseable
 {
     private static final Pattern REQUESTS = Pattern.compile(
         "requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored, (\\d+) timeout");
@@ -28,6 +29,7 @@ final class H2loadRuns
     private final List<Result> results = new ArrayList<>();
     private final List<String> outputs = new ArrayList<>();
     private volatile boolean finishing;
+    private volatile Process current;
     private CompletableFuture<Void> running;
 
     /**
@@ -69,6 +71,27 @@ final class H2loadRuns
         return total;
     }
 
+    /** Stops at once: no other run starts, and the one under way is killed; what ran is kept. */
+    @Override
+    public void close() throws Exception
+    {
+        finishing = true;
+        Process process = current;
+        if (process != null)
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (running != null)
+        {
+            try
+            {
+                running.get(30, TimeUnit.SECONDS);
+            }
+            catch (java.util.concurrent.ExecutionException killed)
+            {
+                // The run under way failed because it was killed: expected when closing before finish().
+            }
+        }
+    }
+
     /** Runs once, now, on this thread (a run of its own, say without restarts, to compare with). */
     Result runOnce() throws IOException, InterruptedException
     {
@@ -89,10 +112,16 @@ final class H2loadRuns
         List<String> full = new ArrayList<>(List.of("h2load", "-n", Long.toString(requestsPerRun), "--log-file=" + log));
         full.addAll(command);
         Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES))
+        current = process;
+        try
+        {
+            if (!process.waitFor(5, TimeUnit.MINUTES))
+                throw new IOException("h2load did not finish: " + full);
+        }
+        finally
         {
             process.destroyForcibly();
-            throw new IOException("h2load did not finish: " + full);
+            current = null;
         }
         String output = Files.readString(out);
         outputs.add(output);

@@ -46,6 +46,12 @@ final class StallingDownload
         return new StallingDownload(result);
     }
 
+    /** @return whether the client has ended (read everything, or failed) */
+    boolean isDone()
+    {
+        return result.isDone();
+    }
+
     /** @return the client's result (its stdout: the status line and the byte count), once it succeeded */
     Run.Result awaitSuccess() throws Exception
     {

@@ -18,6 +18,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class JettyClientTest
     }
 
     @Test
-    void abstractNamesAreReachedOnJnrsSelectorWithKeepAliveAndLargeBodies() throws Exception
+    void abstractNamesAreReachedOnTheClientsOwnSelectorsWithKeepAliveAndLargeBodies() throws Exception
     {
         String name = "unixhttp-jetty-test-" + UUID.randomUUID();
         byte[] upload = Bodies.random(Bodies.TEN_MEGABYTES);
@@ -107,6 +108,8 @@ class JettyClientTest
             String last = send(JettyUnixClients.newRequest(client, base + "info")).getContentAsString();
             assertEquals(Bodies.field(first, "connection"), Bodies.field(last, "connection"), "the connection was not reused");
             assertEquals(4, server.handler().handled());
+            // On the JDK's channels (the tests export sun.nio.ch): no second connector with jnr's selector was needed.
+            assertEquals(1, client.getBeans(ClientConnector.class).size(), client.dump());
         }
     }
 
