@@ -67,6 +67,19 @@ class DemoServerIT
         }
     }
 
+    @Test
+    void badHostHeadersAre400WithoutALogLinePerRequest() throws Exception
+    {
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString()))
+        {
+            demo.awaitOutput("try: ");
+            for (int i = 0; i < 20; i++)
+                assertTrue(curl("-w", "%{http_code}", "-H", "Host: /tmp/app.sock " + i, "http://localhost/").endsWith("400"));
+            assertEquals(0, demo.terminate());
+            assertFalse(demo.errors().contains("Bad Authority"), demo.errors());
+        }
+    }
+
     /**
      * Clients that send the whole body before reading (Python's http.client, requests, httpx) get their echo: the
      * demo reads the body first. Streaming it back at once stalled past about 416 KiB, when the socket buffers of
