@@ -109,7 +109,7 @@ class JettyClientTest
             assertEquals(Bodies.field(first, "connection"), Bodies.field(last, "connection"), "the connection was not reused");
             assertEquals(4, server.handler().handled());
             // On the JDK's channels (the tests export sun.nio.ch): no second connector with jnr's selector was needed.
-            assertEquals(1, client.getBeans(ClientConnector.class).size(), client.dump());
+            assertEquals(1, client.getContainedBeans(ClientConnector.class).size(), client.dump());
         }
     }
 
