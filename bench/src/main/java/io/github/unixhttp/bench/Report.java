@@ -29,7 +29,7 @@ final class Report
         StringBuilder md = new StringBuilder("# unixhttp bench (" + name + " run)\n\n");
         md.append("```\n").append(environment).append("\n```\n\n");
         md.append(String.format(Locale.ROOT, "%d rounds, %.1f s measured after %.1f s warm-up per point; servers interleaved in " +
-            "every round (each round starting one server further along), each in a fresh process with its defaults; h2load (HTTP/1.1) on the same 2 cores. Took %d s.%n%n",
+            "every round (each round starting one server further along, Jetty TCP always last), each in a fresh process with its defaults; h2load (HTTP/1.1) on the same 2 cores. Took %d s.%n%n",
             rounds, mode.seconds, mode.warmUp, took.toSeconds()));
         md.append("Subjects: `unixhttp` is our connector with its defaults (peer credentials read at accept, every peer admitted); " +
             "`unixhttp-nocreds` has credentials off; `unixhttp-policy` reads them and checks a peer policy (same user or group " +
