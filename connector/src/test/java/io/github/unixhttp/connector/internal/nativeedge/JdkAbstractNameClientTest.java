@@ -63,10 +63,7 @@ class JdkAbstractNameClientTest
     void aFullBacklogFailsWithEagainAndNoDescriptorIsLeft() throws Exception
     {
         // The stand-in listener is made at first use: count descriptors only after it exists.
-        try (ListeningSocket warmUp = NativeEdge.bindAbstractName(name + "-warm", 4))
-        {
-            NativeEdge.connectAbstractName(name + "-warm").close();
-        }
+        makeTheStandInListener();
         long before = openDescriptors();
         List<SocketChannel> queued = new ArrayList<>();
         try (ListeningSocket listening = NativeEdge.bindAbstractName(name, 1))
@@ -100,10 +97,7 @@ class JdkAbstractNameClientTest
     @Test
     void othersFillingTheStandInListenerChangeNothing() throws Exception
     {
-        try (ListeningSocket warmUp = NativeEdge.bindAbstractName(name + "-warm", 4))
-        {
-            NativeEdge.connectAbstractName(name + "-warm").close();
-        }
+        makeTheStandInListener();
         // Anyone may connect to an abstract name: flood ours, as a hostile local user could.
         String standIn = standInName();
         List<UnixSocketChannel> flood = new ArrayList<>();
@@ -130,6 +124,15 @@ class JdkAbstractNameClientTest
         {
             for (UnixSocketChannel foreign : flood)
                 foreign.close();
+        }
+    }
+
+    /** One connect, so that this JVM's stand-in listener exists (it is made at the first). */
+    private void makeTheStandInListener() throws IOException
+    {
+        try (ListeningSocket warmUp = NativeEdge.bindAbstractName(name + "-warm", 4))
+        {
+            NativeEdge.connectAbstractName(name + "-warm").close();
         }
     }
 
