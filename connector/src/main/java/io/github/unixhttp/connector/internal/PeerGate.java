@@ -9,12 +9,15 @@ import io.github.unixhttp.connector.credentials.PeerListener;
 import io.github.unixhttp.connector.internal.policy.RefusalConnection;
 import io.github.unixhttp.connector.internal.policy.RefusalLog;
 import io.github.unixhttp.connector.policy.PeerPolicy;
+import io.github.unixhttp.connector.policy.PeerRules;
 import io.github.unixhttp.connector.policy.Verdict;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides, once per accepted connection, what serves it: a refusal for a peer the policy does not admit, the
@@ -24,6 +27,8 @@ import org.eclipse.jetty.server.ProxyConnectionFactory;
  */
 public final class PeerGate
 {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerGate.class);
+
     private final Connector connector;
     private final PeerPolicy policy;
     private final PeerPolicy trustedProxies;
@@ -51,6 +56,20 @@ public final class PeerGate
         this.defaultFactory = connector.getDefaultConnectionFactory();
         this.untrustedPeerFactory = untrustedPeerFactory(connector);
         this.executor = connector.getExecutor();
+        warnOfUnknownNames(connector, "peer policy", policy);
+        warnOfUnknownNames(connector, "trusted proxies", trustedProxies);
+    }
+
+    /** Once per start: a name that resolves to no one is usually a typo, and its rule admits no one. */
+    private static void warnOfUnknownNames(Connector connector, String what, PeerPolicy policy)
+    {
+        if (policy instanceof PeerRules rules)
+        {
+            List<String> unknown = rules.unknownNames();
+            if (!unknown.isEmpty())
+                LOG.warn("{}: the {} names {} that this system does not know: those rules admit no one until the names " +
+                    "exist (a typo? a uid or gid works for one that does not exist yet)", connector, what, String.join(", ", unknown));
+        }
     }
 
     /**

@@ -72,6 +72,29 @@ public final class PeerRules implements PeerPolicy
         return Verdict.refuse("peer " + peer + " is not allowed here (" + description + ")");
     }
 
+    /**
+     * The user and group names of these rules that name no user or group on this system now. Names are looked up at
+     * each connection, so such a rule admits no one until the name exists: usually a typo. The connector warns of
+     * them when it starts; a command line can refuse them.
+     *
+     * @return "user NAME" and "group NAME" entries, in the order the rules were given; empty if every name resolves
+     */
+    public List<String> unknownNames()
+    {
+        List<String> unknown = new ArrayList<>();
+        for (String user : users)
+        {
+            if (names.uidOf(user).isEmpty())
+                unknown.add("user " + user);
+        }
+        for (String group : groups)
+        {
+            if (names.gidOf(group).isEmpty())
+                unknown.add("group " + group);
+        }
+        return unknown;
+    }
+
     private boolean hasUid(PeerCredentials peer, int uid)
     {
         if (peer.knows(Field.UID))

@@ -1,8 +1,11 @@
 package io.github.unixhttp.connector.policy;
 
+import java.util.List;
+
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.unixhttp.connector.policy.Verdict;
@@ -43,6 +46,16 @@ class PeerRulesTest
         assertTrue(PeerPolicy.builder().allowGroup("nogroup").build().evaluate(NOBODY_BY_NAME).allowed());
         assertTrue(PeerPolicy.builder().allowGroup("sudo").build().evaluate(NOBODY).allowed(), "27 is sudo on Debian");
         assertFalse(PeerPolicy.builder().allowUser("root").allowGroup("root").build().evaluate(NOBODY).allowed());
+    }
+
+    @Test
+    void namesThisSystemDoesNotKnowAreListedAndAdmitNoOne()
+    {
+        PeerRules rules = PeerPolicy.builder().allowUser("nobody", "no-such-user-4711").allowGroup("nogroup", "no-such-group-4711")
+            .allowUid(4711).build();
+        assertEquals(List.of("user no-such-user-4711", "group no-such-group-4711"), rules.unknownNames());
+        assertFalse(PeerPolicy.builder().allowUser("no-such-user-4711").build().evaluate(NOBODY_BY_NAME).allowed());
+        assertEquals(List.of(), PeerPolicy.builder().allowUser("root").allowGroup("root").allowUid(4711).build().unknownNames());
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.util.Properties;
 
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import io.github.unixhttp.connector.policy.PeerRules;
+import io.github.unixhttp.unit.server.UnixSocketSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,6 +98,9 @@ public final class DemoOptions
             if (list.stream().anyMatch(String::isBlank))
                 throw new CommandLine.ParameterException(commandLine, optionOf(list) + ": an empty entry in the list");
         }
+        requireKnownNames(commandLine, "--allow-uid", allowUids, List.of());
+        requireKnownNames(commandLine, "--allow-gid", List.of(), allowGids);
+        requireKnownNames(commandLine, "--trust-proxy", trustedProxies, List.of());
         if (inherit && socket != null)
             throw new CommandLine.ParameterException(commandLine, "--inherit and --socket exclude each other: the supervisor chose the socket");
         boolean abstractName = socket != null && socket.startsWith("@");
@@ -111,6 +116,27 @@ public final class DemoOptions
                 "to believe (e.g. haproxy)");
         if (!inherit && !abstractName && mode == null)
             mode = SocketFileMode.of(0600);
+    }
+
+    /**
+     * A user or group name this system does not know would make a rule that admits no one (the connector only warns,
+     * since a name may be created later): on a command line it is a typo until shown otherwise. An id out of range
+     * is refused here too, rather than when the server starts.
+     */
+    private static void requireKnownNames(CommandLine commandLine, String option, List<String> users, List<String> groups)
+    {
+        if (users.isEmpty() && groups.isEmpty())
+            return;
+        try
+        {
+            if (UnixSocketSettings.peerPolicy(option, users, groups) instanceof PeerRules rules && !rules.unknownNames().isEmpty())
+                throw new CommandLine.ParameterException(commandLine, option + ": this system has no " +
+                    String.join(", ", rules.unknownNames()) + " (a typo? give a numeric id for one that does not exist yet)");
+        }
+        catch (IllegalArgumentException bad)
+        {
+            throw new CommandLine.ParameterException(commandLine, bad.getMessage());
+        }
     }
 
     private String optionOf(List<String> list)
