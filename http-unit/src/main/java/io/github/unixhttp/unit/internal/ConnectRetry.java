@@ -87,8 +87,8 @@ public final class ConnectRetry
 
     /**
      * Whether a connect failed because the server's backlog is full, decided by the exception's type and the file
-     * system, never the exception's text (which the C library may translate): a {@link BacklogFullException}, or our
-     * native edge's EAGAIN ({@link NativeCallException}); or a
+     * system, never the exception's text (which the C library may translate): our native edge's EAGAIN (a
+     * {@link NativeCallException}, from a connect to an abstract name); or a
      * plain {@link SocketException}, which is how the JDK reports an errno it has no type of its own for, while the
      * socket file is there. For a non-blocking connect to a Unix socket that is EAGAIN, a full backlog; with no file
      * at the path it is ENOENT, no server, which is not retried (nor is a refused connect, a {@code
@@ -103,8 +103,6 @@ public final class ConnectRetry
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause())
         {
-            if (cause instanceof BacklogFullException)
-                return true;
             if (cause instanceof NativeCallException call)
                 return call.errno() == NativeCallException.EAGAIN;
             if (cause.getClass() == SocketException.class)

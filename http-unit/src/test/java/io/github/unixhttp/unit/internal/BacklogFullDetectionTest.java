@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,7 +91,10 @@ class BacklogFullDetectionTest
     @Test
     void theTypedFailureOfAbstractNamesIsRecognised()
     {
-        assertTrue(ConnectRetry.isBacklogFull(new BacklogFullException("pending"), UnixSocketAddress.ofAbstractName("x")));
+        assertTrue(ConnectRetry.isBacklogFull(new NativeCallException("connect(@x)", NativeCallException.EAGAIN, "full"),
+            UnixSocketAddress.ofAbstractName("x")));
+        assertFalse(ConnectRetry.isBacklogFull(new NativeCallException("connect(@x)", NativeCallException.ECONNREFUSED, "refused"),
+            UnixSocketAddress.ofAbstractName("x")));
         assertFalse(ConnectRetry.isBacklogFull(new IOException("Resource temporarily unavailable"), UnixSocketAddress.ofAbstractName("x")),
             "text alone decides nothing");
     }
