@@ -1,6 +1,7 @@
 package io.github.unixhttp.connector.policy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalInt;
@@ -31,9 +32,9 @@ public final class PeerRules implements PeerPolicy
     private PeerRules(Builder builder)
     {
         this.uids = Set.copyOf(builder.uids);
-        this.users = Set.copyOf(builder.users);
+        this.users = Collections.unmodifiableSet(new LinkedHashSet<>(builder.users));
         this.gids = Set.copyOf(builder.gids);
-        this.groups = Set.copyOf(builder.groups);
+        this.groups = Collections.unmodifiableSet(new LinkedHashSet<>(builder.groups));
         this.names = builder.names;
         this.description = builder.describe();
     }
@@ -73,14 +74,18 @@ public final class PeerRules implements PeerPolicy
     }
 
     /**
-     * The user and group names of these rules that name no user or group on this system now. Names are looked up at
-     * each connection, so such a rule admits no one until the name exists: usually a typo. The connector warns of
-     * them when it starts; a command line can refuse them.
+     * The user and group names of these rules that name no user or group on this system now. Names are looked up when
+     * connections are checked (answers are cached, 5 minutes when found and 30 s when not), so such a rule admits no
+     * one until the name exists: usually a typo. The connector warns of them when it starts; a command line can
+     * refuse them. A name the name service failed to answer for counts as unknown too.
      *
-     * @return "user NAME" and "group NAME" entries, in the order the rules were given; empty if every name resolves
+     * @return "user NAME" and "group NAME" entries, in the order the rules were given; empty if every name resolves,
+     *         and when names cannot be looked up here at all (the rules then compare the peer's names as read)
      */
     public List<String> unknownNames()
     {
+        if (!names.looksUpNames())
+            return List.of();
         List<String> unknown = new ArrayList<>();
         for (String user : users)
         {

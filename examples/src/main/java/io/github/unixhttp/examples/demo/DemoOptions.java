@@ -131,7 +131,8 @@ public final class DemoOptions
         {
             if (UnixSocketSettings.peerPolicy(option, users, groups) instanceof PeerRules rules && !rules.unknownNames().isEmpty())
                 throw new CommandLine.ParameterException(commandLine, option + ": this system has no " +
-                    String.join(", ", rules.unknownNames()) + " (a typo? give a numeric id for one that does not exist yet)");
+                    String.join(", ", rules.unknownNames()) + " (a typo, or the name service did not answer? give a numeric id " +
+                    "for one that does not exist yet)");
         }
         catch (IllegalArgumentException bad)
         {

@@ -107,7 +107,8 @@ public final class ConnectRetry
                 return call.errno() == NativeCallException.EAGAIN;
             if (cause.getClass() == SocketException.class)
                 // Followed as connect(2) follows it: a link to a socket not there yet is ENOENT, not a full backlog.
-                return address.kind() != UnixSocketAddress.Kind.PATH || Files.exists(address.path());
+                // (An abstract name's full backlog comes typed, as EAGAIN: a plain one there is some other failure.)
+                return address.kind() == UnixSocketAddress.Kind.PATH && Files.exists(address.path());
         }
         return false;
     }

@@ -37,9 +37,10 @@ import org.eclipse.jetty.io.Transport;
  * to another host is not followed, and its 3xx response is the request's answer (never sent down the socket, and
  * never over TCP).</p>
  *
- * <p>Abstract names ({@code @name}) work too: those connections are made on jnr's channels by a second client
- * connector on jnr's selector, added to the HttpClient as a bean (its executor, started and stopped with it), then
- * run by the HttpClient like any other.</p>
+ * <p>Abstract names ({@code @name}) work too: the native edge connects, and the connection runs on the
+ * HttpClient's own selectors like any other. In a JVM started without {@code --add-exports
+ * java.base/sun.nio.ch=ALL-UNNAMED} it runs on jnr's channels instead, on a second client connector with jnr's
+ * selector, added to the HttpClient as a bean (its executor, started and stopped with it).</p>
  *
  * <p>For Jetty's WebSocket client, see {@link JettyUnixWebSockets}.</p>
  */

@@ -97,5 +97,7 @@ class BacklogFullDetectionTest
             UnixSocketAddress.ofAbstractName("x")));
         assertFalse(ConnectRetry.isBacklogFull(new IOException("Resource temporarily unavailable"), UnixSocketAddress.ofAbstractName("x")),
             "text alone decides nothing");
+        assertFalse(ConnectRetry.isBacklogFull(new java.net.SocketException("some other failure"), UnixSocketAddress.ofAbstractName("x")),
+            "an abstract name's full backlog comes typed: a plain SocketException is another failure");
     }
 }

@@ -38,6 +38,7 @@ final class JdkAbstractNameClient
     private final Runtime runtime;
     private final ServerSocketChannel standIns;
     private final byte[] standInAddress;
+    private final Object standInLock = new Object();
 
     private JdkAbstractNameClient(LibC libc, ChannelFds fds, ServerSocketChannel standIns, byte[] standInAddress)
     {
@@ -62,7 +63,15 @@ final class JdkAbstractNameClient
             {
                 ListeningSocket listening = JdkAbstractNameSocket.listen(name, STAND_IN_BACKLOG, libc, fds);
                 ServerSocketChannel channel = (ServerSocketChannel)listening.channel();
-                channel.configureBlocking(false);
+                try
+                {
+                    channel.configureBlocking(false);
+                }
+                catch (IOException | RuntimeException failure)
+                {
+                    listening.close();
+                    throw failure;
+                }
                 return new JdkAbstractNameClient(libc, fds, channel, JdkAbstractNameSocket.abstractAddress(name));
             }
             catch (NativeCallException taken)
@@ -81,13 +90,10 @@ final class JdkAbstractNameClient
      */
     SocketChannel connect(String name) throws IOException
     {
-        int socket = openSocket();
+        int socket = connectNatively(libc, runtime, name);
         boolean handedOver = false;
         try
         {
-            byte[] address = JdkAbstractNameSocket.abstractAddress(name);
-            if (libc.connect(socket, address, address.length) != 0)
-                throw Directory.failure("connect(@" + name + ")", LastError.getLastError(runtime));
             SocketChannel channel;
             try
             {
@@ -97,10 +103,8 @@ final class JdkAbstractNameClient
             {
                 // Others keep the stand-in's backlog full, or descriptors ran out: the connection is made, so it is
                 // run on jnr's channel rather than failed (a local user must not be able to stop our connects).
-                UnixSocketChannel jnr = UnixSocketChannel.fromFD(socket);
                 handedOver = true;
-                jnr.configureBlocking(false);
-                return jnr;
+                return onJnrChannel(libc, socket);
             }
             try
             {
@@ -124,15 +128,63 @@ final class JdkAbstractNameClient
     }
 
     /**
+     * Connects a new non-blocking socket to the name.
+     *
+     * @return the connected socket's descriptor, the caller's to close
+     * @throws NativeCallException {@link NativeCallException#ECONNREFUSED} if nothing listens on the name,
+     *                             {@link NativeCallException#EAGAIN} if its backlog is full
+     */
+    static int connectNatively(LibC libc, Runtime runtime, String name) throws IOException
+    {
+        int socket = openSocket(libc, runtime);
+        byte[] address = JdkAbstractNameSocket.abstractAddress(name);
+        if (libc.connect(socket, address, address.length) != 0)
+        {
+            int errno = LastError.getLastError(runtime);
+            libc.close(socket);
+            throw Directory.failure("connect(@" + name + ")", errno);
+        }
+        return socket;
+    }
+
+    /**
+     * @param socket a connected descriptor, which the returned channel owns (or which is closed if this fails)
+     * @return jnr's channel on it, non-blocking: needs jnr's selector
+     */
+    static SocketChannel onJnrChannel(LibC libc, int socket) throws IOException
+    {
+        UnixSocketChannel channel;
+        try
+        {
+            channel = UnixSocketChannel.fromFD(socket);
+        }
+        catch (RuntimeException failure)
+        {
+            libc.close(socket);
+            throw failure;
+        }
+        try
+        {
+            channel.configureBlocking(false);
+            return channel;
+        }
+        catch (IOException | RuntimeException failure)
+        {
+            channel.close();
+            throw failure;
+        }
+    }
+
+    /**
      * @return a connected JDK channel, to be overwritten: accepted from a connection made to our own listener
      */
     private SocketChannel standIn() throws IOException
     {
-        int socket = openSocket();
+        int socket = openSocket(libc, runtime);
         try
         {
             // One at a time, so that each caller's accept finds a connection (its own, or a foreign one made first).
-            synchronized (standIns)
+            synchronized (standInLock)
             {
                 for (int attempt = 1; ; attempt++)
                 {
@@ -146,9 +198,15 @@ final class JdkAbstractNameClient
                     int errno = LastError.getLastError(runtime);
                     if (errno != NativeCallException.EAGAIN || attempt >= STAND_IN_ATTEMPTS)
                         throw Directory.failure("connect(stand-in)", errno);
-                    // Filled by others: what is queued there is not ours; drop it and try again.
-                    for (SocketChannel foreign; (foreign = standIns.accept()) != null; )
+                    // Filled by others: what is queued there is not ours. Drop at most a backlog's worth and try again:
+                    // others refilling it as fast as we empty it must not keep this thread (and the lock) here.
+                    for (int dropped = 0; dropped <= STAND_IN_BACKLOG; dropped++)
+                    {
+                        SocketChannel foreign = standIns.accept();
+                        if (foreign == null)
+                            break;
                         foreign.close();
+                    }
                 }
             }
         }
@@ -158,7 +216,7 @@ final class JdkAbstractNameClient
         }
     }
 
-    private int openSocket() throws IOException
+    private static int openSocket(LibC libc, Runtime runtime) throws IOException
     {
         int socket = libc.socket(JdkAbstractNameSocket.AF_UNIX,
             JdkAbstractNameSocket.SOCK_STREAM | SOCK_NONBLOCK | JdkAbstractNameSocket.O_CLOEXEC, 0);

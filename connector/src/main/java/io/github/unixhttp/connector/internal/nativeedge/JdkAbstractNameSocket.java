@@ -41,7 +41,7 @@ final class JdkAbstractNameSocket extends ListeningSocket
     /** {@code AF_UNIX}: 1 on every Linux architecture. */
     static final int AF_UNIX = 1;
     /**
-     * {@code SOCK_STREAM} and {@code O_CLOEXEC} differ between Linux architectures (MIPS has SOCK_STREAM 2; Alpha,
+     * {@code SOCK_STREAM} and {@code O_CLOEXEC} (and {@code SOCK_NONBLOCK}, see {@link JdkAbstractNameClient}) differ between Linux architectures (MIPS has SOCK_STREAM 2; Alpha,
      * SPARC and PA-RISC another O_CLOEXEC; jnr-constants' generic Linux table is x86's, so it cannot be trusted for
      * an architecture it has no table for). These are the values of the architectures listed in {@link #KNOWN_ARCHITECTURES}; on any
      * other the JDK channel is not used (see {@link #requireKnownArchitecture}). {@code SOCK_CLOEXEC} is O_CLOEXEC on Linux.
@@ -96,15 +96,21 @@ final class JdkAbstractNameSocket extends ListeningSocket
         }
     }
 
+    /** @return whether the socket constants used here ({@link #SOCK_STREAM}, {@link #O_CLOEXEC}, and the client's SOCK_NONBLOCK) are known for it */
+    static boolean knowsArchitecture(String architecture)
+    {
+        return KNOWN_ARCHITECTURES.contains(architecture);
+    }
+
     /**
      * @throws IOException (not a {@link NativeCallException}: the caller falls back to jnr) on an architecture
      *         whose constants are not known here
      */
     static void requireKnownArchitecture(String architecture) throws IOException
     {
-        if (!KNOWN_ARCHITECTURES.contains(architecture))
+        if (!knowsArchitecture(architecture))
             throw new IOException("the socket constants of the architecture " + architecture + " are not known here " +
-                "(SOCK_STREAM, O_CLOEXEC differ between Linux architectures)");
+                "(SOCK_STREAM, O_CLOEXEC, SOCK_NONBLOCK differ between Linux architectures)");
     }
 
     /**

@@ -19,4 +19,10 @@ public interface NameService
 
     /** @return the gid of a group name, or empty if unknown */
     OptionalInt gidOf(String groupName);
+
+    /** @return whether names can be looked up here at all (an empty answer then means "unknown", not "cannot ask") */
+    default boolean looksUpNames()
+    {
+        return true;
+    }
 }

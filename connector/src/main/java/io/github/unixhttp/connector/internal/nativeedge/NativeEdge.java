@@ -17,6 +17,7 @@ import jnr.unixsocket.UnixSocketChannel;
 import jnr.unixsocket.UnixSocketAddress;
 
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.slf4j.Logger;
@@ -163,26 +164,31 @@ public final class NativeEdge
      *
      * @param name the name without its leading {@code @}
      * @return a connected channel in non-blocking mode
-     * @throws ConnectException if nothing listens on the name
+     * @throws ConnectException if nothing listens on the name (a plain {@code IOException} in the rare JVM where jnr-ffi
+     *                          cannot load the C library)
      * @throws NativeCallException with {@link NativeCallException#EAGAIN} if the server's backlog is full (worth
      *                             trying again)
      */
     public static SocketChannel connectAbstractName(String name) throws IOException
     {
         JdkAbstractNameClient jdk = ClientHolder.CLIENT;
-        if (jdk != null)
+        LibC libc = Holder.LIBC;
+        try
         {
-            try
-            {
+            if (jdk != null)
                 return jdk.connect(name);
-            }
-            catch (NativeCallException failure)
-            {
-                if (failure.errno() == NativeCallException.ECONNREFUSED)
-                    throw (ConnectException)new ConnectException("Connection refused: nothing listens on @" + name).initCause(failure);
-                throw failure;
-            }
+            // No JDK channel to be had, but the C library is there: connect natively all the same (typed failures),
+            // and run the connection on jnr's channel.
+            if (libc != null && JdkAbstractNameSocket.knowsArchitecture(System.getProperty("os.arch")))
+                return JdkAbstractNameClient.onJnrChannel(libc, JdkAbstractNameClient.connectNatively(libc, Runtime.getRuntime(libc), name));
         }
+        catch (NativeCallException failure)
+        {
+            if (failure.errno() == NativeCallException.ECONNREFUSED)
+                throw (ConnectException)new ConnectException("Connection refused: nothing listens on @" + name).initCause(failure);
+            throw failure;
+        }
+        // Without the C library, jnr-unixsocket's own connect: its failures are plain IOExceptions.
         UnixSocketChannel channel = UnixSocketChannel.create();
         try
         {
@@ -201,8 +207,8 @@ public final class NativeEdge
     }
 
     /**
-     * @return the address that stands for an abstract name where one is needed (a transport's address): it can only
-     *         be connected to by {@link #connectAbstractName} (the JDK's channels refuse it)
+     * @return the address that stands for an abstract name where one is needed (a transport's address); the JDK's
+     *         channels cannot connect to it (connect with {@link #connectAbstractName})
      */
     public static SocketAddress abstractNameAddress(String name)
     {
@@ -346,6 +352,12 @@ public final class NativeEdge
 
     private static final class NoNames implements NameService
     {
+        @Override
+        public boolean looksUpNames()
+        {
+            return false;
+        }
+
         @Override
         public String userName(int uid)
         {

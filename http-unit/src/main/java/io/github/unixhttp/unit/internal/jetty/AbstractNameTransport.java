@@ -132,6 +132,9 @@ final class AbstractNameTransport extends Transport.Socket
         {
             synchronized (CREATION)
             {
+                // A retry scheduled before the client stopped must not start a selector nothing would stop.
+                if (!client.isRunning())
+                    throw new IOException("the HttpClient is not running: " + client);
                 AbstractNameConnector connector = client.getBean(AbstractNameConnector.class);
                 if (connector == null)
                 {

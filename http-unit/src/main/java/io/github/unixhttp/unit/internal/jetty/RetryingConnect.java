@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
@@ -11,6 +12,7 @@ import io.github.unixhttp.unit.internal.ConnectRetry;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Connects for a {@link ClientConnector}, retrying on its scheduler while the server's backlog is full (EAGAIN)
@@ -85,10 +87,25 @@ final class RetryingConnect
                 }
                 long pause = retry.nextPauseNanos(System.nanoTime());
                 if (pause < 0)
+                {
                     promise.failed(ConnectRetry.timedOut(socket, timeout));
-                else
-                    connector.getScheduler().schedule(() -> attempt(context, promise, beforeAttempt, attempt), pause,
-                        TimeUnit.NANOSECONDS);
+                    return;
+                }
+                Scheduler scheduler = connector.getScheduler();
+                // A stopped scheduler drops or refuses the task: the caller's promise must still complete.
+                if (!scheduler.isRunning())
+                {
+                    promise.failed(failure);
+                    return;
+                }
+                try
+                {
+                    scheduler.schedule(() -> attempt(context, promise, beforeAttempt, attempt), pause, TimeUnit.NANOSECONDS);
+                }
+                catch (RejectedExecutionException stopped)
+                {
+                    promise.failed(failure);
+                }
             }
         });
         attempt(context, promise, beforeAttempt, attempt);
