@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.unixhttp.connector.SocketFileOptions;
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.testing.ChildJvm;
 import io.github.unixhttp.testing.DirectorySnapshot;
 import io.github.unixhttp.testing.Requirements;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
 
 /**
  * The socket file gets the mode and group asked for, and the kernel enforces them on a client running as another user.
@@ -121,10 +121,10 @@ class SocketFilePermissionsTest
     void pathOfTheFullKernelLimitServesCurl() throws Exception
     {
         Requirements.requireCommand("curl");
-        String name = "n".repeat(SocketFileBinder.MAX_PATH_BYTES - tmp.toString().length() - 1);
+        String name = "n".repeat(UnixSocketAddress.MAX_PATH_BYTES - tmp.toString().length() - 1);
         try (TestServer server = TestServer.start(tmp.resolve(name)))
         {
-            assertEquals(SocketFileBinder.MAX_PATH_BYTES, server.socket().toString().length());
+            assertEquals(UnixSocketAddress.MAX_PATH_BYTES, server.socket().toString().length());
             assertEquals("hello", Run.run(Duration.ofSeconds(20), "curl", "-sS", "--unix-socket", server.socket().toString(),
                 "http://localhost/").requireSuccess().stdout());
         }

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
+import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.nativeedge.Directory;
 import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
 import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
@@ -43,8 +44,6 @@ import io.github.unixhttp.connector.binding.BindProblem;
  */
 public final class SocketFileBinder
 {
-    /** Linux {@code sun_path} holds 108 bytes including the terminating NUL. */
-    public static final int MAX_PATH_BYTES = 107;
     /** The JDK's channels refuse one byte less than the kernel allows, to bind as well as to connect. */
     public static final int JDK_MAX_PATH_BYTES = 106;
 
@@ -122,9 +121,9 @@ public final class SocketFileBinder
     private static void checkLength(Path path) throws SocketBindException
     {
         int bytes = Directory.fileNameBytes(path.toString()).length;
-        if (bytes > MAX_PATH_BYTES)
+        if (bytes > UnixSocketAddress.MAX_PATH_BYTES)
             throw new SocketBindException(path, "the path is " + bytes + " bytes long, but a Unix socket path may have at most " +
-                MAX_PATH_BYTES + " bytes here. Choose a shorter path, e.g. under $XDG_RUNTIME_DIR or /run", BindProblem.INVALID_PATH);
+                UnixSocketAddress.MAX_PATH_BYTES + " bytes here. Choose a shorter path, e.g. under $XDG_RUNTIME_DIR or /run", BindProblem.INVALID_PATH);
         if (bytes > JDK_MAX_PATH_BYTES)
             LOG.warn("unix:{} is {} bytes long: curl, nginx and C clients can connect, but Java's own Unix socket " +
                 "channels cannot reach paths over {} bytes", path, bytes, JDK_MAX_PATH_BYTES);

@@ -1,8 +1,6 @@
 package io.github.unixhttp.connector.internal.nativeedge;
 
 import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.byref.IntByReference;
 
 /**
  * The few C library calls the native edge makes, bound by jnr-ffi. Path arguments are NUL-terminated bytes in
@@ -23,8 +21,6 @@ public interface LibC
     int LOCK_NB = 4;
     /** {@code renameat2(2)} flag: swap the two names atomically (Linux 3.15+, most local file systems). */
     int RENAME_EXCHANGE = 2;
-
-    int getsockopt(int fd, int level, int option, @Out byte[] value, @In @Out IntByReference length);
 
     int socket(int domain, int type, int protocol);
 

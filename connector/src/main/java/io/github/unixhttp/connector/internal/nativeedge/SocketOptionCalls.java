@@ -4,8 +4,8 @@ import jnr.ffi.Pointer;
 
 /**
  * {@code getsockopt(2)} on native memory, for reading peer credentials at every accept: with a {@code byte[]} and an
- * {@code IntByReference} (as {@link LibC} has it) jnr allocates and copies both on each call, some 400 bytes per
- * connection; a thread's scratch memory is reused instead. Public only because jnr-ffi implements it from another
+ * {@code IntByReference} jnr would allocate and copy both on each call, some 400 bytes per connection; scratch memory
+ * is reused instead. Public only because jnr-ffi implements it from another
  * class loader.
  */
 public interface SocketOptionCalls
