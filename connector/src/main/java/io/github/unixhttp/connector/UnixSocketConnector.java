@@ -87,7 +87,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private int acceptedReceiveBufferSize;
     private int acceptedSendBufferSize;
     private boolean readPeerCredentials = true;
-    private PeerPolicy peerPolicy = PeerPolicy.allowAll();
+    /** {@code null}: not set, see {@link #getPeerPolicy()}. */
+    private PeerPolicy peerPolicy;
     private PeerPolicy trustedProxies;
     private PeerCredentialsReader peerCredentialsReader;
     private PeerGate peerGate;
@@ -286,13 +287,18 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @ManagedAttribute("Who may connect, checked at accept on the peer's credentials")
     public PeerPolicy getPeerPolicy()
     {
-        return peerPolicy;
+        if (peerPolicy != null)
+            return peerPolicy;
+        // An abstract name has no file permissions: any local user could connect to it.
+        return address != null && address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME ? PeerPolicy.sameUser() : PeerPolicy.allowAll();
     }
 
     /**
      * @param peerPolicy who may connect, decided at accept from the peer's credentials; a refused peer gets
      *                   {@code 403 Forbidden} that does not say why, the log says who and why (rate-limited), and no
-     *                   handler runs. Default: {@link PeerPolicy#allowAll()}.
+     *                   handler runs. Default: {@link PeerPolicy#allowAll()} for a socket file or an inherited
+     *                   socket (the file mode decides); for an abstract name, which every local user can reach,
+     *                   {@link PeerPolicy#sameUser()} (give {@code PeerPolicy.allowAll()} to open it to everyone).
      *                   On top of the file mode, and the only access control an abstract socket has.
      */
     public void setPeerPolicy(PeerPolicy peerPolicy)
@@ -381,10 +387,14 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     protected void doStart() throws Exception
     {
-        if (!readPeerCredentials && peerPolicy != PeerPolicy.allowAll())
-            throw new IllegalStateException("A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
+        PeerPolicy policy = getPeerPolicy();
+        if (!readPeerCredentials && policy != PeerPolicy.allowAll())
+            throw new IllegalStateException(peerPolicy == null
+                ? "An abstract name admits only this server's user unless given a peer policy, and that needs the peers' " +
+                    "credentials: keep readPeerCredentials on, or set PeerPolicy.allowAll() to admit every local user, on " + this
+                : "A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
         getConnectionFactories().forEach(factory -> HttpConfigurationCheck.check(factory, this));
-        peerGate = new PeerGate(this, peerPolicy, getTrustedProxies(), peerListeners, refusedConnections);
+        peerGate = new PeerGate(this, policy, getTrustedProxies(), peerListeners, refusedConnections);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
         ListeningSocket opened = ListeningSockets.open(address, socketFile, acceptQueueSize, getAcceptors(), this);

@@ -47,13 +47,13 @@ import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
  */
 public final class ServerIdentityCheck
 {
-    private static final ServerIdentityCheck NONE = new ServerIdentityCheck(-1, false, "any user", false, -1);
+    private static final ServerIdentityCheck NONE = new ServerIdentityCheck(-1, false, "any user", false, -1, false);
     /**
      * What {@link UnixClientOptions} hold when no check was named: no check for a socket file, {@link #sameUserOrRoot()}
      * for an abstract name (see {@link UnixClientOptions#serverIdentityFor}). Checks nothing itself; not equal to
      * {@link #none()}, which is the explicit opt-out.
      */
-    static final ServerIdentityCheck DEFAULT = new ServerIdentityCheck(-1, false, "any user", false, -1);
+    static final ServerIdentityCheck DEFAULT = new ServerIdentityCheck(-1, false, "any user", false, -1, true);
 
     private final int uid;
     /** Whether root (uid 0) is accepted besides {@link #uid}. */
@@ -61,9 +61,12 @@ public final class ServerIdentityCheck
     private final String description;
     private final boolean allowLinks;
     private final int fileOwner;
+    /** No check was named: {@link #DEFAULT}, or it with links allowed (which names no check of the server). */
+    private final boolean unnamed;
 
-    private ServerIdentityCheck(int uid, boolean orRoot, String description, boolean allowLinks, int fileOwner)
+    private ServerIdentityCheck(int uid, boolean orRoot, String description, boolean allowLinks, int fileOwner, boolean unnamed)
     {
+        this.unnamed = unnamed;
         this.uid = uid;
         this.orRoot = orRoot;
         this.description = description;
@@ -87,7 +90,7 @@ public final class ServerIdentityCheck
     public static ServerIdentityCheck sameUserOrRoot()
     {
         int self = NativeEdge.effectiveUid();
-        return new ServerIdentityCheck(self, true, "uid " + self + " (the same user as this client) or root", false, -1);
+        return new ServerIdentityCheck(self, true, "uid " + self + " (the same user as this client) or root", false, -1, false);
     }
 
     /**
@@ -95,24 +98,41 @@ public final class ServerIdentityCheck
      */
     static ServerIdentityCheck abstractNameDefault()
     {
-        int self = NativeEdge.effectiveUid();
-        return new ServerIdentityCheck(self, true, "uid " + self + " (the same user as this client) or root, which a " +
-            "client requires of a server on an abstract name unless its options name a check (an abstract name has no " +
-            "file permissions: any local user can listen on it). To talk to a server of another user, require that user " +
-            "with UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.uid(...)), or accept any server with " +
-            ".serverIdentity(ServerIdentityCheck.none())", false, -1);
+        return AbstractNameDefault.CHECK;
+    }
+
+    /** Made once (asked at every request to an abstract name): the effective uid does not change. */
+    private static final class AbstractNameDefault
+    {
+        static final ServerIdentityCheck CHECK = make();
+
+        private static ServerIdentityCheck make()
+        {
+            int self = NativeEdge.effectiveUid();
+            return new ServerIdentityCheck(self, true, "uid " + self + " (the same user as this client) or root, which a " +
+                "client requires of a server on an abstract name unless its options name a check (an abstract name has no " +
+                "file permissions: any local user can listen on it). To talk to a server of another user, require that user " +
+                "with UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.uid(...)), or accept any server with " +
+                ".serverIdentity(ServerIdentityCheck.none())", false, -1, false);
+        }
+    }
+
+    /** @return whether no check was named (the options' default, perhaps with links allowed) */
+    boolean isUnnamed()
+    {
+        return unnamed;
     }
 
     /** The server must run as this user id, e.g. 0 for a system daemon (or for a socket-activated service). */
     public static ServerIdentityCheck uid(int uid)
     {
-        return new ServerIdentityCheck(requireUid(uid), false, "uid " + uid, false, -1);
+        return new ServerIdentityCheck(requireUid(uid), false, "uid " + uid, false, -1, false);
     }
 
     /** The server must run as the same user as this client: the check for a desktop app talking to itself. */
     public static ServerIdentityCheck sameUser()
     {
-        return new ServerIdentityCheck(NativeEdge.effectiveUid(), false, "uid " + NativeEdge.effectiveUid() + " (the same user as this client)", false, -1);
+        return new ServerIdentityCheck(NativeEdge.effectiveUid(), false, "uid " + NativeEdge.effectiveUid() + " (the same user as this client)", false, -1, false);
     }
 
     /**
@@ -123,7 +143,7 @@ public final class ServerIdentityCheck
      */
     public ServerIdentityCheck allowLinks()
     {
-        return new ServerIdentityCheck(uid, orRoot, description, true, fileOwner);
+        return new ServerIdentityCheck(uid, orRoot, description, true, fileOwner, unnamed);
     }
 
     /**
@@ -132,7 +152,7 @@ public final class ServerIdentityCheck
      */
     public ServerIdentityCheck requireFileOwner(int owner)
     {
-        return new ServerIdentityCheck(uid, orRoot, uid < 0 ? "any user" : description, allowLinks, requireUid(owner));
+        return new ServerIdentityCheck(uid, orRoot, uid < 0 ? "any user" : description, allowLinks, requireUid(owner), false);
     }
 
     private static int requireUid(int uid)
@@ -215,19 +235,19 @@ public final class ServerIdentityCheck
     {
         // The default is its own: it is not an explicit none().
         return other instanceof ServerIdentityCheck that && uid == that.uid && orRoot == that.orRoot && allowLinks == that.allowLinks &&
-            fileOwner == that.fileOwner && (this == DEFAULT) == (that == DEFAULT);
+            fileOwner == that.fileOwner && unnamed == that.unnamed;
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(uid, orRoot, allowLinks, fileOwner);
+        return Objects.hash(uid, orRoot, allowLinks, fileOwner, unnamed);
     }
 
     @Override
     public String toString()
     {
-        if (this == DEFAULT)
+        if (unnamed)
             return "the default server identity check: none for a socket file, the same user or root for an abstract name";
         if (isNone())
             return "no server identity check";

@@ -48,7 +48,7 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
         if (abstractName && serverIdentity.requiresFileOwner())
             throw new IllegalArgumentException("unix:" + address + " is an abstract name, which has no file, so " +
                 "requireFileOwner cannot be checked: require the server's user instead, e.g. ServerIdentityCheck.uid(n)");
-        if (serverIdentity != ServerIdentityCheck.DEFAULT)
+        if (!serverIdentity.isUnnamed())
             return serverIdentity;
         return address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME ? ServerIdentityCheck.abstractNameDefault() : ServerIdentityCheck.none();
     }

@@ -397,6 +397,9 @@ class ServerIdentityCheckTest
         assertEquals(ServerIdentityCheck.none(), defaults.serverIdentityFor(UnixSocketAddress.ofPath(Path.of("/run/x.sock"))));
         assertNotEquals(ServerIdentityCheck.none(), defaults.serverIdentity());
         assertEquals(ServerIdentityCheck.none(), options(ServerIdentityCheck.none()).serverIdentityFor(UnixSocketAddress.ofAbstractName("x")));
+        // Allowing links on the default names no check of the server: an abstract name keeps its default.
+        assertEquals(ServerIdentityCheck.sameUserOrRoot(),
+            options(defaults.serverIdentity().allowLinks()).serverIdentityFor(UnixSocketAddress.ofAbstractName("x")));
     }
 
     private static UnixClientOptions options(ServerIdentityCheck check)

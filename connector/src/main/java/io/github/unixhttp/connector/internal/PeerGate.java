@@ -9,7 +9,6 @@ import io.github.unixhttp.connector.credentials.PeerListener;
 import io.github.unixhttp.connector.internal.policy.RefusalConnection;
 import io.github.unixhttp.connector.internal.policy.RefusalLog;
 import io.github.unixhttp.connector.policy.PeerPolicy;
-import io.github.unixhttp.connector.policy.PeerRules;
 import io.github.unixhttp.connector.policy.Verdict;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -63,13 +62,10 @@ public final class PeerGate
     /** Once per start: a name that resolves to no one is usually a typo, and its rule admits no one. */
     private static void warnOfUnknownNames(Connector connector, String what, PeerPolicy policy)
     {
-        if (policy instanceof PeerRules rules)
-        {
-            List<String> unknown = rules.unknownNames();
-            if (!unknown.isEmpty())
-                LOG.warn("{}: the {} names {} that this system does not know: those rules admit no one until the names " +
-                    "exist (a typo? a uid or gid works for one that does not exist yet)", connector, what, String.join(", ", unknown));
-        }
+        List<String> unknown = policy.unknownNames();
+        if (!unknown.isEmpty())
+            LOG.warn("{}: the {} names {} that this system does not know: those rules admit no one until the names " +
+                "exist (a typo? a uid or gid works for one that does not exist yet)", connector, what, String.join(", ", unknown));
     }
 
     /**

@@ -24,6 +24,15 @@ public interface PeerPolicy
 {
     Verdict evaluate(PeerCredentials peer);
 
+    /**
+     * @return the user and group names this policy admits by that this system does not know now, such rules admitting
+     *         no one (see {@link PeerRules#unknownNames()}); the connector warns of them when it starts. None by default
+     */
+    default List<String> unknownNames()
+    {
+        return List.of();
+    }
+
     /** Everyone who can reach the socket file: the default; the file mode and group are then the only check. */
     static PeerPolicy allowAll()
     {
@@ -76,6 +85,12 @@ public interface PeerPolicy
         }
 
         @Override
+        public List<String> unknownNames()
+        {
+            return unknownNamesOf(policies);
+        }
+
+        @Override
         public String toString()
         {
             return "all of " + describe(policies);
@@ -99,10 +114,21 @@ public interface PeerPolicy
         }
 
         @Override
+        public List<String> unknownNames()
+        {
+            return unknownNamesOf(policies);
+        }
+
+        @Override
         public String toString()
         {
             return "any of " + describe(policies);
         }
+    }
+
+    private static List<String> unknownNamesOf(List<PeerPolicy> policies)
+    {
+        return policies.stream().flatMap(policy -> policy.unknownNames().stream()).distinct().toList();
     }
 
     private static String describe(List<PeerPolicy> policies)

@@ -82,6 +82,7 @@ public final class PeerRules implements PeerPolicy
      * @return "user NAME" and "group NAME" entries, in the order the rules were given; empty if every name resolves,
      *         and when names cannot be looked up here at all (the rules then compare the peer's names as read)
      */
+    @Override
     public List<String> unknownNames()
     {
         if (!names.looksUpNames())

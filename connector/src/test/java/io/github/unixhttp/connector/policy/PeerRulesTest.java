@@ -56,6 +56,9 @@ class PeerRulesTest
         assertEquals(List.of("user no-such-user-4711", "group no-such-group-4711"), rules.unknownNames());
         assertFalse(PeerPolicy.builder().allowUser("no-such-user-4711").build().evaluate(NOBODY_BY_NAME).allowed());
         assertEquals(List.of(), PeerPolicy.builder().allowUser("root").allowGroup("root").allowUid(4711).build().unknownNames());
+        // Inside combinations too.
+        assertEquals(List.of("user no-such-user-4711"), PeerPolicy.anyOf(PeerPolicy.sameUser(),
+            PeerPolicy.allOf(PeerPolicy.builder().allowUser("no-such-user-4711").build())).unknownNames());
     }
 
     @Test

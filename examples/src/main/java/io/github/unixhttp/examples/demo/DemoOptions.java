@@ -10,7 +10,6 @@ import java.util.Properties;
 
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
-import io.github.unixhttp.connector.policy.PeerRules;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,9 +128,10 @@ public final class DemoOptions
             return;
         try
         {
-            if (UnixSocketSettings.peerPolicy(option, users, groups) instanceof PeerRules rules && !rules.unknownNames().isEmpty())
+            List<String> unknown = UnixSocketSettings.peerPolicy(option, users, groups).unknownNames();
+            if (!unknown.isEmpty())
                 throw new CommandLine.ParameterException(commandLine, option + ": this system has no " +
-                    String.join(", ", rules.unknownNames()) + " (a typo, or the name service did not answer? give a numeric id " +
+                    String.join(", ", unknown) + " (a typo, or the name service did not answer? give a numeric id " +
                     "for one that does not exist yet)");
         }
         catch (IllegalArgumentException bad)

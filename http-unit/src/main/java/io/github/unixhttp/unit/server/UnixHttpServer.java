@@ -189,12 +189,6 @@ public final class UnixHttpServer implements AutoCloseable
             return connector;
         }
 
-        /** An abstract name has no file permissions: without a policy, anyone in the network namespace could connect. */
-        private static PeerPolicy defaultPeerPolicy(UnixSocketAddress address)
-        {
-            return address.kind() == UnixSocketAddress.Kind.ABSTRACT_NAME ? PeerPolicy.sameUser() : PeerPolicy.allowAll();
-        }
-
         private UnixSocketConnector newConnector(Server server)
         {
             HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
@@ -203,7 +197,9 @@ public final class UnixHttpServer implements AutoCloseable
                 : new UnixSocketConnector(server, new HttpConnectionFactory(configuration));
             connector.setAddress(address);
             connector.setSocketFile(SocketFileOptions.builder().mode(mode).group(group).build());
-            connector.setPeerPolicy(peerPolicy != null ? peerPolicy : defaultPeerPolicy(address));
+            // Unset, the connector's default: everyone the file mode lets in; this user only on an abstract name.
+            if (peerPolicy != null)
+                connector.setPeerPolicy(peerPolicy);
             return connector;
         }
     }

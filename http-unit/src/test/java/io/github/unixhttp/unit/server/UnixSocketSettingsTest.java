@@ -6,6 +6,7 @@ import java.util.List;
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import io.github.unixhttp.connector.policy.PeerPolicy;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,8 @@ class UnixSocketSettingsTest
         abstractName.applyTo(connector);
         assertEquals(UnixSocketAddress.ofAbstractName("myapp"), connector.getAddress());
         assertNull(connector.getSocketFile().mode());
-        assertEquals("allow all", connector.getPeerPolicy().toString());
+        // No allow-list on an abstract name: the connector's default there, this server's own user.
+        assertEquals(PeerPolicy.sameUser(), connector.getPeerPolicy());
 
         UnixSocketSettings named = new UnixSocketSettings();
         named.setInherit("web");

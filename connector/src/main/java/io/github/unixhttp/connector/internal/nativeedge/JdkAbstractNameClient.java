@@ -19,7 +19,8 @@ import jnr.unixsocket.UnixSocketChannel;
  * is made to stand for it: this process keeps one listening socket of its own (a {@link JdkAbstractNameSocket} on a
  * random abstract name), connects to it natively, accepts that connection on the JDK's channel, then
  * {@code dup3(2)} puts the real connection in the place of the accepted channel's descriptor (which closes the
- * stand-in). The channel reports an empty remote address, as a server's accepted channels on abstract names do.</p>
+ * stand-in). The channel's remote address is the stand-in peer's, recorded by the JDK at accept: usually empty, but
+ * another user's chosen name if the accepted stand-in was a foreign connection; nothing here relies on it.</p>
  *
  * <p>Others can connect to the stand-in listener too (abstract names have no permissions): whatever is accepted is
  * only ever overwritten or closed, so a foreign connection changes nothing but is dropped. Its backlog full of

@@ -45,11 +45,13 @@ final class JdkAbstractNameSocket extends ListeningSocket
      * SPARC and PA-RISC another O_CLOEXEC; jnr-constants' generic Linux table is x86's, so it cannot be trusted for
      * an architecture it has no table for). These are the values of the architectures listed in {@link #KNOWN_ARCHITECTURES}; on any
      * other the JDK channel is not used (see {@link #requireKnownArchitecture}). {@code SOCK_CLOEXEC} is O_CLOEXEC on Linux.
+     * 32-bit ARM is left out although these values hold there: {@link Directory} takes O_NOFOLLOW and O_DIRECTORY
+     * from jnr-constants, which has no table for it (its fallback would follow links in the shared temporary directory).
      */
     static final int SOCK_STREAM = 1;
     static final int O_CLOEXEC = 0x80000;
     private static final java.util.Set<String> KNOWN_ARCHITECTURES = java.util.Set.of("amd64", "x86_64", "x86", "i386", "i686",
-        "aarch64", "arm", "riscv64", "s390x", "ppc64", "ppc64le", "loongarch64");
+        "aarch64", "riscv64", "s390x", "ppc64", "ppc64le", "loongarch64");
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private JdkAbstractNameSocket(ServerSocketChannel channel, String name)

@@ -142,6 +142,28 @@ class AbstractNameTest
     }
 
     @Test
+    void withoutAPolicyAnAbstractNameAdmitsOnlyThisUserAndAllowAllOpensIt() throws Exception
+    {
+        Requirements.requireRoot();
+        List<String> otherCurl = Run.asOtherUser(List.of("curl", "-sS", "-w", "\n%{http_code}", "--abstract-unix-socket", name,
+            "http://localhost/"));
+        try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
+        {
+            assertEquals(PeerPolicy.sameUser(), server.connector().getPeerPolicy());
+            assertTrue(Run.run(Duration.ofSeconds(20), otherCurl).requireSuccess().stdout().endsWith("\n403"));
+            assertEquals("hello", curl("http://localhost/").stdout());
+        }
+        try (TestServer server = TestServer.start(connector ->
+        {
+            connector.setSocket("@" + name);
+            connector.setPeerPolicy(PeerPolicy.allowAll());
+        }))
+        {
+            assertEquals("hello\n200", Run.run(Duration.ofSeconds(20), otherCurl).requireSuccess().stdout());
+        }
+    }
+
+    @Test
     void anAbstractNameIsServedOnTheJdksOwnChannelAndSelector() throws Exception
     {
         // The tests run with --add-exports java.base/sun.nio.ch, as the README says to run servers.

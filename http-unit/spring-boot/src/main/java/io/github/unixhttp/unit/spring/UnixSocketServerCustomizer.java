@@ -92,6 +92,10 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
                 : prefix + "socket-path=" + properties.getSocketPath() + " is an abstract name, which has no file, hence no mode " +
                 "or group: remove " + prefix + "file-mode and " + prefix + "file-group, and restrict who may connect with " +
                 prefix + "allow-users / allow-groups.");
+        if ((properties.inherits() || properties.isAbstractName()) && properties.isTakeover())
+            throw new IllegalStateException(prefix + "takeover replaces a socket file at a path: it does not go with " +
+                (properties.inherits() ? prefix + "inherit (the supervisor keeps the socket across restarts)"
+                    : "an abstract name (" + prefix + "socket-path=" + properties.getSocketPath() + ")") + ". Remove " + prefix + "takeover.");
         try
         {
             connector.setAddress(properties.address());

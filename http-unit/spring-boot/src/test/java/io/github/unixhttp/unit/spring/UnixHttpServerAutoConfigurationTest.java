@@ -168,6 +168,14 @@ class UnixHttpServerAutoConfigurationTest
             "mode or group: remove unixhttp.server.file-mode"), messages(failure));
     }
 
+    @Test
+    void takeoverOnAnAbstractNameStopsTheStartNamingTheProperty()
+    {
+        Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@x", "unixhttp.server.takeover=true").close());
+        assertTrue(messages(failure).contains("unixhttp.server.takeover replaces a socket file at a path: it does not go with an " +
+            "abstract name (unixhttp.server.socket-path=@x). Remove unixhttp.server.takeover."), messages(failure));
+    }
+
     /** The socket is read as the connector reads it: a name it could not listen on fails the binding, named. */
     @Test
     void aSocketTheConnectorCouldNotListenOnFailsTheBinding()

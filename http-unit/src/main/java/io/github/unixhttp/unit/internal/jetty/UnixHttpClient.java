@@ -153,8 +153,9 @@ public final class UnixHttpClient extends HttpClient
         {
             if (target.getRawAuthority() == null)
                 return target.getScheme() == null;
+            // A scheme-relative Location (//host/path) keeps the request's scheme.
             return target.getHost() != null && target.getHost().equalsIgnoreCase(request.getHost()) &&
-                request.getScheme().equalsIgnoreCase(target.getScheme());
+                (target.getScheme() == null || request.getScheme().equalsIgnoreCase(target.getScheme()));
         }
     }
 
