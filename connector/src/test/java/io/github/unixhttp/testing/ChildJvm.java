@@ -70,6 +70,25 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Starts it (as this user, with the native edge) with {@code environment} on top of this JVM's; a {@code null}
+     * value removes the variable: {@code LC_ALL=C} and no {@code LANG}, say, for a container's locale.
+     */
+    public static ChildJvm startWithEnvironment(java.util.Map<String, String> environment, String... args) throws IOException
+    {
+        ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
+        environment.forEach((name, value) ->
+        {
+            if (value == null)
+                builder.environment().remove(name);
+            else
+                builder.environment().put(name, value);
+        });
+        Path stderr = Files.createTempFile("unixhttp-child", ".err");
+        Process process = builder.redirectError(stderr.toFile()).start();
+        return new ChildJvm(process, stderr);
+    }
+
+    /**
      * Starts it with at most {@code maxOpenFiles} descriptors ({@code ulimit -n}), to see how it copes with running out.
      */
     public static ChildJvm startWithFileLimit(int maxOpenFiles, String... args) throws IOException

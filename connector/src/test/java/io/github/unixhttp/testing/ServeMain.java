@@ -16,7 +16,7 @@ import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
  * A test server in its own process, for what one JVM cannot show: another user, {@code kill -9}, a umask.
  *
  * <pre>
- * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail] [--acceptors N]
+ * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail] [--acceptors N] [--allow-uid UID]
  *     prints "LISTENING" or "FAILED message", serves until stdin closes, prints "STOPPED"
  * cycle PATH COUNT [--mode OCTAL]
  *     starts and stops a server COUNT times, prints "CYCLED n"
@@ -180,6 +180,8 @@ public final class ServeMain
             {
                 case "--mode" -> connector.setSocketFile(connector.getSocketFile().toBuilder().mode(SocketFileMode.parse(args[i + 1])).build());
                 case "--group" -> connector.setSocketFile(connector.getSocketFile().toBuilder().group(args[i + 1]).build());
+                case "--allow-uid" -> connector.setPeerPolicy(io.github.unixhttp.connector.policy.PeerPolicy.builder()
+                    .allowUid(Integer.parseInt(args[i + 1])).build());
                 case "--stale" -> connector.setSocketFile(connector.getSocketFile().toBuilder().staleSocketPolicy(StaleSocketPolicy.valueOf(args[i + 1].toUpperCase())).build());
                 default -> { }
             }

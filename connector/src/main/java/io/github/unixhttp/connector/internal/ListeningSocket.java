@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.InvalidPathException;
 
 /**
  * A listening Unix stream socket, however it came to be: bound at a path ({@code binding}), bound to an abstract
@@ -17,6 +18,7 @@ public abstract class ListeningSocket implements Closeable
 {
     private final SelectableChannel channel;
     private final SocketAddress localAddress;
+    private final UnnameablePeers unnameablePeers;
 
     /**
      * @param channel a JDK {@link ServerSocketChannel}, or another kind that overrides {@link #accept()}
@@ -26,6 +28,7 @@ public abstract class ListeningSocket implements Closeable
     {
         this.channel = channel;
         this.localAddress = localAddress;
+        this.unnameablePeers = new UnnameablePeers(channel, this);
     }
 
     /**
@@ -37,11 +40,31 @@ public abstract class ListeningSocket implements Closeable
     }
 
     /**
-     * @return the next connection; {@code null} if the channel is non-blocking and none is waiting
+     * @return the next connection; {@code null} if the channel is non-blocking and none is waiting. A connection
+     *         the JDK cannot accept for its peer's name is dropped and the next one taken (see {@link UnnameablePeers})
      */
     public SocketChannel accept() throws IOException
     {
-        return ((ServerSocketChannel)channel).accept();
+        while (true)
+        {
+            try
+            {
+                return ((ServerSocketChannel)channel).accept();
+            }
+            catch (InvalidPathException unnameablePeer)
+            {
+                // Each one took a connection off the backlog, so this ends when the backlog does.
+                unnameablePeers.dropped(unnameablePeer);
+            }
+        }
+    }
+
+    /**
+     * @return connections dropped because the JDK could not name their peer
+     */
+    public long unnameablePeersDropped()
+    {
+        return unnameablePeers.droppedConnections();
     }
 
     /**

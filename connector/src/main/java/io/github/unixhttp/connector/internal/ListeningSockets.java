@@ -34,6 +34,7 @@ public final class ListeningSockets
         if (address == null)
             throw new IllegalStateException("No socket to listen on: call setAddress, setSocketPath or setSocket (a path " +
                 "or @name) before starting " + owner);
+        UnnameablePeers.warnAtStartIfTheJdkCannotNameEveryPeer(owner);
         boolean fileAttributes = file.hasFileAttributes();
         if (file.takeover() && address.kind() != UnixSocketAddress.Kind.PATH)
             throw new IllegalStateException("A takeover replaces a socket file at a path, and " + owner + " has none: " +

@@ -1,7 +1,6 @@
 package io.github.unixhttp.connector.internal.nativeedge;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -309,7 +308,7 @@ public final class Directory implements AutoCloseable
      */
     public static byte[] fileNameBytes(String name)
     {
-        return name.getBytes(FileNames.CHARSET);
+        return name.getBytes(FileNameEncoding.CHARSET);
     }
 
     @Override
@@ -368,17 +367,5 @@ public final class Directory implements AutoCloseable
         Errno known = Errno.valueOf(errno);
         String description = known == null || known == Errno.__UNKNOWN_CONSTANT__ ? "error" : known.description();
         return new NativeCallException(call, errno, description);
-    }
-
-    /** The file name encoding, read once; it is a JDK-internal property, hence read here in the native edge. */
-    private static final class FileNames
-    {
-        private static final Charset CHARSET = charset();
-
-        private static Charset charset()
-        {
-            String encoding = System.getProperty("sun.jnu.encoding");
-            return encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding) : Charset.defaultCharset();
-        }
     }
 }

@@ -1,12 +1,16 @@
 package io.github.unixhttp.connector.internal.nativeedge;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 
-import io.github.unixhttp.connector.internal.ListeningSocket;
 import jnr.ffi.LastError;
-import jnr.ffi.Runtime;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
@@ -16,16 +20,20 @@ import jnr.unixsocket.UnixSocketChannel;
  * <p>The JDK cannot connect to an abstract name, and gives no way to wrap a connected descriptor in a channel; but
  * a channel it accepted is connected and stays so. So the connection is made natively ({@code socket(2)},
  * non-blocking {@code connect(2)}: a full backlog fails at once with EAGAIN instead of blocking), and a JDK channel
- * is made to stand for it: this process keeps one listening socket of its own (a {@link JdkAbstractNameSocket} on a
- * random abstract name), connects to it natively, accepts that connection on the JDK's channel, then
+ * is made to stand for it: this process keeps one listening socket of its own (a JDK channel bound in a private,
+ * 0700, directory it makes in the temporary directory, reached through the directory's descriptor), connects to it
+ * natively, accepts that connection on the JDK's channel, then
  * {@code dup3(2)} puts the real connection in the place of the accepted channel's descriptor (which closes the
  * stand-in). The channel's remote address is the stand-in peer's, recorded by the JDK at accept: usually empty, but
  * another user's chosen name if the accepted stand-in was a foreign connection; nothing here relies on it.</p>
  *
- * <p>Others can connect to the stand-in listener too (abstract names have no permissions): whatever is accepted is
- * only ever overwritten or closed, so a foreign connection changes nothing but is dropped. Its backlog full of
- * foreign connections is emptied and the attempt repeated, a few times at most; if it is still full, the
- * connection (made by then) is run on a jnr channel instead, so no one can make our connects fail.</p>
+ * <p>Only this user can reach the stand-in listener: an abstract name (as it once was) is listed in
+ * {@code /proc/net/unix} and open to every local user, who could fill its backlog or, from a socket bound to a name the
+ * JDK cannot represent, make its accepts throw. Whatever is accepted is only ever overwritten or closed, so a foreign
+ * connection (this user's) changes nothing but is dropped; a backlog full of them is emptied and the attempt
+ * repeated, a few times at most; if it is still full, the connection (made by then) is run on a jnr channel instead.
+ * The directory and socket are removed at the JVM's exit; a JVM killed outright leaves them (an empty directory of
+ * its own and a dead socket, {@code unixhttp-*} in the temporary directory).</p>
  */
 final class JdkAbstractNameClient
 {
@@ -33,54 +41,96 @@ final class JdkAbstractNameClient
     static final int SOCK_NONBLOCK = 0x800;
     private static final int STAND_IN_BACKLOG = 64;
     private static final int STAND_IN_ATTEMPTS = 4;
+    private static final String STAND_IN_NAME = "s";
 
     private final LibC libc;
     private final ChannelFds fds;
-    private final Runtime runtime;
+    private final jnr.ffi.Runtime runtime;
     private final ServerSocketChannel standIns;
     private final byte[] standInAddress;
     private final Object standInLock = new Object();
+    /** {@code null} where leaked descriptors cannot be found (see {@link #acceptStandIn()}). */
+    private final LeakedAcceptSweeper sweeper;
 
-    private JdkAbstractNameClient(LibC libc, ChannelFds fds, ServerSocketChannel standIns, byte[] standInAddress)
+    private JdkAbstractNameClient(LibC libc, ChannelFds fds, ServerSocketChannel standIns, byte[] standInAddress,
+                                  LeakedAcceptSweeper sweeper)
     {
         this.libc = libc;
         this.fds = fds;
-        this.runtime = Runtime.getRuntime(libc);
+        this.runtime = jnr.ffi.Runtime.getRuntime(libc);
         this.standIns = standIns;
         this.standInAddress = standInAddress;
+        this.sweeper = sweeper;
     }
 
     /**
-     * Opens the stand-in listener, kept for the life of the JVM (one descriptor).
+     * Opens the stand-in listener, kept for the life of the JVM (two descriptors: the socket, and its directory).
      *
      * @throws IOException if it cannot be made: the caller falls back to jnr's channels
      */
     static JdkAbstractNameClient open(LibC libc, ChannelFds fds) throws IOException
     {
-        for (int attempt = 0; ; attempt++)
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        Directory own;
+        String name;
+        try (Directory parent = Directory.open(temporary))
         {
-            String name = "unixhttp-client-" + JdkAbstractNameSocket.randomSuffix();
-            try
-            {
-                ListeningSocket listening = JdkAbstractNameSocket.listen(name, STAND_IN_BACKLOG, libc, fds);
-                ServerSocketChannel channel = (ServerSocketChannel)listening.channel();
-                try
-                {
-                    channel.configureBlocking(false);
-                }
-                catch (IOException | RuntimeException failure)
-                {
-                    listening.close();
-                    throw failure;
-                }
-                return new JdkAbstractNameClient(libc, fds, channel, JdkAbstractNameSocket.abstractAddress(name));
-            }
-            catch (NativeCallException taken)
-            {
-                if (taken.errno() != NativeCallException.EADDRINUSE || attempt >= 3)
-                    throw taken;
-            }
+            name = JdkAbstractNameSocket.makePrivateDirectory(parent);
+            own = parent.openDirectory(name);
         }
+        catch (NativeCallException failure)
+        {
+            throw new IOException("no private directory for the stand-in listener in " + temporary + ": " + failure.getMessage(), failure);
+        }
+        ServerSocketChannel channel = null;
+        try
+        {
+            // Not ours (swapped in between mkdirat and openat): refused, and left alone.
+            JdkAbstractNameSocket.requireOurs(own.status(), temporary.resolve(name));
+            channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            // Through the directory's descriptor, for the bind and for every connect: whatever becomes of its name
+            // in the shared temporary directory, these reach the socket made here, and the path is short.
+            Path socket = own.pathOf(STAND_IN_NAME);
+            channel.bind(UnixDomainSocketAddress.of(socket), STAND_IN_BACKLOG);
+            channel.configureBlocking(false);
+            LeakedAcceptSweeper sweeper = LeakedAcceptSweeper.forListener(channel, libc, fds);
+            JdkAbstractNameClient client = new JdkAbstractNameClient(libc, fds, channel, pathAddress(socket), sweeper);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> removeQuietly(temporary, name, own), "unixhttp-stand-in-cleanup"));
+            return client;
+        }
+        catch (IOException | RuntimeException failure)
+        {
+            if (channel != null)
+                channel.close();
+            removeQuietly(temporary, name, own);
+            throw failure;
+        }
+    }
+
+    /** Removes the stand-in's socket and directory (by name only while the name still is the directory made here). */
+    private static void removeQuietly(Path temporary, String name, Directory own)
+    {
+        try (own; Directory parent = Directory.open(temporary))
+        {
+            if (own.statusOf(STAND_IN_NAME) != null)
+                own.unlink(STAND_IN_NAME);
+            FileStatus atName = parent.statusOf(name);
+            if (atName != null && atName.sameFileAs(own.status()))
+                parent.removeDirectory(name);
+        }
+        catch (IOException | RuntimeException bestEffort)
+        {
+            // At exit, or after a failed start: a leftover empty directory of ours in the temporary directory.
+        }
+    }
+
+    /** {@code struct sockaddr_un} for a path: the family, the path's bytes, a NUL. */
+    private static byte[] pathAddress(Path socket)
+    {
+        byte[] path = Directory.fileNameBytes(socket.toString());
+        ByteBuffer address = ByteBuffer.allocate(2 + path.length + 1).order(ByteOrder.nativeOrder());
+        address.putShort((short)JdkAbstractNameSocket.AF_UNIX).put(path).put((byte)0);
+        return address.array();
     }
 
     /**
@@ -135,7 +185,7 @@ final class JdkAbstractNameClient
      * @throws NativeCallException {@link NativeCallException#ECONNREFUSED} if nothing listens on the name,
      *                             {@link NativeCallException#EAGAIN} if its backlog is full
      */
-    static int connectNatively(LibC libc, Runtime runtime, String name) throws IOException
+    static int connectNatively(LibC libc, jnr.ffi.Runtime runtime, String name) throws IOException
     {
         int socket = openSocket(libc, runtime);
         byte[] address = JdkAbstractNameSocket.abstractAddress(name);
@@ -191,7 +241,7 @@ final class JdkAbstractNameClient
                 {
                     if (libc.connect(socket, standInAddress, standInAddress.length) == 0)
                     {
-                        SocketChannel accepted = standIns.accept();
+                        SocketChannel accepted = acceptStandIn();
                         if (accepted != null)
                             return accepted;
                         throw new IOException("the stand-in connection was made but not there to accept");
@@ -203,7 +253,7 @@ final class JdkAbstractNameClient
                     // others refilling it as fast as we empty it must not keep this thread (and the lock) here.
                     for (int dropped = 0; dropped <= STAND_IN_BACKLOG; dropped++)
                     {
-                        SocketChannel foreign = standIns.accept();
+                        SocketChannel foreign = acceptStandIn();
                         if (foreign == null)
                             break;
                         foreign.close();
@@ -217,7 +267,28 @@ final class JdkAbstractNameClient
         }
     }
 
-    private static int openSocket(LibC libc, Runtime runtime) throws IOException
+    /**
+     * Accepts on the stand-in listener. Only this user can reach it (its directory is 0700), but one of its processes
+     * bound to a name the JVM's file-name encoding cannot represent would make the JDK's accept throw and leak the
+     * descriptor: that connection is skipped and the leak closed.
+     */
+    private SocketChannel acceptStandIn() throws IOException
+    {
+        while (true)
+        {
+            try
+            {
+                return standIns.accept();
+            }
+            catch (InvalidPathException unnameablePeer)
+            {
+                if (sweeper != null)
+                    sweeper.sweep();
+            }
+        }
+    }
+
+    private static int openSocket(LibC libc, jnr.ffi.Runtime runtime) throws IOException
     {
         int socket = libc.socket(JdkAbstractNameSocket.AF_UNIX,
             JdkAbstractNameSocket.SOCK_STREAM | SOCK_NONBLOCK | JdkAbstractNameSocket.O_CLOEXEC, 0);

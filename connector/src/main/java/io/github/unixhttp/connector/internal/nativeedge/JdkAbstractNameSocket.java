@@ -168,7 +168,7 @@ final class JdkAbstractNameSocket extends ListeningSocket
     }
 
     /** @return the name of a new directory in {@code parent}, created 0700 */
-    private static String makePrivateDirectory(Directory parent) throws IOException
+    static String makePrivateDirectory(Directory parent) throws IOException
     {
         for (int attempt = 0; attempt < 16; attempt++)
         {
@@ -186,7 +186,7 @@ final class JdkAbstractNameSocket extends ListeningSocket
     }
 
     /** The directory opened by the name we made must be the one we made: ours, and open to no one else. */
-    private static void requireOurs(FileStatus directory, Path path) throws IOException
+    static void requireOurs(FileStatus directory, Path path) throws IOException
     {
         if (directory.uid() != Directory.effectiveUid() || (directory.permissions() & 0077) != 0)
             throw new IOException("the directory " + path + " just made is not private to this user (owner uid " + directory.uid() +

@@ -1,6 +1,8 @@
 package io.github.unixhttp.connector.internal.nativeedge;
 
 import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
 
 /**
  * The few C library calls the native edge makes, bound by jnr-ffi. Path arguments are NUL-terminated bytes in
@@ -31,6 +33,11 @@ public interface LibC
     int listen(int fd, int backlog);
 
     int dup3(int from, int to, int flags);
+
+    /** {@code address} receives the {@code struct sockaddr_un}; {@code length} its room in, its size out. */
+    int getsockname(int fd, @Out byte[] address, @In @Out IntByReference length);
+
+    int getpeername(int fd, @Out byte[] address, @In @Out IntByReference length);
 
     int open(@In byte[] path, int flags, int mode);
 

@@ -133,6 +133,41 @@ public final class NativeEdge
     }
 
     /**
+     * @return whether the JDK can accept a connection whatever name its peer bound (see {@link FileNameEncoding}):
+     *         false in a C/POSIX locale, where a peer bound to a non-ASCII name makes the JDK's accept throw
+     */
+    public static boolean canNameEveryPeer()
+    {
+        return FileNameEncoding.canNameEveryPeer();
+    }
+
+    /**
+     * @return the JVM's file-name encoding, for messages
+     */
+    public static String fileNameEncoding()
+    {
+        return FileNameEncoding.CHARSET.name();
+    }
+
+    /**
+     * @param listening a listening JDK channel
+     * @return what closes the descriptors the JDK leaks when it cannot name a peer of {@code listening}, or {@code
+     *         null} where that cannot be done (then {@link #whyNoLeakedAcceptSweeper()} says why)
+     */
+    public static LeakedAcceptSweeper leakedAcceptSweeper(SelectableChannel listening)
+    {
+        return LeakedAcceptSweeper.forListener(listening, Holder.LIBC, Holder.FDS);
+    }
+
+    /**
+     * @return why {@link #leakedAcceptSweeper} found none
+     */
+    public static String whyNoLeakedAcceptSweeper()
+    {
+        return LeakedAcceptSweeper.unavailableBecause(Holder.LIBC);
+    }
+
+    /**
      * Makes {@code to} a copy of descriptor {@code from}, as {@code dup2(2)} does.
      *
      * @throws IOException if the call fails or native calls are unavailable

@@ -95,22 +95,56 @@ class JdkAbstractNameClientTest
     }
 
     @Test
-    void othersFillingTheStandInListenerChangeNothing() throws Exception
+    void theStandInListenerIsNoAbstractNameButASocketInADirectoryOnlyThisUserCanEnter() throws Exception
     {
         makeTheStandInListener();
-        // Anyone may connect to an abstract name: flood ours, as a hostile local user could.
-        String standIn = standInName();
-        List<UnixSocketChannel> flood = new ArrayList<>();
+        Path standIn = standInPath();
+        Path directory = Files.readSymbolicLink(standIn.getParent());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
+        assertEquals(Files.getOwner(Path.of("/proc/self")), Files.getOwner(directory));
+        for (String line : Files.readAllLines(Path.of("/proc/net/unix")))
+            assertFalse(line.contains("@unixhttp-client-") && !line.contains("@unixhttp-client-test-"), "an abstract stand-in: " + line);
+        if (io.github.unixhttp.testing.Requirements.isRoot())
+        {
+            Path scripts = io.github.unixhttp.testing.Run.openToOthers(Files.createTempDirectory("unixhttp-scripts"));
+            try
+            {
+                assertEquals("EACCES", io.github.unixhttp.testing.Scripts.connectAsOtherUser(directory.resolve("s"), scripts));
+            }
+            finally
+            {
+                Files.walk(scripts).sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void thisUsersOwnConnectionsToTheStandInChangeNothing() throws Exception
+    {
+        makeTheStandInListener();
+        // Only this user can reach it: flood it as a process of this user could, some from names the JDK cannot
+        // represent in a C locale (each would make its accept throw).
+        Path standIn = Path.of("/proc/" + ProcessHandle.current().pid()).resolve(Path.of("/proc/self").relativize(standInPath()));
+        LibC libc = NativeEdge.libc();
+        List<Integer> flood = new ArrayList<>();
+        Path binds = Files.createTempDirectory("unixhttp-binds");
         try (ListeningSocket listening = NativeEdge.bindAbstractName(name, 16))
         {
-            for (int i = 0; i < 500; i++)
+            for (int i = 0; i < 200; i++)
             {
-                UnixSocketChannel foreign = UnixSocketChannel.create();
+                int foreign = libc.socket(JdkAbstractNameSocket.AF_UNIX,
+                    JdkAbstractNameSocket.SOCK_STREAM | JdkAbstractNameClient.SOCK_NONBLOCK, 0);
                 flood.add(foreign);
-                foreign.configureBlocking(false);
-                if (!foreign.connect(new UnixSocketAddress("\0" + standIn)))
+                if (i % 2 == 0)
+                {
+                    byte[] unnameable = pathAddress((binds + "/peer-" + i + "-").getBytes(StandardCharsets.US_ASCII), (byte)0xff);
+                    assertEquals(0, libc.bind(foreign, unnameable, unnameable.length));
+                }
+                byte[] target = pathAddress(standIn.toString().getBytes(StandardCharsets.US_ASCII));
+                if (libc.connect(foreign, target, target.length) != 0)
                     break;
             }
+            long before = openDescriptors();
             for (int i = 0; i < 3; i++)
             {
                 try (SocketChannel client = NativeEdge.connectAbstractName(name); SocketChannel accepted = listening.accept())
@@ -119,12 +153,29 @@ class JdkAbstractNameClientTest
                     assertEquals("reply " + i, readSome(client));
                 }
             }
+            assertTrue(openDescriptors() <= before, "descriptors before " + before + ", after " + openDescriptors());
         }
         finally
         {
-            for (UnixSocketChannel foreign : flood)
-                foreign.close();
+            for (int foreign : flood)
+                libc.close(foreign);
+            Files.walk(binds).sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
+    }
+
+    private static byte[] pathAddress(byte[]... parts)
+    {
+        java.io.ByteArrayOutputStream path = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts)
+            path.writeBytes(part);
+        java.nio.ByteBuffer address = java.nio.ByteBuffer.allocate(2 + path.size() + 1).order(java.nio.ByteOrder.nativeOrder());
+        address.putShort((short)JdkAbstractNameSocket.AF_UNIX).put(path.toByteArray()).put((byte)0);
+        return address.array();
+    }
+
+    private static byte[] pathAddress(byte[] prefix, byte last)
+    {
+        return pathAddress(prefix, new byte[]{last});
     }
 
     /** One connect, so that this JVM's stand-in listener exists (it is made at the first). */
@@ -136,8 +187,8 @@ class JdkAbstractNameClientTest
         }
     }
 
-    /** This JVM's stand-in listener's name, as any local user can read it in {@code /proc/net/unix}. */
-    private static String standInName() throws IOException
+    /** This JVM's stand-in listener, {@code /proc/self/fd/N/s} as it was bound, found in {@code /proc/net/unix}. */
+    private static Path standInPath() throws IOException
     {
         Set<String> ours = new HashSet<>();
         try (var fds = Files.list(Path.of("/proc/self/fd")))
@@ -160,9 +211,8 @@ class JdkAbstractNameClientTest
         {
             // Num RefCount Protocol Flags Type St Inode Path
             String[] fields = line.trim().split("\\s+");
-            if (fields.length >= 8 && fields[7].startsWith("@unixhttp-client-") && !fields[7].startsWith("@unixhttp-client-test-")
-                && ours.contains(fields[6]))
-                return fields[7].substring(1);
+            if (fields.length >= 8 && fields[7].matches("/proc/self/fd/[0-9]+/s") && ours.contains(fields[6]))
+                return Path.of(fields[7]);
         }
         throw new AssertionError("no stand-in listener of this JVM in /proc/net/unix");
     }

@@ -1,0 +1,116 @@
+package io.github.unixhttp.connector;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.unixhttp.testing.ChildJvm;
+import io.github.unixhttp.testing.Exchange;
+import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.testing.Run;
+import io.github.unixhttp.testing.Scripts;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * In a C locale (containers, service managers without one) the JDK cannot accept a connection whose peer bound its
+ * socket to a non-ASCII name: it throws, and leaks the descriptor. A refused local user doing that a thousand times
+ * must neither stop the server accepting nor make its descriptors grow, on either accept path.
+ */
+class UnnameablePeerTest
+{
+    private static final int ATTACKS = 1_000;
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "acceptors: {0}")
+    @ValueSource(ints = {0, 1})
+    void aRefusedUserConnectingFromUnnameableSocketsNeitherStopsAcceptingNorLeaksDescriptors(int acceptors) throws Exception
+    {
+        Requirements.requireRoot();
+        Requirements.requireCommand("python3");
+        Run.openToOthers(tmp);
+        Path peers = Files.createDirectory(tmp.resolve("peers"));
+        Files.setPosixFilePermissions(peers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path socket = tmp.resolve("c-locale.sock");
+        Path script = Scripts.copy("connect_from_unnameable.py", tmp);
+        Map<String, String> cLocale = new HashMap<>();
+        cLocale.put("LC_ALL", "C");
+        cLocale.put("LANG", null);
+        cLocale.put("LC_CTYPE", null);
+        int ownUid = (int)new com.sun.security.auth.module.UnixSystem().getUid();
+        try (ChildJvm server = ChildJvm.startWithEnvironment(cLocale, "serve", socket.toString(), "--mode", "0666",
+            "--allow-uid", Integer.toString(ownUid), "--acceptors", Integer.toString(acceptors)))
+        {
+            assertEquals("LISTENING", server.readLine());
+            assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"));
+            long before = openDescriptors(server.pid());
+
+            AtomicBoolean attacking = new AtomicBoolean(true);
+            AtomicInteger served = new AtomicInteger();
+            CompletableFuture<String> allowedClient = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    while (attacking.get())
+                    {
+                        String response = Exchange.get(socket, "/");
+                        if (!response.startsWith("HTTP/1.1 200"))
+                            return "not served: " + response;
+                        served.incrementAndGet();
+                    }
+                    return "ok";
+                }
+                catch (Exception failure)
+                {
+                    return failure.toString();
+                }
+            });
+            Run.Result attack = Run.run(Duration.ofSeconds(120), Run.asOtherUser(List.of("/usr/bin/python3", script.toString(),
+                socket.toString(), peers.toString(), Integer.toString(ATTACKS))));
+            attacking.set(false);
+            assertEquals(Integer.toString(ATTACKS), attack.requireSuccess().stdout().trim(), "every attacking connect got through: " + attack);
+            assertEquals("ok", allowedClient.get(), "the allowed client during the attack");
+            assertTrue(served.get() > 0);
+
+            // Accepting goes on, and the descriptors the JDK leaked are closed (shortly: in sweeps).
+            assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"), "served after the attack");
+            long after = waitForDescriptorsAtMost(server.pid(), before + 4, Duration.ofSeconds(10));
+            assertTrue(after <= before + 4, "descriptors before the attack " + before + ", after " + after);
+            assertTrue(server.stderr().contains("file-name encoding is US-ASCII") && server.stderr().contains("LANG=C.UTF-8"),
+                "the start-up warning names the encoding and the fix:\n" + server.stderr());
+            assertEquals(0, server.stop());
+        }
+    }
+
+    private static long waitForDescriptorsAtMost(long pid, long limit, Duration patience) throws Exception
+    {
+        long deadline = System.nanoTime() + patience.toNanos();
+        long count = openDescriptors(pid);
+        while (count > limit && System.nanoTime() < deadline)
+        {
+            Thread.sleep(100);
+            count = openDescriptors(pid);
+        }
+        return count;
+    }
+
+    private static long openDescriptors(long pid) throws Exception
+    {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd")))
+        {
+            return fds.count();
+        }
+    }
+}
