@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.unit.internal.VerifiedSocketPath;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
 /**
@@ -194,6 +195,20 @@ public final class ServerIdentityCheck
     {
         if (!isNone())
             SocketFileCheck.inspect(socket, allowLinks, fileOwner);
+    }
+
+    /**
+     * The check before connecting, as {@link #verifyPath} makes it, keeping hold of the file it checked: the
+     * clients of this library connect to {@link VerifiedSocketPath#connectAddress()} and then close it, so that the
+     * socket reached is the one checked even if the path is swapped meanwhile.
+     *
+     * @throws SocketFileException if what is at the path is refused
+     */
+    public VerifiedSocketPath verifyAndPinPath(Path socket) throws IOException
+    {
+        if (isNone())
+            return VerifiedSocketPath.byName(socket);
+        return SocketFileCheck.pin(socket, allowLinks, fileOwner);
     }
 
     /**

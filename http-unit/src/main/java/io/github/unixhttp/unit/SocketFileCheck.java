@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import io.github.unixhttp.connector.internal.nativeedge.Directory;
 import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.unit.internal.VerifiedSocketPath;
 
 /**
- * Looks at a socket path before a client connects to it, without following a link at its last component (lstat):
- * a link is refused unless allowed, the file must be a socket, and its owner may be required. The file's status
+ * Looks at a socket path before a client connects to it, without following a link at its last component: a link is
+ * refused unless allowed, the file must be a socket, and its owner may be required. On Linux the file is opened as a
+ * reference ({@code O_PATH}) and checked and connected to through that descriptor, so that nothing swapped in at the
+ * path between the check and the connect is reached ({@link VerifiedSocketPath}); elsewhere it is looked at by path
+ * ({@code lstat}). The file's status
  * comes from the connector's {@link Directory}, as the server's own checks of its socket path do.
  */
 final class SocketFileCheck
@@ -25,6 +29,68 @@ final class SocketFileCheck
      * @throws SocketFileException if the path is refused; a missing file is left for connect to report
      */
     static void inspect(Path socket, boolean allowLinks, int requiredOwner) throws IOException
+    {
+        pin(socket, allowLinks, requiredOwner, false).close();
+    }
+
+    /**
+     * Checks the socket file as {@link #inspect} does, on a reference descriptor to it where one can be had, and keeps
+     * that descriptor so that the connect reaches the very file that was checked.
+     *
+     * @return what to connect to; a missing file gives its path, for connect to report
+     */
+    static VerifiedSocketPath pin(Path socket, boolean allowLinks, int requiredOwner) throws IOException
+    {
+        return pin(socket, allowLinks, requiredOwner, true);
+    }
+
+    private static VerifiedSocketPath pin(Path socket, boolean allowLinks, int requiredOwner, boolean keep) throws IOException
+    {
+        int reference;
+        try
+        {
+            reference = keep ? Directory.openReference(socket, allowLinks) : -1;
+        }
+        catch (NoSuchFileException missing)
+        {
+            return VerifiedSocketPath.byName(socket);
+        }
+        if (reference < 0)
+        {
+            inspectByPath(socket, allowLinks, requiredOwner);
+            return VerifiedSocketPath.byName(socket);
+        }
+        VerifiedSocketPath pinned = VerifiedSocketPath.pinned(socket, reference);
+        try
+        {
+            // The descriptor's own status: a link (not followed) shows as one, the followed target as itself.
+            FileStatus status = Directory.statusOfDescriptor(reference);
+            String via = "";
+            if (allowLinks && isLink(socket))
+                via = "a symbolic link to " + linkTarget(socket) + ", which is ";
+            check(socket, status, allowLinks, requiredOwner, via);
+            return pinned;
+        }
+        catch (IOException | RuntimeException refused)
+        {
+            pinned.close();
+            throw refused;
+        }
+    }
+
+    private static boolean isLink(Path socket)
+    {
+        try
+        {
+            return Directory.linkStatusOfPath(socket).isSymbolicLink();
+        }
+        catch (IOException gone)
+        {
+            return false;
+        }
+    }
+
+    private static void inspectByPath(Path socket, boolean allowLinks, int requiredOwner) throws IOException
     {
         FileStatus status;
         try
@@ -40,11 +106,7 @@ final class SocketFileCheck
         {
             String target = linkTarget(socket);
             if (!allowLinks)
-                throw new SocketFileException(socket, SocketFileException.Problem.SYMBOLIC_LINK, "Refusing to connect to unix:" +
-                    socket + ": it is a symbolic link (to " + target + "), not a socket. A link planted in a directory " +
-                    "others can write to can point a client at another service's socket, whose user would pass the " +
-                    "server identity check. Connect to the socket's real path, or, if the link is trustworthy, allow " +
-                    "links with ServerIdentityCheck.allowLinks()");
+                throw linkRefused(socket, target);
             try
             {
                 status = Directory.statusOfPath(socket);
@@ -55,6 +117,13 @@ final class SocketFileCheck
             }
             via = "a symbolic link to " + target + ", which is ";
         }
+        check(socket, status, allowLinks, requiredOwner, via);
+    }
+
+    private static void check(Path socket, FileStatus status, boolean allowLinks, int requiredOwner, String via) throws IOException
+    {
+        if (status.isSymbolicLink() && !allowLinks)
+            throw linkRefused(socket, linkTarget(socket));
         if (!status.isSocket())
             throw new SocketFileException(socket, SocketFileException.Problem.NOT_A_SOCKET, "Refusing to connect to unix:" +
                 socket + ": it is " + via + describe(status.type()) + ", not a socket. Check the path: a server creates its " +
@@ -64,6 +133,15 @@ final class SocketFileCheck
                 socket + ": it is " + via + "a socket file owned by " + user(status.uid()) + ", but the server identity check " +
                 "requires its owner to be " + user(requiredOwner) + ". Another program may have put its socket there; " +
                 "check who created it (ls -l " + socket + "), or require the owner the socket file really has");
+    }
+
+    private static SocketFileException linkRefused(Path socket, String target)
+    {
+        return new SocketFileException(socket, SocketFileException.Problem.SYMBOLIC_LINK, "Refusing to connect to unix:" +
+            socket + ": it is a symbolic link (to " + target + "), not a socket. A link planted in a directory " +
+            "others can write to can point a client at another service's socket, whose user would pass the " +
+            "server identity check. Connect to the socket's real path, or, if the link is trustworthy, allow " +
+            "links with ServerIdentityCheck.allowLinks()");
     }
 
     private static String linkTarget(Path link)

@@ -5,7 +5,6 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -22,8 +21,8 @@ import io.github.unixhttp.unit.SocketFileException;
  * Dials a Unix socket address for the blocking clients: opens a client channel and connects it, honouring a connect
  * timeout even when the server's backlog is full (a blocking {@code connect(2)} would wait forever; a non-blocking
  * one fails at once with EAGAIN, so it is retried until the deadline, as {@link ConnectRetry} paces it). The
- * {@link ServerIdentityCheck} looks at the socket file before each attempt and at the server's credentials once
- * connected. (Not a Jetty connector: it only opens client connections.)
+ * {@link ServerIdentityCheck} looks at the socket file before each attempt (and the attempt connects to the very
+ * file it looked at) and at the server's credentials once connected. (Not a Jetty connector: it only opens client connections.)
  */
 public final class UnixDialer
 {
@@ -64,9 +63,17 @@ public final class UnixDialer
         ConnectRetry retry = ConnectRetry.start(timeout);
         while (true)
         {
-            if (!abstractName)
-                identity.verifyPath(address.path());
-            SocketChannel channel = abstractName ? connectAbstractName(address) : connectPath(address);
+            SocketChannel channel;
+            if (abstractName)
+                channel = connectAbstractName(address);
+            else
+            {
+                // Checked before every attempt, and connected to the very file checked: see VerifiedSocketPath.
+                try (VerifiedSocketPath target = identity.verifyAndPinPath(address.path()))
+                {
+                    channel = connectPath(address, target);
+                }
+            }
             if (channel != null)
             {
                 try
@@ -94,13 +101,13 @@ public final class UnixDialer
     /**
      * @return the connected channel, non-blocking; {@code null} if the backlog is full and it is worth trying again
      */
-    private static SocketChannel connectPath(UnixSocketAddress address) throws IOException
+    private static SocketChannel connectPath(UnixSocketAddress address, VerifiedSocketPath target) throws IOException
     {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try
         {
             channel.configureBlocking(false);
-            if (channel.connect(UnixDomainSocketAddress.of(address.path())) || channel.finishConnect())
+            if (channel.connect(target.connectAddress()) || channel.finishConnect())
                 return channel;
             channel.close();
             return null;

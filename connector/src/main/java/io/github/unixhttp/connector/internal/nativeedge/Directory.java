@@ -34,6 +34,8 @@ public final class Directory implements AutoCloseable
     private static final int O_NOFOLLOW = OpenFlags.O_NOFOLLOW.intValue();
     private static final int O_DIRECTORY = OpenFlags.O_DIRECTORY.intValue();
     private static final int O_CLOEXEC = OpenFlags.O_CLOEXEC.intValue();
+    /** Not in jnr-constants: {@code 010000000} on the architectures {@link JdkAbstractNameSocket} knows. */
+    private static final int O_PATH = 010000000;
 
     private final int fd;
     private final Path path;
@@ -188,6 +190,33 @@ public final class Directory implements AutoCloseable
     public static FileStatus statusOfDescriptor(int descriptor) throws IOException
     {
         return statusOf(Path.of("/proc/self/fd/" + descriptor), true);
+    }
+
+    /**
+     * Opens {@code path} as a reference only ({@code O_PATH}: nothing is read, a FIFO cannot block, a socket is not
+     * connected), so that its status and a later {@code connect(2)} through {@code /proc/self/fd/N} concern this very
+     * file, whatever is renamed or linked meanwhile. Without {@code follow}, a link at the last component is opened
+     * itself ({@code O_NOFOLLOW}), for the caller to see and refuse.
+     *
+     * @return the descriptor, to be given back through {@link #closeDescriptor(int)}; -1 where this cannot be done
+     *         here (no C library, no {@code /proc}, an architecture whose {@code O_PATH} is not known here)
+     * @throws NoSuchFileException if nothing is at {@code path}
+     * @throws NativeCallException if the open fails otherwise
+     */
+    public static int openReference(Path path, boolean follow) throws IOException
+    {
+        LibC libc = NativeEdge.libc();
+        if (libc == null || !JdkAbstractNameSocket.knowsArchitecture(System.getProperty("os.arch"))
+            || !Files.isDirectory(Path.of("/proc/self/fd")))
+            return -1;
+        int flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
+        int fd = libc.open(bytes(path.toString()), flags, 0);
+        if (fd >= 0)
+            return fd;
+        int errno = errno();
+        if (errno == NativeCallException.ENOENT)
+            throw new NoSuchFileException(path.toString());
+        throw failure("open(" + path + ", O_PATH)", errno);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.UnixRouteException;
 import io.github.unixhttp.unit.internal.ConnectRetry;
+import io.github.unixhttp.unit.internal.VerifiedSocketPath;
 import org.apache.hc.core5.concurrent.BasicFuture;
 import org.apache.hc.core5.concurrent.ComplexFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
@@ -25,7 +26,7 @@ import org.apache.hc.core5.util.Timeout;
  * The async client's only way to its I/O reactor, and so the last word on where it connects. One connect here is:
  * <ol>
  *   <li>refused with {@link UnixRouteException}, no socket opened, unless it is to the client's own socket file;</li>
- *   <li>before every attempt, the socket file looked at ({@link ServerIdentityCheck#verifyPath}): what is at the
+ *   <li>before every attempt, the socket file looked at and pinned ({@link ServerIdentityCheck#verifyAndPinPath}), the attempt connecting to that very file: what is at the
  *       path may be swapped while the attempts wait on a full backlog;</li>
  *   <li>the attempt, retried on a scheduler while the server's backlog is full (EAGAIN) until the connect timeout,
  *       as {@link ConnectRetry} describes, never blocking the I/O reactor;</li>
@@ -99,9 +100,12 @@ final class UnixSocketInitiator implements ConnectionInitiator
         {
             if (result.isDone())
                 return;
+            // The file is looked at before every attempt, and the attempt connects to the very file looked at: the
+            // reactor connects later, on its own thread, so the pin is held until the attempt's outcome.
+            VerifiedSocketPath target;
             try
             {
-                identity.verifyPath(address.path());
+                target = identity.verifyAndPinPath(address.path());
             }
             catch (IOException | RuntimeException refused)
             {
@@ -115,7 +119,8 @@ final class UnixSocketInitiator implements ConnectionInitiator
             }
             try
             {
-                Future<IOSession> connecting = reactor.connect(remoteEndpoint, socket, null, timeout, attachment, callback());
+                Future<IOSession> connecting = reactor.connect(remoteEndpoint, target.connectAddress(), null, timeout, attachment,
+                    callback(target));
                 synchronized (this)
                 {
                     // A quick failure may already have started the next attempt: cancelling must reach that one.
@@ -126,17 +131,31 @@ final class UnixSocketInitiator implements ConnectionInitiator
             catch (RuntimeException closed)
             {
                 // The client was closed between two attempts: its reactor takes no more connects.
+                release(target);
                 result.failed(closed);
             }
         }
 
-        private FutureCallback<IOSession> callback()
+        private void release(VerifiedSocketPath target)
+        {
+            try
+            {
+                target.close();
+            }
+            catch (IOException | RuntimeException unexpected)
+            {
+                // A reference descriptor's close fails only if it was closed already: nothing is lost.
+            }
+        }
+
+        private FutureCallback<IOSession> callback(VerifiedSocketPath target)
         {
             return new FutureCallback<>()
             {
                 @Override
                 public void completed(IOSession session)
                 {
+                    release(target);
                     if (result.isDone())
                     {
                         // The caller gave up (cancelled, timed out) while this attempt connected: nobody will use it.
@@ -160,6 +179,7 @@ final class UnixSocketInitiator implements ConnectionInitiator
                 @Override
                 public void failed(Exception failure)
                 {
+                    release(target);
                     if (!ConnectRetry.isBacklogFull(failure, address))
                     {
                         result.failed(failure);
@@ -175,6 +195,7 @@ final class UnixSocketInitiator implements ConnectionInitiator
                 @Override
                 public void cancelled()
                 {
+                    release(target);
                     result.cancel();
                 }
             };

@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
+import io.github.unixhttp.unit.internal.VerifiedSocketPath;
 import io.github.unixhttp.unit.UnixRouteException;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
@@ -50,8 +51,16 @@ final class UnixTransport extends Transport.TCPUnix
         }
         ClientConnector connector = (ClientConnector)context.get(ClientConnector.CONTEXT_KEY);
         // The file is looked at before every attempt: it may have been swapped while the backlog was full.
-        RetryingConnect.connect(connector, context, socket, connector.getConnectTimeout(), () -> identity.verifyPath(socket.path()),
-            RetryingConnect.Attempt.through(connector, address));
+        // The file is looked at before every attempt (it may have been swapped while the backlog was full), and each
+        // attempt connects to the very file looked at: Jetty's connect makes the connect(2) call before it returns.
+        RetryingConnect.connect(connector, context, socket, connector.getConnectTimeout(), RetryingConnect.BeforeAttempt.NOTHING,
+            attemptContext ->
+            {
+                try (VerifiedSocketPath target = identity.verifyAndPinPath(socket.path()))
+                {
+                    connector.connect(target.connectAddress(), attemptContext);
+                }
+            });
     }
 
     @Override
