@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -80,6 +81,10 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<SocketReplacedListener> replacedListeners = new CopyOnWriteArrayList<>();
     private final LongAdder refusedConnections = new LongAdder();
+    /** Counted for {@link #acceptQueuedThenClose()}: its connections are open when as many more are. */
+    private final LongAdder openedEndPoints = new LongAdder();
+    /** At most this long for the selectors to open what a stop accepted from the backlog (normally microseconds). */
+    private static final int QUEUED_OPEN_WAIT_SECONDS = 2;
     private UnixSocketAddress address;
     private SocketFileOptions socketFile = SocketFileOptions.DEFAULTS;
     private volatile SocketReplacement replacement;
@@ -428,17 +433,21 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     }
 
     /**
-     * Begins a graceful stop: the listening socket is closed (and its file removed if still ours) so that a client
-     * connecting from now on is refused rather than served and cannot prolong the stop; a connection with no request
-     * in progress gets the {@linkplain #getShutdownIdleTimeout shutdown idle timeout}, one with a request in progress
-     * keeps its idle timeout until its response is complete (see {@link GracefulStop}).
+     * Begins a graceful stop: the listening socket refuses new connections, the connections the kernel had already
+     * queued in its backlog are accepted and served (closing would reset them: a failed request for a proxy), and
+     * then it is closed (and its file removed if still ours). A client connecting from now on is refused rather than
+     * served and cannot prolong the stop. A connection with no request in progress gets the {@linkplain
+     * #getShutdownIdleTimeout shutdown idle timeout}, one with a request in progress keeps its idle timeout until its
+     * response is complete (see {@link GracefulStop}). With acceptor threads, or where new connections cannot be refused
+     * first (not Linux), the socket is closed at once; an inherited socket is left to its supervisor, whose backlog
+     * keeps what is queued for the next instance.
      */
     @Override
     public CompletableFuture<Void> shutdown()
     {
         try
         {
-            closeListeningSocket();
+            acceptQueuedThenClose();
         }
         catch (IOException | RuntimeException failure)
         {
@@ -495,6 +504,32 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         AcceptingSocket current = accepting;
         if (current != null)
             current.acceptWhatIsLeft();
+    }
+
+    /** See {@link #shutdown()}: the queued connections are handed to the selectors before the socket closes. */
+    private void acceptQueuedThenClose() throws IOException
+    {
+        AcceptingSocket current = accepting;
+        if (current != null && getAcceptors() == 0 && current.listening().refuseNewConnections())
+        {
+            long opened = openedEndPoints.sum();
+            int queued = current.acceptWhatIsLeft();
+            // Jetty's shutdown is done once no endpoint is open: these must be open by then, or they would be cut.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(QUEUED_OPEN_WAIT_SECONDS);
+            while (openedEndPoints.sum() < opened + queued && System.nanoTime() < deadline)
+            {
+                try
+                {
+                    Thread.sleep(1);
+                }
+                catch (InterruptedException interrupted)
+                {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        closeListeningSocket();
     }
 
     private void closeListeningSocket() throws IOException
@@ -561,6 +596,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     void endPointOpened(EndPoint endPoint)
     {
+        openedEndPoints.increment();
         onEndPointOpened(endPoint);
     }
 

@@ -16,8 +16,9 @@ import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
  * A test server in its own process, for what one JVM cannot show: another user, {@code kill -9}, a umask.
  *
  * <pre>
- * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail] [--acceptors N] [--allow-uid UID]
- *     prints "LISTENING" or "FAILED message", serves until stdin closes, prints "STOPPED"
+ * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail] [--acceptors N] [--allow-uid UID] [--stop-timeout MS]
+ *     prints "LISTENING" or "FAILED message", serves until stdin closes, prints "STOPPED"; on the line "pause" it
+ *     stops accepting (connections wait in the backlog) and prints "PAUSED"
  * cycle PATH COUNT [--mode OCTAL]
  *     starts and stops a server COUNT times, prints "CYCLED n"
  * cycle-jetty PATH COUNT --mode OCTAL
@@ -63,9 +64,15 @@ public final class ServeMain
         System.out.flush();
         try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)))
         {
-            while (stdin.readLine() != null)
+            for (String line = stdin.readLine(); line != null; line = stdin.readLine())
             {
-                // serve until stdin closes
+                // serve until stdin closes; "pause" stops accepting, so that connections wait in the backlog
+                if (line.equals("pause"))
+                {
+                    server.connector().setAccepting(false);
+                    System.out.println("PAUSED");
+                    System.out.flush();
+                }
             }
         }
         server.close();
@@ -180,6 +187,7 @@ public final class ServeMain
             {
                 case "--mode" -> connector.setSocketFile(connector.getSocketFile().toBuilder().mode(SocketFileMode.parse(args[i + 1])).build());
                 case "--group" -> connector.setSocketFile(connector.getSocketFile().toBuilder().group(args[i + 1]).build());
+                case "--stop-timeout" -> connector.getServer().setStopTimeout(Long.parseLong(args[i + 1]));
                 case "--allow-uid" -> connector.setPeerPolicy(io.github.unixhttp.connector.policy.PeerPolicy.builder()
                     .allowUid(Integer.parseInt(args[i + 1])).build());
                 case "--stale" -> connector.setSocketFile(connector.getSocketFile().toBuilder().staleSocketPolicy(StaleSocketPolicy.valueOf(args[i + 1].toUpperCase())).build());

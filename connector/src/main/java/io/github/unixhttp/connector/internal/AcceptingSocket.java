@@ -17,6 +17,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 public final class AcceptingSocket implements Closeable
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AcceptingSocket.class);
+
     private final ListeningSocket listening;
     private final SelectorAcceptor.Handoff handoff;
     private final AcceptBackoff backoff;
@@ -70,15 +72,31 @@ public final class AcceptingSocket implements Closeable
     }
 
     /**
-     * For the drain after a takeover: stops accepting in the selector, then accepts, on the calling thread, what is
-     * still in the backlog, so that the socket is closed with nothing queued. Acceptor threads take connections as
-     * they come until the socket closes.
+     * For the drain after a takeover or before a stop: stops accepting in the selector, then accepts, on the calling
+     * thread, what is still in the backlog, so that the socket is closed with nothing queued. Acceptor threads (a
+     * blocking socket) take connections as they come until the socket closes: nothing is done here then.
+     *
+     * @return how many connections were accepted and handed off
      */
-    public void acceptWhatIsLeft()
+    public int acceptWhatIsLeft()
     {
-        SelectorAcceptor acceptor = inSelector.getAndSet(null);
-        if (acceptor != null)
-            acceptor.closeAndAcceptWhatIsLeft();
+        stopAcceptingInSelector();
+        int accepted = 0;
+        if (closed || listening.channel().isBlocking())
+            return accepted;
+        try
+        {
+            for (SocketChannel channel = listening.accept(); channel != null; channel = listening.accept())
+            {
+                accepted++;
+                SelectorAcceptor.handOff(handoff, channel, listening);
+            }
+        }
+        catch (IOException failure)
+        {
+            LOG.warn("{}: accepting what was left in the backlog failed: {}", listening, failure.toString());
+        }
+        return accepted;
     }
 
     /** Stops accepting and closes the listening socket (removing its file if still ours); idempotent. */

@@ -8,6 +8,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.InvalidPathException;
 
+import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+
 /**
  * A listening Unix stream socket, however it came to be: bound at a path ({@code binding}), bound to an abstract
  * name ({@code nativeedge}), or handed over by a supervisor ({@code activation}). The connector accepts from it
@@ -73,6 +75,17 @@ public abstract class ListeningSocket implements Closeable
     public final SocketAddress localAddress()
     {
         return localAddress;
+    }
+
+    /**
+     * For a stop that loses nothing: new connections are refused from now on, while those the kernel has queued can
+     * still be accepted (see {@code NativeEdge.refuseNewConnections}).
+     *
+     * @return whether new connections are refused now; {@code false} if they cannot be (then close it as it is)
+     */
+    public boolean refuseNewConnections()
+    {
+        return NativeEdge.refuseNewConnections(channel);
     }
 
     /**

@@ -98,26 +98,13 @@ public final class SelectorAcceptor implements ManagedSelector.SelectorUpdate, M
         }
     }
 
-    /**
-     * Closes this acceptor, then accepts on the calling thread what is still in the backlog, handing each connection
-     * off as the selector would: for the last accepts of a server whose path another server took over, so that its
-     * socket is closed with nothing queued.
-     */
-    public void closeAndAcceptWhatIsLeft()
+    private void handOff(SocketChannel channel)
     {
-        close();
-        try
-        {
-            for (SocketChannel channel = listening.accept(); channel != null; channel = listening.accept())
-                handOff(channel);
-        }
-        catch (IOException failure)
-        {
-            LOG.warn("{}: accepting what was left in the backlog failed: {}", listening, failure.toString());
-        }
+        handOff(handoff, channel, listening);
     }
 
-    private void handOff(SocketChannel channel)
+    /** Hands one accepted connection off; one that cannot be set up is closed, and accepting goes on. */
+    static void handOff(Handoff handoff, SocketChannel channel, ListeningSocket listening)
     {
         try
         {

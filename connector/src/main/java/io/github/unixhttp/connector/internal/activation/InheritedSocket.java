@@ -21,8 +21,14 @@ public final class InheritedSocket extends ListeningSocket
         this.origin = origin;
     }
 
-
-
+    /**
+     * Never: the supervisor keeps its socket for the next instance, whose it is to accept what is queued then.
+     */
+    @Override
+    public boolean refuseNewConnections()
+    {
+        return false;
+    }
 
     @Override
     public void close()

@@ -50,8 +50,23 @@ public final class BoundSocketFile extends ListeningSocket
         this.name = path.getFileName().toString();
         this.identity = identity;
     }
-
-
+    /**
+     * Refuses new connections at the socket (see {@link ListeningSocket#refuseNewConnections()}); where that cannot be
+     * done, removes the file if it is still ours, so that a client looking the path up from now on finds nothing.
+     */
+    @Override
+    public boolean refuseNewConnections()
+    {
+        if (super.refuseNewConnections())
+            return true;
+        synchronized (this)
+        {
+            if (closed || pending != null)
+                return false;
+        }
+        removeFileIfOurs();
+        return true;
+    }
 
     /**
      * @return the path clients connect to

@@ -14,6 +14,8 @@ public interface LibC
     int SO_PEERCRED = 17;
     int SO_PEERGROUPS = 59;
     int ERANGE = 34;
+    /** {@code shutdown(2)}: no more receptions; on a listening Unix socket, no more connections (Linux). */
+    int SHUT_RD = 0;
 
     /** {@code *at} flags, the same on every Linux architecture. */
     int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -31,6 +33,9 @@ public interface LibC
     int connect(int fd, @In byte[] address, int length);
 
     int listen(int fd, int backlog);
+
+    /** {@code how}: {@link #SHUT_RD}. */
+    int shutdown(int fd, int how);
 
     int dup3(int from, int to, int flags);
 

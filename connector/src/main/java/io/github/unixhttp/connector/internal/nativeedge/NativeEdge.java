@@ -168,6 +168,28 @@ public final class NativeEdge
     }
 
     /**
+     * Makes a listening socket refuse new connections while those already in its backlog can still be accepted:
+     * {@code shutdown(SHUT_RD)}, which Linux's {@code connect(2)} answers with {@code ECONNREFUSED} for a Unix socket.
+     *
+     * @return whether it was done; {@code false} where it cannot be (no C library, no descriptor, not Linux)
+     */
+    public static boolean refuseNewConnections(SelectableChannel listening)
+    {
+        LibC libc = Holder.LIBC;
+        if (libc == null || !(listening instanceof NativeSelectableChannel) && !Holder.FDS.readsJdkChannels()
+            || !"Linux".equals(System.getProperty("os.name")))
+            return false;
+        try
+        {
+            return libc.shutdown(Holder.FDS.fdOf(listening), LibC.SHUT_RD) == 0;
+        }
+        catch (RuntimeException unreadable)
+        {
+            return false;
+        }
+    }
+
+    /**
      * Makes {@code to} a copy of descriptor {@code from}, as {@code dup2(2)} does.
      *
      * @throws IOException if the call fails or native calls are unavailable

@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 
 import io.github.unixhttp.connector.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixRouteException;
+import io.github.unixhttp.unit.internal.VerifiedSocketPath;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Promise;
 
@@ -44,10 +45,16 @@ public final class SocketOnlyConnector extends ClientConnector
         return new SocketOnlyConnector(allowed, "unix:" + socket + " only");
     }
 
+    /**
+     * The context entry by which a transport of ours says that {@code address} is a {@link VerifiedSocketPath}'s pin
+     * (a {@code /proc/self/fd/N} name) of the socket file it checked: allowed if that file is.
+     */
+    static final String VERIFIED_PATH_CONTEXT_KEY = SocketOnlyConnector.class.getName() + ".verifiedPath";
+
     @Override
     public void connect(SocketAddress address, Map<String, Object> context)
     {
-        if (allowed.test(address))
+        if (allowed.test(address) || isPinOfAllowed(address, context.get(VERIFIED_PATH_CONTEXT_KEY)))
         {
             super.connect(address, context);
             return;
@@ -55,5 +62,11 @@ public final class SocketOnlyConnector extends ClientConnector
         Promise<?> promise = (Promise<?>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
         promise.failed(new UnixRouteException("Refusing to connect to " + address + ": this HttpClient connects to " +
             allowedDescription + ", never over TCP"));
+    }
+
+    private boolean isPinOfAllowed(SocketAddress address, Object verified)
+    {
+        return verified instanceof VerifiedSocketPath path && path.connectAddress().equals(address)
+            && allowed.test(UnixDomainSocketAddress.of(path.path()));
     }
 }

@@ -58,7 +58,12 @@ final class UnixTransport extends Transport.TCPUnix
             {
                 try (VerifiedSocketPath target = identity.verifyAndPinPath(socket.path()))
                 {
+                    attemptContext.put(SocketOnlyConnector.VERIFIED_PATH_CONTEXT_KEY, target);
                     connector.connect(target.connectAddress(), attemptContext);
+                }
+                finally
+                {
+                    attemptContext.remove(SocketOnlyConnector.VERIFIED_PATH_CONTEXT_KEY);
                 }
             });
     }
