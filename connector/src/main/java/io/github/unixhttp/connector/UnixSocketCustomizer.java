@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Function;
 
 import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.connector.internal.policy.ProxiedAddresses;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -38,9 +39,11 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders)
     {
-        UnixSocketEndPoint endPoint = UnixSocketEndPoint.unwrap(request.getConnectionMetaData().getConnection().getEndPoint());
+        EndPoint connectionEndPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        UnixSocketEndPoint endPoint = UnixSocketEndPoint.unwrap(connectionEndPoint);
         if (endPoint == null)
             return request;
+        ProxiedAddresses.requireLiterals(connectionEndPoint);
         UnixSocketConnector connector = request.getConnectionMetaData().getConnector() instanceof UnixSocketConnector unix ? unix : null;
         PeerCredentials peer = endPoint.getPeerCredentials();
         if (peer == null)

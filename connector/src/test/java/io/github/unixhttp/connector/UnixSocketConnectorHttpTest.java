@@ -218,6 +218,26 @@ class UnixSocketConnectorHttpTest
     }
 
     @Test
+    void aProxyProtocolV1HeaderNamingAHostInsteadOfAnAddressIsABadRequest() throws Exception
+    {
+        try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> {},
+            new ProxyConnectionFactory(), new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration())))
+        {
+            for (String header : new String[]{"PROXY TCP4 evil.example 192.0.2.1 51000 80", "PROXY TCP4 203.0.113.7 <b>x</b> 51000 80",
+                "PROXY TCP6 localhost ::1 51000 80"})
+            {
+                String response = Exchange.exchange(server.socket(),
+                    header + "\r\nGET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                assertTrue(response.startsWith("HTTP/1.1 400"), header + " -> " + response);
+            }
+            String literal = Exchange.exchange(server.socket(), "PROXY TCP6 2001:db8::7 ::1 51000 80\r\nGET /info HTTP/1.1\r\n" +
+                "Host: localhost\r\nConnection: close\r\n\r\n");
+            assertTrue(literal.contains("remote=2001:db8") || literal.contains("remote=[2001:db8"), literal);
+            assertEquals(1, server.handler().handled(), "no handler ran for a bad PROXY header");
+        }
+    }
+
+    @Test
     void proxyProtocolV1UnknownKeepsTheUnixAddressesAsJettysConnectorDoes() throws Exception
     {
         Path socket = dir.resolve("app.sock");

@@ -168,6 +168,35 @@ class DemoServerIT
         }
     }
 
+    /** 300 clients that ask for a large download and never read hold no pool thread: others are served at once. */
+    @Test
+    void downloadsNobodyReadsHoldNoThread() throws Exception
+    {
+        List<java.nio.channels.SocketChannel> stalled = new java.util.ArrayList<>();
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString()))
+        {
+            demo.awaitOutput("try: ");
+            for (int i = 0; i < 300; i++)
+            {
+                java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                stalled.add(channel);
+                channel.connect(java.net.UnixDomainSocketAddress.of(socket));
+                channel.write(java.nio.ByteBuffer.wrap("GET /bytes?n=1073741824 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            }
+            Thread.sleep(1000);
+            Run.Result whoami = Run.run(Duration.ofSeconds(20), List.of("curl", "-sS", "-m", "5", "--unix-socket", socket.toString(),
+                "http://localhost/whoami"));
+            assertEquals(0, whoami.exitCode(), "another client while 300 downloads stall: " + whoami);
+            assertTrue(whoami.stdout().contains("uid"), whoami.stdout());
+        }
+        finally
+        {
+            for (java.nio.channels.SocketChannel channel : stalled)
+                channel.close();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--bogus                           | Unknown option: '--bogus'",

@@ -68,6 +68,62 @@ class RefusalTest
         server.close();
     }
 
+    /**
+     * A refused peer that sends nothing, or a byte at a time, does not hold its descriptor for the connector's idle
+     * timeout (30 s here): silent ones go after about 2 s, a trickle after about 5 s.
+     */
+    @Test
+    void silentAndTricklingRefusedPeersAreClosedLongBeforeTheIdleTimeout() throws Exception
+    {
+        java.util.List<SocketChannel> silent = new java.util.ArrayList<>();
+        try (SocketChannel trickle = SocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                silent.add(channel);
+                channel.connect(UnixDomainSocketAddress.of(server.socket()));
+            }
+            trickle.connect(UnixDomainSocketAddress.of(server.socket()));
+            long start = System.nanoTime();
+            awaitConnections(201, Duration.ofSeconds(5));
+            // A byte every second: each read is activity, so only the deadline ends it.
+            byte[] head = "GET / HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII);
+            int sent = 0;
+            while (server.connector().getConnectedEndPoints().size() > 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10))
+            {
+                if (sent < head.length && trickle.isOpen())
+                {
+                    try
+                    {
+                        trickle.write(ByteBuffer.wrap(head, sent++, 1));
+                    }
+                    catch (java.io.IOException closedByTheServer)
+                    {
+                        sent = head.length;
+                    }
+                }
+                Thread.sleep(1000);
+            }
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(0, server.connector().getConnectedEndPoints().size(), "refused connections still open after " + elapsedMillis + " ms");
+            assertTrue(elapsedMillis < 9_000, "closed after " + elapsedMillis + " ms, against an idle timeout of " + IDLE_TIMEOUT_MILLIS);
+        }
+        finally
+        {
+            for (SocketChannel channel : silent)
+                channel.close();
+        }
+    }
+
+    private void awaitConnections(int count, Duration patience) throws InterruptedException
+    {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (server.connector().getConnectedEndPoints().size() < count && System.nanoTime() < deadline)
+            Thread.sleep(10);
+        assertEquals(count, server.connector().getConnectedEndPoints().size(), "connections accepted");
+    }
+
     /** A head ending in bare LFs (or a mix) is a complete request too: it is answered now, not at the idle timeout. */
     @ParameterizedTest
     @ValueSource(strings = {"GET / HTTP/1.1\nHost: x\n\n", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\n\r\n",

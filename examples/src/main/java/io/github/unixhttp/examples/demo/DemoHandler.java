@@ -1,6 +1,5 @@
 package io.github.unixhttp.examples.demo;
 
-import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +21,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.IteratingCallback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ajax.JSON;
 
@@ -189,11 +190,39 @@ final class DemoHandler extends Handler.Abstract
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, count);
-        try (OutputStream out = Content.Sink.asOutputStream(response))
+        if (count == 0)
         {
-            for (long left = count; left > 0; left -= PAYLOAD_CHUNK.length)
-                out.write(PAYLOAD_CHUNK, 0, (int)Math.min(PAYLOAD_CHUNK.length, left));
+            response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+            return;
         }
-        callback.succeeded();
+        // Written asynchronously, a chunk at a time as the client reads: a client that never reads holds no thread
+        // (a blocking write would, and a few hundred such clients would take the whole pool from everyone else).
+        new IteratingCallback()
+        {
+            private long left = count;
+
+            @Override
+            protected Action process()
+            {
+                if (left <= 0)
+                    return Action.SUCCEEDED;
+                int chunk = (int)Math.min(PAYLOAD_CHUNK.length, left);
+                left -= chunk;
+                response.write(left == 0, ByteBuffer.wrap(PAYLOAD_CHUNK, 0, chunk), this);
+                return Action.SCHEDULED;
+            }
+
+            @Override
+            protected void onCompleteSuccess()
+            {
+                callback.succeeded();
+            }
+
+            @Override
+            protected void onCompleteFailure(Throwable failure)
+            {
+                callback.failed(failure);
+            }
+        }.iterate();
     }
 }

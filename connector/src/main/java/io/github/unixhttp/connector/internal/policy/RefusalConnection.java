@@ -2,6 +2,7 @@ package io.github.unixhttp.connector.internal.policy;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
@@ -24,8 +25,18 @@ public class RefusalConnection extends AbstractConnection
     private static final int MAX_DISCARDED = 16 * 1024;
     private static final String BODY = "Forbidden: " + MESSAGE + "\n";
 
-    private final ByteBuffer input = BufferUtil.allocate(4096);
+    /**
+     * A refused peer has this long between reads (the endpoint's idle timeout, if shorter, stands), and this long in
+     * all, to send its request head: one that sends nothing, or a byte at a time, does not hold a descriptor for the
+     * connector's full idle timeout.
+     */
+    static final long REFUSED_IDLE_MILLIS = 2_000;
+    static final long REFUSED_DEADLINE_MILLIS = 5_000;
+
     private final RefusedPeerInput request = new RefusedPeerInput();
+    private final long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REFUSED_DEADLINE_MILLIS);
+    /** Made at the first byte: a silent refused peer costs no buffer. */
+    private ByteBuffer input;
 
     public RefusalConnection(EndPoint endPoint, Executor executor)
     {
@@ -36,6 +47,9 @@ public class RefusalConnection extends AbstractConnection
     public void onOpen()
     {
         super.onOpen();
+        EndPoint endPoint = getEndPoint();
+        if (endPoint.getIdleTimeout() <= 0 || endPoint.getIdleTimeout() > REFUSED_IDLE_MILLIS)
+            endPoint.setIdleTimeout(REFUSED_IDLE_MILLIS);
         fillInterested();
     }
 
@@ -44,11 +58,13 @@ public class RefusalConnection extends AbstractConnection
     {
         try
         {
+            if (input == null)
+                input = BufferUtil.allocate(4096);
             while (true)
             {
                 BufferUtil.clear(input);
                 int read = getEndPoint().fill(input);
-                if (read < 0 || request.consume(input) || request.consumed() > MAX_DISCARDED)
+                if (read < 0 || request.consume(input) || request.consumed() > MAX_DISCARDED || System.nanoTime() - deadlineNanos > 0)
                 {
                     respond();
                     return;
