@@ -7,12 +7,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import io.github.unixhttp.connector.binding.BindProblem;
 import io.github.unixhttp.connector.binding.SocketBindException;
 import io.github.unixhttp.testing.ChildJvm;
+import io.github.unixhttp.testing.Run;
+import io.github.unixhttp.testing.LogCapture;
 import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.TestHandler;
 import io.github.unixhttp.testing.TestServer;
@@ -133,6 +136,60 @@ class TakeoverTest
             assertTrue(server.server().isStarted());
         }
         assertEquals("x", Files.readString(path), "the stop leaves the file that is not its socket alone");
+    }
+
+    /**
+     * A hard link to another socket of this user put at the path (by an admin, a member of a group that may write the
+     * directory) is no takeover: the server does not drain, and says so.
+     */
+    @Test
+    void aHardLinkToAnotherSocketOfTheSameUserIsNoTakeover() throws Exception
+    {
+        Path path = dir.resolve("app.sock");
+        Path other = dir.resolve("other.sock");
+        try (LogCapture log = LogCapture.start();
+             TestServer server = TestServer.start(path, connector -> connector.setSocketFile(SocketFileOptions.builder()
+                 .replacementCheckInterval(Duration.ofMillis(20)).build()));
+             TestServer otherService = TestServer.start(other))
+        {
+            Path link = Files.createLink(dir.resolve("link.tmp"), other);
+            Files.move(link, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Thread.sleep(500);
+            assertFalse(server.connector().isReplaced());
+            assertTrue(server.connector().isRunning(), "the server goes on serving");
+            assertTrue(server.server().isStarted());
+            assertTrue(log.text().contains("that no takeover put there"), log.text());
+        }
+        assertTrue(Files.exists(path, LinkOption.NOFOLLOW_LINKS), "the stop leaves the link, which is not its socket, alone");
+    }
+
+    /**
+     * A new server killed right after its socket was swapped in must not take the old one with it: the old one finds
+     * that nothing answers on the new socket, and goes on serving.
+     */
+    @Test
+    void theOldServerDoesNotDrainForATakeoverWhoseServerDied() throws Exception
+    {
+        Path path = dir.resolve("app.sock");
+        try (ChildJvm old = ChildJvm.start(false, null, "serve", path.toString()))
+        {
+            assertEquals("LISTENING", old.readLine());
+            // The old server sleeps through the takeover and the new server's death, then looks at the path.
+            Run.run(Duration.ofSeconds(10), "kill", "-STOP", Long.toString(old.pid())).requireSuccess();
+            try (ChildJvm next = ChildJvm.start(false, null, "serve", path.toString(), "--takeover", "x"))
+            {
+                assertEquals("LISTENING", next.readLine());
+                next.kill();
+            }
+            Run.run(Duration.ofSeconds(10), "kill", "-CONT", Long.toString(old.pid())).requireSuccess();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!old.stderr().contains("nothing answers on the new socket") && System.nanoTime() < deadline)
+                Thread.sleep(50);
+            assertTrue(old.stderr().contains("nothing answers on the new socket"), old.stderr());
+            Thread.sleep(5 * SocketFileOptions.DEFAULT_REPLACEMENT_CHECK_INTERVAL.toMillis());
+            assertTrue(ProcessHandle.of(old.pid()).map(ProcessHandle::isAlive).orElse(false), "the old server runs on");
+            assertEquals(0, old.stop());
+        }
     }
 
     /**

@@ -16,7 +16,7 @@ import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
  * A test server in its own process, for what one JVM cannot show: another user, {@code kill -9}, a umask.
  *
  * <pre>
- * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail] [--acceptors N] [--allow-uid UID] [--stop-timeout MS]
+ * serve PATH [--mode OCTAL] [--group G] [--stale remove|fail] [--acceptors N] [--allow-uid UID] [--stop-timeout MS] [--takeover x]
  *     prints "LISTENING" or "FAILED message", serves until stdin closes, prints "STOPPED"; on the line "pause" it
  *     stops accepting (connections wait in the backlog) and prints "PAUSED"
  * cycle PATH COUNT [--mode OCTAL]
@@ -187,6 +187,7 @@ public final class ServeMain
             {
                 case "--mode" -> connector.setSocketFile(connector.getSocketFile().toBuilder().mode(SocketFileMode.parse(args[i + 1])).build());
                 case "--group" -> connector.setSocketFile(connector.getSocketFile().toBuilder().group(args[i + 1]).build());
+                case "--takeover" -> connector.setSocketFile(connector.getSocketFile().toBuilder().takeover(true).build());
                 case "--stop-timeout" -> connector.getServer().setStopTimeout(Long.parseLong(args[i + 1]));
                 case "--allow-uid" -> connector.setPeerPolicy(io.github.unixhttp.connector.policy.PeerPolicy.builder()
                     .allowUid(Integer.parseInt(args[i + 1])).build());

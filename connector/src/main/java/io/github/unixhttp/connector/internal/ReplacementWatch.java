@@ -28,6 +28,8 @@ public final class ReplacementWatch implements Runnable
     private volatile Scheduler.Task task;
     /** What the last look found, so that each change is logged once. */
     private PathState told = PathState.OURS;
+    /** Whether a takeover whose new socket does not answer was logged: once is enough. */
+    private boolean toldSilent;
 
     /**
      * @param onReplaced run once, on the scheduler's thread, when the path names another file: hand long work over
@@ -62,14 +64,29 @@ public final class ReplacementWatch implements Runnable
         PathState state = socket.pathState();
         if (state == PathState.REPLACED)
         {
-            stopped = true;
-            onReplaced.run();
-            return;
+            if (socket.replacementAnswers())
+            {
+                stopped = true;
+                onReplaced.run();
+                return;
+            }
+            if (!toldSilent)
+            {
+                toldSilent = true;
+                LOG.warn("{} was taken over, but nothing answers on the new socket (did its server die right after it " +
+                    "started?): this server goes on serving its connections, and drains only once the new one answers. " +
+                    "New clients are refused meanwhile: restart the service, or start the new server again", socket);
+            }
+            state = PathState.UNKNOWN;
         }
         if (state != told && state != PathState.OURS)
         {
             switch (state)
             {
+                case UNPROVEN -> LOG.warn("The path of {} names another socket of this server's user that no takeover put " +
+                    "there (a hard link to another service?): this server is not replaced and goes on serving its " +
+                    "connections, but new clients reach that socket. Put this server's path back (restart it), or remove " +
+                    "that link", socket);
                 case ABSENT -> LOG.warn("{} was removed from outside: no new client can connect until this server is " +
                     "restarted", socket);
                 case FOREIGN -> LOG.warn("The path of {} now names something that is not a socket of this server's user: " +

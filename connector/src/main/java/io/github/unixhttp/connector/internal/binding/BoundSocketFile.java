@@ -24,6 +24,8 @@ import io.github.unixhttp.connector.binding.SocketBindException;
 public final class BoundSocketFile extends ListeningSocket
 {
     private static final Logger LOG = LoggerFactory.getLogger(BoundSocketFile.class);
+    /** How long a look at the path waits for the lock to read a takeover's record: a takeover holds it briefly. */
+    private static final java.time.Duration RECORD_WAIT = java.time.Duration.ofMillis(200);
 
     private final Path path;
     private final Directory directory;
@@ -118,7 +120,9 @@ public final class BoundSocketFile extends ListeningSocket
                 return PathState.ABSENT;
             if (now.sameFileAs(identity))
                 return PathState.OURS;
-            return now.isSocket() && now.uid() == Directory.effectiveUid() ? PathState.REPLACED : PathState.FOREIGN;
+            if (!now.isSocket() || now.uid() != Directory.effectiveUid())
+                return PathState.FOREIGN;
+            return takeoverRecorded(now);
         }
         catch (IOException unknown)
         {
@@ -130,6 +134,41 @@ public final class BoundSocketFile extends ListeningSocket
                     unknown.toString());
             }
             return PathState.UNKNOWN;
+        }
+    }
+
+    /**
+     * @return {@link PathState#REPLACED} if the lock file records that a takeover replaced this socket with {@code now},
+     *         {@link PathState#UNPROVEN} if not, {@link PathState#UNKNOWN} if the lock is held (a takeover under way)
+     */
+    private PathState takeoverRecorded(FileStatus now) throws IOException
+    {
+        try (StartLock lock = StartLock.acquire(directory, name, path, RECORD_WAIT))
+        {
+            TakeoverRecord record = lock.takeoverRecord();
+            return record != null && record.proves(identity, now) ? PathState.REPLACED : PathState.UNPROVEN;
+        }
+        catch (SocketBindException held)
+        {
+            return PathState.UNKNOWN;
+        }
+    }
+
+    /**
+     * @return whether a server answers at the path as this user: a takeover's new server must, before this one drains
+     *         (one that died right after it published leaves a socket nobody listens on)
+     */
+    public boolean replacementAnswers()
+    {
+        try
+        {
+            TakeoverProbe.Listener listener = TakeoverProbe.probe(path);
+            return listener != null && listener.sameUser();
+        }
+        catch (IOException busy)
+        {
+            // Its backlog stayed full: a server is there, and busy.
+            return true;
         }
     }
 

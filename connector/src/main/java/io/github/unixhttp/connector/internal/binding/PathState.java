@@ -9,8 +9,16 @@ public enum PathState
     OURS,
     /** Nothing is at the path: someone removed it. Clients can no longer connect, but no other server has the path. */
     ABSENT,
-    /** The path names another socket of this server's user: another server took it over. */
+    /**
+     * The path names another socket of this server's user, and the lock file records that a takeover put it there
+     * in place of this one ({@link TakeoverRecord}): another server took the path over.
+     */
     REPLACED,
+    /**
+     * The path names another socket of this server's user that no takeover put there: a hard link to another
+     * service's socket, say. This server keeps serving its connections; new clients reach that socket.
+     */
+    UNPROVEN,
     /**
      * The path names something a takeover never puts there: not a socket, or a socket of another user. No server
      * of ours took over; this one keeps serving (stopping it would let anyone who can write there stop it).

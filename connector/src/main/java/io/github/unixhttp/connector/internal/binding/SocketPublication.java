@@ -52,8 +52,9 @@ final class SocketPublication
     void publish(Path path, Directory directory, String name) throws IOException
     {
         boolean privateDirHoldsOnlyOurs = true;
-        try (StartLock ignored = StartLock.acquire(directory, name, path, StartLock.START_WAIT))
+        try (StartLock lock = StartLock.acquire(directory, name, path, StartLock.START_WAIT))
         {
+            FileStatus ours = privateDir.statusOf(socketName);
             FileStatus now = directory.statusOf(name);
             if (now == null)
                 SocketFileBinder.link(path, privateDir, directory, name);
@@ -78,6 +79,8 @@ final class SocketPublication
                     throw tookThePath(path, "the path changed at the last instant");
                 }
             }
+            // Still under the lock: the replaced server reads this under the lock before it drains.
+            lock.recordTakeover(replaced, ours);
             LOG.info("unix:{} now names this server's socket; the server it replaced drains", path);
         }
         finally

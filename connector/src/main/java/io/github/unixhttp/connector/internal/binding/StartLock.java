@@ -2,6 +2,7 @@ package io.github.unixhttp.connector.internal.binding;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -183,6 +184,23 @@ public final class StartLock implements AutoCloseable
             }
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * Records, in the lock file, that a takeover replaced the socket {@code replaced} with {@code published}: the
+     * proof the replaced server asks for before it drains (see {@link TakeoverRecord}).
+     */
+    void recordTakeover(FileStatus replaced, FileStatus published) throws IOException
+    {
+        Directory.writeWhole(descriptor, TakeoverRecord.of(replaced, published).text().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * @return the takeover this lock file records, or {@code null} if none
+     */
+    TakeoverRecord takeoverRecord() throws IOException
+    {
+        return TakeoverRecord.parse(new String(Directory.readStart(descriptor, 256), StandardCharsets.US_ASCII));
     }
 
     @Override

@@ -220,6 +220,30 @@ public final class Directory implements AutoCloseable
     }
 
     /**
+     * Replaces the whole content of an open regular file with {@code content}.
+     */
+    public static void writeWhole(int descriptor, byte[] content) throws IOException
+    {
+        LibC libc = libc();
+        if (libc.ftruncate(descriptor, 0) != 0)
+            throw failure("ftruncate");
+        if (libc.pwrite(descriptor, content, content.length, 0) != content.length)
+            throw failure("pwrite");
+    }
+
+    /**
+     * @return the first {@code max} bytes of an open regular file
+     */
+    public static byte[] readStart(int descriptor, int max) throws IOException
+    {
+        byte[] buffer = new byte[max];
+        long read = libc().pread(descriptor, buffer, max, 0);
+        if (read < 0)
+            throw failure("pread");
+        return java.util.Arrays.copyOf(buffer, (int)read);
+    }
+
+    /**
      * Takes an exclusive {@code flock(2)} on an open descriptor without waiting.
      *
      * @return whether the lock was taken; {@code false} if another open file holds it

@@ -63,6 +63,12 @@ public interface LibC
 
     int fchmod(int fd, int mode);
 
+    long pread(int fd, @Out byte[] buffer, long count, long offset);
+
+    long pwrite(int fd, @In byte[] buffer, long count, long offset);
+
+    int ftruncate(int fd, long length);
+
     int flock(int fd, int operation);
 
     int close(int fd);
