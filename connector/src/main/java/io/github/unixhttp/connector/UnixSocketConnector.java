@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.EventListener;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +21,11 @@ import io.github.unixhttp.connector.credentials.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerListener;
 import io.github.unixhttp.connector.internal.AcceptingSocket;
 import io.github.unixhttp.connector.internal.HttpConfigurationCheck;
+import io.github.unixhttp.connector.internal.ServingFactories;
 import io.github.unixhttp.connector.internal.ListeningSocket;
 import io.github.unixhttp.connector.internal.ListeningSockets;
 import io.github.unixhttp.connector.internal.PeerGate;
+import io.github.unixhttp.connector.internal.ServingGate;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.connector.internal.nativeedge.PeerCredentialsReader;
 import io.github.unixhttp.connector.policy.PeerPolicy;
@@ -78,6 +81,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     private final UnixSocketSelectorManager selectorManager;
     private final GracefulStop gracefulStop = new GracefulStop(this);
+    private final ServingGate servingGate = new ServingGate(this::acceptInSelectorIfNoAcceptors);
     private final CopyOnWriteArrayList<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<SocketReplacedListener> replacedListeners = new CopyOnWriteArrayList<>();
     private final LongAdder refusedConnections = new LongAdder();
@@ -97,6 +101,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private PeerPolicy trustedProxies;
     private PeerCredentialsReader peerCredentialsReader;
     private PeerGate peerGate;
+    /** While started: the factories that serve, copies for configurations that lack the customizer. */
+    private volatile ServingFactories servingFactories;
     private volatile AcceptingSocket accepting;
     /** Closing takes the socket atomically: a takeover's drain and a stop may close at the same time. */
     private static final AtomicReferenceFieldUpdater<UnixSocketConnector, AcceptingSocket> ACCEPTING =
@@ -188,6 +194,21 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     public void setSocketPath(Path socketPath)
     {
         setAddress(UnixSocketAddress.ofPath(socketPath));
+    }
+
+    /**
+     * The name Jetty's {@code UnixDomainServerConnector} gives {@link #setSocketPath}, so that code written for it
+     * needs only the class swapped.
+     */
+    public void setUnixDomainPath(Path unixDomainPath)
+    {
+        setSocketPath(unixDomainPath);
+    }
+
+    /** The name Jetty's {@code UnixDomainServerConnector} gives {@link #getSocketPath()}. */
+    public Path getUnixDomainPath()
+    {
+        return getSocketPath();
     }
 
     /**
@@ -362,6 +383,26 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         return super.removeEventListener(listener);
     }
 
+    /**
+     * The factory serving {@code protocol}: the one given, or while started, for a plain {@code HttpConnectionFactory}
+     * whose configuration lacks the {@link UnixSocketCustomizer}, the copy that serves in its place (see {@link
+     * #newHttpConfiguration()}; the configuration given is not changed).
+     */
+    @Override
+    public ConnectionFactory getConnectionFactory(String protocol)
+    {
+        ServingFactories serving = servingFactories;
+        ConnectionFactory factory = serving == null ? null : serving.forProtocol(protocol);
+        return factory != null ? factory : super.getConnectionFactory(protocol);
+    }
+
+    /** @return the factories that serve, in order: see {@link #getConnectionFactory(String)} */
+    public List<ConnectionFactory> getServingConnectionFactories()
+    {
+        ServingFactories serving = servingFactories;
+        return serving != null ? serving.ordered() : List.copyOf(getConnectionFactories());
+    }
+
     @ManagedAttribute("The number of selector threads")
     public int getSelectors()
     {
@@ -398,7 +439,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
                 ? "An abstract name admits only this server's user unless given a peer policy, and that needs the peers' " +
                     "credentials: keep readPeerCredentials on, or set PeerPolicy.allowAll() to admit every local user, on " + this
                 : "A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
-        getConnectionFactories().forEach(factory -> HttpConfigurationCheck.check(factory, this));
+        servingFactories = ServingFactories.of(getConnectionFactories(), this);
         peerGate = new PeerGate(this, policy, getTrustedProxies(), peerListeners, refusedConnections);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
         peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
@@ -410,13 +451,17 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             // Supervisors may hand over a non-blocking socket; acceptor threads need a blocking one.
             opened.channel().configureBlocking(getAcceptors() > 0);
             super.doStart();
-            if (getAcceptors() == 0)
-                accepting.acceptInSelector(selectorManager.selectorForAccepting(), getScheduler());
+            // Listening from now on, serving only once the server has started (see ServingGate).
+            servingGate.arm(getServer());
             replacement = SocketReplacement.start(this, opened, replacedListeners);
         }
         catch (Throwable failure)
         {
             closeListeningSocket();
+            ServingFactories serving = servingFactories;
+            servingFactories = null;
+            if (serving != null)
+                serving.stop();
             throw failure;
         }
     }
@@ -424,11 +469,16 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     protected void doStop() throws Exception
     {
+        servingGate.disarm();
         SocketReplacement current = replacement;
         if (current != null)
             current.stop();
         super.doStop();
         closeListeningSocket();
+        ServingFactories serving = servingFactories;
+        servingFactories = null;
+        if (serving != null)
+            serving.stop();
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::removeEventListener);
     }
 
@@ -475,6 +525,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     @Override
     protected void accept(int acceptorID) throws IOException
     {
+        if (!servingGate.awaitOpen(this::isRunning))
+            return;
         AcceptingSocket current = accepting;
         SocketChannel channel = current == null ? null : current.acceptOnThread(() -> isRunning() && !isShutdown());
         if (channel != null)
@@ -490,12 +542,19 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     {
         super.setAccepting(accepting);
         AcceptingSocket current = this.accepting;
-        if (getAcceptors() > 0 || !isStarted() || current == null)
+        if (getAcceptors() > 0 || !isStarted() || current == null || !servingGate.isOpen())
             return;
         if (accepting)
             current.acceptInSelector(selectorManager.selectorForAccepting(), getScheduler());
         else
             current.stopAcceptingInSelector();
+    }
+
+    private void acceptInSelectorIfNoAcceptors()
+    {
+        AcceptingSocket current = accepting;
+        if (getAcceptors() == 0 && current != null && isAccepting())
+            current.acceptInSelector(selectorManager.selectorForAccepting(), getScheduler());
     }
 
     /** For the drain after a takeover: see {@link AcceptingSocket#acceptWhatIsLeft()}. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -87,9 +88,36 @@ class HttpConfigurationContractTest
     }
 
     @Test
-    void aConfigurationWithoutTheCustomizerFailsTheStartNamingIt()
+    void aPlainHttpConnectionFactoryWithoutTheCustomizerServesWithCredentialsAndItsConfigurationIsLeftAlone() throws Exception
     {
-        String message = refusedStart(new HttpConfiguration());
+        HttpConfiguration given = new HttpConfiguration();
+        HttpConnectionFactory factory = new HttpConnectionFactory(given);
+        Server server = new Server();
+        UnixSocketConnector connector = new UnixSocketConnector(server, factory);
+        connector.setSocketPath(tmp.resolve("plain.sock"));
+        server.addConnector(connector);
+        server.setHandler(new TestHandler());
+        server.start();
+        try
+        {
+            String info = Exchange.get(tmp.resolve("plain.sock"), "/info");
+            assertTrue(info.contains("peer.uid=") && !info.contains("peer.uid=null"), "requests carry credentials:\n" + info);
+            assertTrue(given.getCustomizers().isEmpty(), "the configuration given is not changed: " + given.getCustomizers());
+            assertEquals(List.of(factory), List.copyOf(connector.getConnectionFactories()), "the factories given are listed");
+            HttpConnectionFactory serving = (HttpConnectionFactory)connector.getConnectionFactory("http/1.1");
+            assertNotSame(factory, serving);
+            assertTrue(serving.getHttpConfiguration().getCustomizer(UnixSocketCustomizer.class) != null);
+        }
+        finally
+        {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aFactoryThatCannotBeCopiedWithoutTheCustomizerFailsTheStartNamingIt()
+    {
+        String message = refusedStart(new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(new HttpConfiguration()));
         assertTrue(message.contains("new UnixSocketCustomizer()") && message.contains("newHttpConfiguration"), message);
     }
 
@@ -98,14 +126,23 @@ class HttpConfigurationContractTest
     {
         HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
         configuration.addCustomizer(new ForwardedRequestCustomizer());
-        String message = refusedStart(configuration);
+        String message = refusedStart(new HttpConnectionFactory(configuration));
         assertTrue(message.contains("TrustedForwardedCustomizer") && message.contains("any local user"), message);
     }
 
-    private String refusedStart(HttpConfiguration configuration)
+    @Test
+    void aPlainForwardedCustomizerIsRefusedInAConfigurationWithoutTheCustomizerToo()
+    {
+        HttpConfiguration configuration = new HttpConfiguration();
+        configuration.addCustomizer(new ForwardedRequestCustomizer());
+        String message = refusedStart(new HttpConnectionFactory(configuration));
+        assertTrue(message.contains("TrustedForwardedCustomizer") && message.contains("any local user"), message);
+    }
+
+    private String refusedStart(org.eclipse.jetty.server.ConnectionFactory factory)
     {
         Server server = new Server();
-        UnixSocketConnector connector = new UnixSocketConnector(server, new HttpConnectionFactory(configuration));
+        UnixSocketConnector connector = new UnixSocketConnector(server, factory);
         connector.setSocketPath(tmp.resolve("refused.sock"));
         server.addConnector(connector);
         try

@@ -57,8 +57,18 @@ public final class HttpConfigurationCheck
         if (configuration.getCustomizer(UnixSocketCustomizer.class) == null)
             throw new IllegalStateException("The HTTP configuration of " + factory + " on " + connector + " has no " +
                 "UnixSocketCustomizer: requests would carry no peer credentials and a graceful stop could not tell busy " +
-                "connections from idle ones. Add it: httpConfiguration.addCustomizer(new UnixSocketCustomizer()); it leaves " +
+                "connections from idle ones (a plain HttpConnectionFactory gets a fit copy by itself; this kind of factory " +
+                "cannot be copied). Add it: httpConfiguration.addCustomizer(new UnixSocketCustomizer()); it leaves " +
                 "requests of other connectors alone. Or start from UnixSocketConnector.newHttpConfiguration()");
+        refusePlainForwarded(configuration, factory, connector);
+    }
+
+    /**
+     * @throws IllegalStateException if {@code configuration} has a plain {@link ForwardedRequestCustomizer}, which
+     *         would believe forwarded headers from any local user
+     */
+    static void refusePlainForwarded(HttpConfiguration configuration, ConnectionFactory factory, Object connector)
+    {
         for (HttpConfiguration.Customizer customizer : configuration.getCustomizers())
         {
             if (customizer instanceof ForwardedRequestCustomizer)

@@ -100,6 +100,7 @@ public final class PeerGate
         if (factories.size() < 2)
             throw new IllegalStateException("Nothing follows the ProxyConnectionFactory on " + connector +
                 ": add the protocol it hands over to, e.g. an HttpConnectionFactory");
-        return factories.get(1);
+        // The one that serves that protocol: a copy fit for Unix sockets, where the connector made one.
+        return connector.getConnectionFactory(factories.get(1).getProtocol());
     }
 }

@@ -215,13 +215,17 @@ public final class BoundSocketFile extends ListeningSocket
 
     private void removeFileIfOurs()
     {
-        try (StartLock ignored = StartLock.acquire(directory, name, path, StartLock.STOP_WAIT))
+        try (StartLock lock = StartLock.acquire(directory, name, path, StartLock.STOP_WAIT))
         {
             FileStatus now = directory.statusOf(name);
             if (now == null)
                 LOG.debug("Socket file unix:{} was already removed", path);
             else if (now.isSocket() && now.sameFileAs(identity))
+            {
                 directory.unlink(name);
+                // The last server on this path: its lock file goes too (a replaced server's stays, the new one's).
+                lock.removeLockFile();
+            }
             else
                 LOG.info("Leaving unix:{} in place: it is no longer the socket this connector created", path);
         }

@@ -16,8 +16,10 @@ import io.github.unixhttp.connector.binding.BindProblem;
 
 /**
  * Serializes the probe, remove and link steps of everyone binding the same socket path, so that two starters
- * never delete each other's socket: an exclusive {@code flock(2)} on {@code <socket>.lock} beside the socket (kept
- * between runs: deleting a lock file others may be waiting on would break the exclusion). A {@code flock} belongs
+ * never delete each other's socket: an exclusive {@code flock(2)} on {@code <socket>.lock} beside the socket. A
+ * server's clean stop removes it with its socket, holding the lock; so that a starter waiting on the removed file
+ * cannot believe it holds the lock, a lock counts only if the file locked is still the one at the name (else the
+ * one there now is locked). A {@code flock} belongs
  * to an open file, so the exclusion holds between connectors of one JVM as well as between processes, and
  * connectors on other paths are never held up.
  *
@@ -36,10 +38,14 @@ public final class StartLock implements AutoCloseable
     private static final long MAX_POLL_MILLIS = 100;
 
     private final int descriptor;
+    private final Directory directory;
+    private final String lockName;
 
-    private StartLock(int descriptor)
+    private StartLock(int descriptor, Directory directory, String lockName)
     {
         this.descriptor = descriptor;
+        this.directory = directory;
+        this.lockName = lockName;
     }
 
     /**
@@ -52,11 +58,27 @@ public final class StartLock implements AutoCloseable
     {
         String lockName = socketName + ".lock";
         Path lockPath = socketPath.resolveSibling(lockName);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true)
+        {
+            StartLock lock = acquireOnce(directory, lockName, socketPath, lockPath, deadline, wait);
+            if (lock != null)
+                return lock;
+            // The holder removed the file we waited on (a server's last stop does): lock the one at the name now.
+        }
+    }
+
+    /**
+     * @return the lock, or {@code null} if the file locked is no longer the one at the name (removed or replaced by
+     *         its holder meanwhile): a lock on it would exclude no one
+     */
+    private static StartLock acquireOnce(Directory directory, String lockName, Path socketPath, Path lockPath, long deadline,
+                                         Duration wait) throws IOException
+    {
         int descriptor = open(directory, lockName, socketPath, lockPath);
         try
         {
             check(descriptor, socketPath, lockPath);
-            long deadline = System.nanoTime() + wait.toNanos();
             long pause = POLL_MILLIS;
             while (!Directory.tryLock(descriptor))
             {
@@ -68,7 +90,13 @@ public final class StartLock implements AutoCloseable
                 Thread.sleep(pause);
                 pause = Math.min(MAX_POLL_MILLIS, pause * 2);
             }
-            return new StartLock(descriptor);
+            FileStatus atName = directory.statusOf(lockName);
+            if (atName == null || !atName.sameFileAs(Directory.statusOfDescriptor(descriptor)))
+            {
+                closeQuietly(descriptor);
+                return null;
+            }
+            return new StartLock(descriptor, directory, lockName);
         }
         catch (InterruptedException interrupted)
         {
@@ -201,6 +229,25 @@ public final class StartLock implements AutoCloseable
     TakeoverRecord takeoverRecord() throws IOException
     {
         return TakeoverRecord.parse(new String(Directory.readStart(descriptor, 256), StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Removes the lock file while holding it, for a server's last stop (the socket removed, no takeover to record).
+     * Safe: whoever waits on the removed file finds, once it has the lock, that the name no longer leads to that
+     * file, and locks the one there instead.
+     */
+    void removeLockFile()
+    {
+        try
+        {
+            FileStatus atName = directory.statusOf(lockName);
+            if (atName != null && atName.sameFileAs(Directory.statusOfDescriptor(descriptor)))
+                directory.unlink(lockName);
+        }
+        catch (IOException | RuntimeException left)
+        {
+            // Left in place: harmless, the next start uses it.
+        }
     }
 
     @Override

@@ -81,6 +81,43 @@ class DropwizardExampleIT
         assertFalse(Files.exists(admin, LinkOption.NOFOLLOW_LINKS), "a graceful stop removes the socket");
     }
 
+    /**
+     * Dropwizard installs Jetty's SetUIDListener, which fully starts a connector that is not a NetworkConnector before
+     * the handlers: requests sent as soon as the socket appears once got 404 for up to a second. Each must be served.
+     */
+    @Test
+    void requestsSentAsSoonAsTheSocketAppearsAreServedNot404() throws Exception
+    {
+        Path app = tmp.resolve("app.sock");
+        Path config = Files.writeString(tmp.resolve("config.yml"), String.join("\n",
+            "server:",
+            "  applicationConnectors:",
+            "    - type: unixhttp",
+            "      path: " + app,
+            "  adminConnectors: []",
+            ""));
+        java.util.Map<String, Integer> statuses = new java.util.TreeMap<>();
+        try (ChildProcess process = start(config))
+        {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!Files.exists(app, LinkOption.NOFOLLOW_LINKS) && System.nanoTime() < deadline)
+                Thread.sleep(1);
+            assertTrue(Files.exists(app, LinkOption.NOFOLLOW_LINKS), "the socket appeared: " + process.output());
+            // From the socket's first instant until well after the start: each request gets its answer.
+            int afterStarted = 0;
+            while (afterStarted < 20 && System.nanoTime() < deadline)
+            {
+                if (process.output().contains("Started oejs.Server@"))
+                    afterStarted++;
+                String response = io.github.unixhttp.testing.Exchange.get(app, "/whoami");
+                String status = response.length() >= 12 ? response.substring(9, 12) : "<" + response + ">";
+                statuses.merge(status, 1, Integer::sum);
+            }
+            assertEquals(java.util.Set.of("200"), statuses.keySet(), "statuses while the application started: " + statuses);
+            assertEquals(143, process.terminate());
+        }
+    }
+
     @Test
     void anUnquotedModeATcpSettingOrAnEmptyListEntryIsAConfigurationError() throws Exception
     {
