@@ -43,6 +43,8 @@ public final class UnixHttpAsyncClients
      *
      * @throws UnsupportedOperationException for an abstract name, saying which client to use instead
      * @throws IllegalArgumentException      for an inherited socket, saying what to pass instead
+     * @throws IllegalStateException         where httpcore5 is older than 5.4 (Spring Boot 4.0 manages 5.3), whose I/O
+     *                                       reactor cannot open Unix sockets, naming the versions to set
      */
     public static CloseableHttpAsyncClient create(UnixSocketAddress address)
     {
@@ -52,6 +54,8 @@ public final class UnixHttpAsyncClients
     /**
      * @throws UnsupportedOperationException for an abstract name, saying which client to use instead
      * @throws IllegalArgumentException      for an inherited socket, saying what to pass instead
+     * @throws IllegalStateException         where httpcore5 is older than 5.4 (Spring Boot 4.0 manages 5.3), whose I/O
+     *                                       reactor cannot open Unix sockets, naming the versions to set
      */
     public static HttpAsyncClientBuilder custom(UnixSocketAddress address, UnixClientOptions options)
     {
@@ -62,7 +66,7 @@ public final class UnixHttpAsyncClients
                 "(classic) or JettyUnixClients for abstract names, or listen on a socket file");
         return HttpAsyncClients.custom()
             .setConnectionManager(UnixConnectionManagers.async(address, options))
-            .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(address.path()).build())
+            .setDefaultRequestConfig(UnixRoutes.defaultRequestConfig(address.path()))
             .addExecInterceptorBefore(ChainElement.CONNECT.name(), UnixRoutes.NAME, new UnixRoutes(address))
             .setRedirectStrategy(SameSocketRedirects.INSTANCE)
             .setRetryStrategy(RefusalsAreFinal.DEFAULT);

@@ -22,8 +22,9 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
  * }
  * }</pre>
  *
- * Built on HttpClient's own {@code RequestConfig.Builder.setUnixDomainSocket}; the connection operator is ours so
- * that connect timeouts are honoured, the server identity can be checked, and abstract names can be reached.
+ * Built on HttpClient's own {@code RequestConfig.Builder.setUnixDomainSocket} (httpclient5 5.6+; on 5.5, which
+ * Spring Boot 4.0 manages, without it); the connection operator is ours so that connect timeouts are honoured, the
+ * server identity can be checked, and abstract names can be reached.
  *
  * <p><b>Fails closed.</b> The client never opens a TCP connection: the connection operator takes every connect to
  * the address, so a default or per-request {@code RequestConfig} of the application's own (without the socket), a
@@ -62,7 +63,7 @@ public final class UnixHttpClients
         UnixDialer.requireConnectable(address);
         return HttpClients.custom()
             .setConnectionManager(UnixConnectionManagers.classic(address, options))
-            .setDefaultRequestConfig(RequestConfig.custom().setUnixDomainSocket(UnixRoutes.routeSocketOf(address)).build())
+            .setDefaultRequestConfig(UnixRoutes.defaultRequestConfig(UnixRoutes.routeSocketOf(address)))
             .addExecInterceptorBefore(ChainElement.CONNECT.name(), UnixRoutes.NAME, new UnixRoutes(address))
             .setRedirectStrategy(SameSocketRedirects.INSTANCE)
             .setRetryStrategy(RefusalsAreFinal.DEFAULT);

@@ -55,6 +55,12 @@ final class UnixAsyncConnectionOperator implements AsyncClientConnectionOperator
                                                         SocketAddress localAddress, Timeout connectTimeout, Object attachment,
                                                         HttpContext context, FutureCallback<ManagedAsyncClientConnection> callback)
     {
+        if (!UnixRoutes.routesNameSockets())
+        {
+            // httpclient5 before 5.6: its operator connects to the host's address, which the initiator given here
+            // replaces with the socket (resolved by the manager's resolver, which asks no DNS).
+            return operator.connect(unix(initiator), host, endpointName, null, connectTimeout, attachment, context, callback);
+        }
         return connect(initiator, host, null, endpointName, localAddress, connectTimeout, attachment, context, callback);
     }
 

@@ -56,6 +56,7 @@ public final class UnixConnectionManagers
      */
     public static PoolingAsyncClientConnectionManager async(UnixSocketAddress address, UnixClientOptions options)
     {
+        HttpClientVersion.requireAsyncUnixSockets();
         return new PoolingAsyncClientConnectionManagerBuilder()
         {
             @Override
@@ -66,11 +67,31 @@ public final class UnixConnectionManagers
                     address, options.serverIdentityFor(address));
             }
         }
+            // No DNS: before httpclient5 5.6 the operator resolves the URL's host, whose address is never used.
+            .setDnsResolver(NoDns.INSTANCE)
             .setMaxConnTotal(options.maxConnections())
             .setMaxConnPerRoute(options.maxConnections())
             .setDefaultConnectionConfig(ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .build())
             .build();
+    }
+
+    /** Every host is the loopback address, which nothing connects to: the connection layer connects to the socket. */
+    private enum NoDns implements DnsResolver
+    {
+        INSTANCE;
+
+        @Override
+        public java.net.InetAddress[] resolve(String host)
+        {
+            return new java.net.InetAddress[]{java.net.InetAddress.getLoopbackAddress()};
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host)
+        {
+            return host;
+        }
     }
 }

@@ -63,7 +63,27 @@ public final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
             throw new UnixRouteException("Refusing to send a request for " + route.getTargetHost() + " over unix:" + address +
                 ": https asks for TLS, and this client speaks plain HTTP over the socket (which never leaves the machine; its " +
                 "file's permissions and the server identity check are what protect it). Write the URL as http://localhost/...");
-        requireOwnSocket(address, route.getUnixDomainSocket());
+        // Before httpclient5 5.6 a route cannot name a socket: there is none to check.
+        if (HttpClientVersion.ROUTES_NAME_SOCKETS)
+            requireOwnSocket(address, route.getUnixDomainSocket());
+    }
+
+    /**
+     * @return the default request configuration of a client of {@code socket}: it names the socket where HttpClient's
+     *         routes can (5.6+); before, the connection layer alone sends everything to it
+     */
+    public static org.apache.hc.client5.http.config.RequestConfig defaultRequestConfig(Path socket)
+    {
+        org.apache.hc.client5.http.config.RequestConfig.Builder config = org.apache.hc.client5.http.config.RequestConfig.custom();
+        if (HttpClientVersion.ROUTES_NAME_SOCKETS)
+            config.setUnixDomainSocket(socket);
+        return config.build();
+    }
+
+    /** @return whether HttpClient's routes can name a Unix socket (httpclient5 5.6+) */
+    public static boolean routesNameSockets()
+    {
+        return HttpClientVersion.ROUTES_NAME_SOCKETS;
     }
 
     /**
