@@ -63,6 +63,28 @@ public class UnixHttpServerAutoConfiguration
         }
     }
 
+    /**
+     * The credentials on WebFlux exchanges ({@code exchange.getAttribute(PeerCredentials.ATTRIBUTE)}) and as
+     * {@code PeerCredentials} parameters of WebFlux handler methods.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(org.springframework.web.reactive.config.WebFluxConfigurer.class)
+    static class PeerCredentialsWebFluxConfiguration implements org.springframework.web.reactive.config.WebFluxConfigurer
+    {
+        @Bean
+        PeerCredentialsWebFilter peerCredentialsWebFilter()
+        {
+            return new PeerCredentialsWebFilter();
+        }
+
+        @Override
+        public void configureArgumentResolvers(org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer configurer)
+        {
+            configurer.addCustomResolver(new PeerCredentialsReactiveArgumentResolver());
+        }
+    }
+
     /** On when a socket path is set or a socket is to be inherited. */
     static final class SocketConfigured extends AnyNestedCondition
     {
