@@ -15,6 +15,7 @@ import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.Scripts;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,8 +55,62 @@ class UnnameablePeerTest
             "--allow-uid", Integer.toString(ownUid), "--acceptors", Integer.toString(acceptors)))
         {
             assertEquals("LISTENING", server.readLine());
+            attackAndCheck(socket, peers, script, server.pid());
+            assertTrue(server.stderr().contains("file-name encoding is US-ASCII") && server.stderr().contains("LANG=C.UTF-8"),
+                "the start-up warning names the encoding and the fix:\n" + server.stderr());
+            assertEquals(0, server.stop());
+        }
+    }
+
+    /**
+     * A socket s6 hands over (standard input), served in a C locale: the same attack, the same outcome. The socket is
+     * the supervisor's and outlives the server; the JDK's accept on it is the one that throws.
+     */
+    @Test
+    void anInheritedSocketGoesOnAcceptingAndLeaksNothing() throws Exception
+    {
+        Requirements.requireRoot();
+        Requirements.requireCommand("python3");
+        Requirements.requireCommand("s6-ipcserver-socketbinder");
+        Run.openToOthers(tmp);
+        Path peers = Files.createDirectory(tmp.resolve("peers"));
+        Files.setPosixFilePermissions(peers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path socket = tmp.resolve("inherited.sock");
+        Path script = Scripts.copy("connect_from_unnameable.py", tmp);
+        List<String> command = new java.util.ArrayList<>(List.of("s6-ipcserver-socketbinder", "-a", "0666", socket.toString()));
+        command.addAll(ChildJvm.javaCommand("serve-inherited", "-"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("LC_ALL", "C");
+        builder.environment().remove("LANG");
+        builder.environment().remove("LC_CTYPE");
+        Path output = tmp.resolve("inherited.out");
+        Process server = builder.redirectOutput(output.toFile()).start();
+        try
+        {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.readString(output).contains("LISTENING") && server.isAlive() && System.nanoTime() < deadline)
+                Thread.sleep(20);
+            assertTrue(Files.readString(output).contains("LISTENING"), Files.readString(output));
+            // s6-ipcserver-socketbinder execs into the JVM: the process is the server.
+            attackAndCheck(socket, peers, script, server.pid());
+        }
+        finally
+        {
+            server.destroyForcibly();
+            server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A refused (or any) second user connects {@link #ATTACKS} times from sockets bound to non-ASCII names while an
+     * allowed client is served throughout; afterwards the server still serves and its descriptors are back.
+     */
+    private static void attackAndCheck(Path socket, Path peers, Path script, long pid) throws Exception
+    {
+            assertEquals("LISTENING", server.readLine());
             assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"));
-            long before = openDescriptors(server.pid());
+            long before = openDescriptors(pid);
 
             AtomicBoolean attacking = new AtomicBoolean(true);
             AtomicInteger served = new AtomicInteger();
@@ -86,12 +141,8 @@ class UnnameablePeerTest
 
             // Accepting goes on, and the descriptors the JDK leaked are closed (shortly: in sweeps).
             assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"), "served after the attack");
-            long after = waitForDescriptorsAtMost(server.pid(), before + 4, Duration.ofSeconds(10));
+            long after = waitForDescriptorsAtMost(pid, before + 4, Duration.ofSeconds(10));
             assertTrue(after <= before + 4, "descriptors before the attack " + before + ", after " + after);
-            assertTrue(server.stderr().contains("file-name encoding is US-ASCII") && server.stderr().contains("LANG=C.UTF-8"),
-                "the start-up warning names the encoding and the fix:\n" + server.stderr());
-            assertEquals(0, server.stop());
-        }
     }
 
     private static long waitForDescriptorsAtMost(long pid, long limit, Duration patience) throws Exception

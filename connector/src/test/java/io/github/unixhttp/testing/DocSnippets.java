@@ -38,6 +38,27 @@ public final class DocSnippets
         throw new IllegalStateException("no README.md with a docs folder above " + Path.of("").toAbsolutePath());
     }
 
+    /**
+     * Fails unless every Java block of {@code pages} (paths from the repository's top) compiles, and there are at
+     * least {@code atLeast} of them (so that a page losing its examples, or a broken fence, is noticed).
+     */
+    public static void assertAllCompile(Path work, int atLeast, String... pages) throws IOException
+    {
+        Path repository = repository();
+        List<String> failures = new ArrayList<>();
+        int blocks = 0;
+        for (String page : pages)
+        {
+            Path markdown = repository.resolve(page);
+            blocks += javaBlocks(markdown).size();
+            failures.addAll(failures(markdown, work));
+        }
+        if (blocks < atLeast)
+            throw new AssertionError("only " + blocks + " Java blocks in " + String.join(", ", pages) + ", expected " + atLeast);
+        if (!failures.isEmpty())
+            throw new AssertionError(String.join("\n", failures));
+    }
+
     /** @return the {@code ```java} blocks of a Markdown file, in order */
     public static List<String> javaBlocks(Path markdown) throws IOException
     {

@@ -1,15 +1,10 @@
 package io.github.unixhttp.examples.spring;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.github.unixhttp.testing.DocSnippets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Java examples of docs/spring-boot.md compile as written, imports included, on what a Spring Boot application has.
@@ -22,16 +17,6 @@ class DocSnippetsTest
     @Test
     void everyJavaBlockCompilesAsWritten() throws Exception
     {
-        Path repository = DocSnippets.repository();
-        List<String> failures = new ArrayList<>();
-        int blocks = 0;
-        for (String page : new String[]{"docs/spring-boot.md"})
-        {
-            Path markdown = repository.resolve(page);
-            blocks += DocSnippets.javaBlocks(markdown).size();
-            failures.addAll(DocSnippets.failures(markdown, work));
-        }
-        assertTrue(blocks >= 1, "Java blocks found: " + blocks);
-        assertEquals(List.of(), failures);
+        DocSnippets.assertAllCompile(work, 1, "docs/spring-boot.md");
     }
 }
