@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import io.github.unixhttp.connector.credentials.PeerCredentials;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpProxy;
+import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.ProxyProtocolClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.io.EndPoint;
@@ -56,12 +58,38 @@ class JettyConnectorDropInTest
     {
         Path socket = start(new ConnectionFactory[]{new HttpConnectionFactory()}, (request, endPoint) ->
         {
+            check(request.getHttpURI().asString().equals("http://localhost:1234/path"), "the URI as sent: " + request.getHttpURI());
             check(endPoint.getLocalSocketAddress() instanceof UnixDomainSocketAddress, "local address " + endPoint.getLocalSocketAddress());
             check(endPoint.getRemoteSocketAddress() instanceof UnixDomainSocketAddress, "remote address " + endPoint.getRemoteSocketAddress());
             check(request.getAttribute(PeerCredentials.ATTRIBUTE) instanceof PeerCredentials, "credentials as an attribute");
             check(endPoint.toString() != null, "toString");
         });
         assertEquals(200, send(socket, "http://localhost:1234/path", null).getStatus());
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void aRequestThroughAnHttpProxyKeepsItsAbsoluteUri() throws Exception
+    {
+        Path socket = start(new ConnectionFactory[]{new HttpConnectionFactory()}, (request, endPoint) ->
+        {
+            check(request.getHttpURI().getScheme() != null, "an absolute URI: " + request.getHttpURI());
+            check(request.getHttpURI().getPort() == 5678, "the origin's port: " + request.getHttpURI());
+        });
+        HttpClient client = new HttpClient(new HttpClientTransportDynamic());
+        Origin proxy = new Origin("http", new Origin.Address("localhost", 4567), null,
+            new Origin.Protocol(List.of("http/1.1"), false), new Transport.TCPUnix(socket));
+        client.getProxyConfiguration().addProxy(new HttpProxy(proxy, null));
+        client.start();
+        try
+        {
+            assertEquals(200, client.newRequest("localhost", 5678).transport(new Transport.TCPUnix(socket))
+                .timeout(5, TimeUnit.SECONDS).send().getStatus());
+        }
+        finally
+        {
+            client.stop();
+        }
         assertEquals(List.of(), failures);
     }
 

@@ -108,41 +108,40 @@ class UnnameablePeerTest
      */
     private static void attackAndCheck(Path socket, Path peers, Path script, long pid) throws Exception
     {
-            assertEquals("LISTENING", server.readLine());
-            assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"));
-            long before = openDescriptors(pid);
+        assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"));
+        long before = openDescriptors(pid);
 
-            AtomicBoolean attacking = new AtomicBoolean(true);
-            AtomicInteger served = new AtomicInteger();
-            CompletableFuture<String> allowedClient = CompletableFuture.supplyAsync(() ->
+        AtomicBoolean attacking = new AtomicBoolean(true);
+        AtomicInteger served = new AtomicInteger();
+        CompletableFuture<String> allowedClient = CompletableFuture.supplyAsync(() ->
+        {
+            try
             {
-                try
+                while (attacking.get())
                 {
-                    while (attacking.get())
-                    {
-                        String response = Exchange.get(socket, "/");
-                        if (!response.startsWith("HTTP/1.1 200"))
-                            return "not served: " + response;
-                        served.incrementAndGet();
-                    }
-                    return "ok";
+                    String response = Exchange.get(socket, "/");
+                    if (!response.startsWith("HTTP/1.1 200"))
+                        return "not served: " + response;
+                    served.incrementAndGet();
                 }
-                catch (Exception failure)
-                {
-                    return failure.toString();
-                }
-            });
-            Run.Result attack = Run.run(Duration.ofSeconds(120), Run.asOtherUser(List.of("/usr/bin/python3", script.toString(),
-                socket.toString(), peers.toString(), Integer.toString(ATTACKS))));
-            attacking.set(false);
-            assertEquals(Integer.toString(ATTACKS), attack.requireSuccess().stdout().trim(), "every attacking connect got through: " + attack);
-            assertEquals("ok", allowedClient.get(), "the allowed client during the attack");
-            assertTrue(served.get() > 0);
+                return "ok";
+            }
+            catch (Exception failure)
+            {
+                return failure.toString();
+            }
+        });
+        Run.Result attack = Run.run(Duration.ofSeconds(120), Run.asOtherUser(List.of("/usr/bin/python3", script.toString(),
+            socket.toString(), peers.toString(), Integer.toString(ATTACKS))));
+        attacking.set(false);
+        assertEquals(Integer.toString(ATTACKS), attack.requireSuccess().stdout().trim(), "every attacking connect got through: " + attack);
+        assertEquals("ok", allowedClient.get(), "the allowed client during the attack");
+        assertTrue(served.get() > 0);
 
-            // Accepting goes on, and the descriptors the JDK leaked are closed (shortly: in sweeps).
-            assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"), "served after the attack");
-            long after = waitForDescriptorsAtMost(pid, before + 4, Duration.ofSeconds(10));
-            assertTrue(after <= before + 4, "descriptors before the attack " + before + ", after " + after);
+        // Accepting goes on, and the descriptors the JDK leaked are closed (shortly: in sweeps).
+        assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"), "served after the attack");
+        long after = waitForDescriptorsAtMost(pid, before + 4, Duration.ofSeconds(10));
+        assertTrue(after <= before + 4, "descriptors before the attack " + before + ", after " + after);
     }
 
     private static long waitForDescriptorsAtMost(long pid, long limit, Duration patience) throws Exception
