@@ -34,6 +34,7 @@ public final class ListeningSockets
         if (address == null)
             throw new IllegalStateException("No socket to listen on: call setAddress, setSocketPath or setSocket (a path " +
                 "or @name) before starting " + owner);
+        requireLinux(System.getProperty("os.name"), owner);
         UnnameablePeers.warnAtStartIfTheJdkCannotNameEveryPeer(owner);
         boolean fileAttributes = file.hasFileAttributes();
         if (file.takeover() && address.kind() != UnixSocketAddress.Kind.PATH)
@@ -66,6 +67,20 @@ public final class ListeningSockets
                 return file.takeover() ? SocketFileBinder.bindToTakeOver(spec) : SocketFileBinder.bind(spec);
             }
         }
+    }
+
+    /**
+     * @throws IllegalStateException on any system but Linux, saying so and what to use there: the socket file is bound
+     *         and checked through {@code /proc/self/fd} and Linux's system calls, which other systems do not have
+     *         (without this, the start would fail later with a message about a missing {@code /proc} path)
+     */
+    static void requireLinux(String osName, Object owner)
+    {
+        if (osName != null && osName.startsWith("Linux"))
+            return;
+        throw new IllegalStateException(owner + " runs on Linux only for now, and this is " + osName + ": it binds and checks " +
+            "its socket file through /proc/self/fd and Linux system calls. Here, use Jetty's own UnixDomainServerConnector " +
+            "(org.eclipse.jetty:jetty-unixdomain-server; no safe socket file, credentials or policies), or run on Linux");
     }
 
     private static void requireSelectorAccepting(int acceptors, String what, String closing, Object owner)
