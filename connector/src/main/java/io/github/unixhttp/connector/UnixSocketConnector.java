@@ -439,15 +439,15 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
                 ? "An abstract name admits only this server's user unless given a peer policy, and that needs the peers' " +
                     "credentials: keep readPeerCredentials on, or set PeerPolicy.allowAll() to admit every local user, on " + this
                 : "A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
-        servingFactories = ServingFactories.of(getConnectionFactories(), this);
-        peerGate = new PeerGate(this, policy, getTrustedProxies(), peerListeners, refusedConnections);
-        getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
-        peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
-        ListeningSocket opened = ListeningSockets.open(address, socketFile, acceptQueueSize, getAcceptors(), this);
-        accepting = new AcceptingSocket(opened, this::accepted);
-        localAddress = opened.localAddress();
         try
         {
+            servingFactories = ServingFactories.of(getConnectionFactories(), this);
+            peerGate = new PeerGate(this, policy, getTrustedProxies(), peerListeners, refusedConnections);
+            getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
+            peerCredentialsReader = readPeerCredentials ? NativeEdge.peerCredentialsReader() : null;
+            ListeningSocket opened = ListeningSockets.open(address, socketFile, acceptQueueSize, getAcceptors(), this);
+            accepting = new AcceptingSocket(opened, this::accepted);
+            localAddress = opened.localAddress();
             // Supervisors may hand over a non-blocking socket; acceptor threads need a blocking one.
             opened.channel().configureBlocking(getAcceptors() > 0);
             super.doStart();
@@ -457,6 +457,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         }
         catch (Throwable failure)
         {
+            // Nothing of this start is left behind: the socket, the factory copies, the wait for the server.
+            servingGate.disarm();
             closeListeningSocket();
             ServingFactories serving = servingFactories;
             servingFactories = null;

@@ -63,6 +63,31 @@ class UnnameablePeerTest
     }
 
     /**
+     * A sweep closes only what the JDK leaked: not a live connection whose peer took an unrepresentable name after it
+     * was accepted (Linux lets a connected socket bind), nor one from an abstract name (which the JDK reads as empty).
+     */
+    @Test
+    void liveConnectionsWhosePeersHaveUnrepresentableNamesAreNotSwept() throws Exception
+    {
+        Requirements.requireCommand("python3");
+        Path peers = Files.createDirectory(tmp.resolve("peers"));
+        Path socket = tmp.resolve("live.sock");
+        Path script = Scripts.copy("live_peers_renamed.py", tmp);
+        Map<String, String> cLocale = new HashMap<>();
+        cLocale.put("LC_ALL", "C");
+        cLocale.put("LANG", null);
+        cLocale.put("LC_CTYPE", null);
+        try (ChildJvm server = ChildJvm.startWithEnvironment(cLocale, "serve", socket.toString()))
+        {
+            assertEquals("LISTENING", server.readLine());
+            Run.Result result = Run.run(Duration.ofSeconds(60), "/usr/bin/python3", script.toString(), socket.toString(), peers.toString())
+                .requireSuccess();
+            assertEquals("renamed HTTP/1.1 200 OK\nabstract HTTP/1.1 200 OK", result.stdout().trim(), result + "\n" + server.stderr());
+            assertEquals(0, server.stop());
+        }
+    }
+
+    /**
      * A socket s6 hands over (standard input), served in a C locale: the same attack, the same outcome. The socket is
      * the supervisor's and outlives the server; the JDK's accept on it is the one that throws.
      */

@@ -1,6 +1,7 @@
 package io.github.unixhttp.unit;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ final class SocketFileCheck
      * Checks the socket file as {@link #inspect} does, on a reference descriptor to it where one can be had, and keeps
      * that descriptor so that the connect reaches the very file that was checked.
      *
-     * @return what to connect to; a missing file gives its path, for connect to report
+     * @return what to connect to
+     * @throws ConnectException if nothing is at the path (as a connect to it would fail)
      */
     static VerifiedSocketPath pin(Path socket, boolean allowLinks, int requiredOwner) throws IOException
     {
@@ -53,7 +55,12 @@ final class SocketFileCheck
         }
         catch (NoSuchFileException missing)
         {
-            return VerifiedSocketPath.byName(socket);
+            // Not a connect by name to whatever appears there next: that would be the unchecked connect the pin
+            // exists to prevent (a link swapped in after this look).
+            ConnectException refused = new ConnectException("Cannot connect to unix:" + socket + ": there is no socket at " +
+                "this path (is the server running, on this path?)");
+            refused.initCause(missing);
+            throw refused;
         }
         if (reference < 0)
         {

@@ -24,6 +24,8 @@ public final class AcceptingSocket implements Closeable
     private final AcceptBackoff backoff;
     private final AtomicReference<SelectorAcceptor> inSelector = new AtomicReference<>();
     private volatile boolean closed;
+    /** Set by {@link #acceptWhatIsLeft()}: accepting in the selector does not come back. */
+    private volatile boolean drained;
 
     /**
      * @param listening the opened socket, closed by {@link #close()}
@@ -56,7 +58,9 @@ public final class AcceptingSocket implements Closeable
     /** Accepts in {@code selector} whenever connections are ready, until {@link #stopAcceptingInSelector()}. */
     public void acceptInSelector(ManagedSelector selector, Scheduler scheduler)
     {
-        if (closed || inSelector.get() != null)
+        // After acceptWhatIsLeft the socket may refuse new connections (SHUT_RD), which leaves it readable for good:
+        // the selector would wake for it at once, forever.
+        if (closed || drained || inSelector.get() != null)
             return;
         SelectorAcceptor acceptor = new SelectorAcceptor(selector, listening, handoff, scheduler, backoff);
         if (inSelector.compareAndSet(null, acceptor))
@@ -80,6 +84,7 @@ public final class AcceptingSocket implements Closeable
      */
     public int acceptWhatIsLeft()
     {
+        drained = true;
         stopAcceptingInSelector();
         int accepted = 0;
         if (closed || listening.channel().isBlocking())

@@ -7,6 +7,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.InvalidPathException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
 
@@ -21,6 +22,9 @@ public abstract class ListeningSocket implements Closeable
     private final SelectableChannel channel;
     private final SocketAddress localAddress;
     private final UnnameablePeers unnameablePeers;
+    /** Fair: a sweep waiting for it comes before the next accept (see {@link #accept()}). */
+    private final ReentrantLock acceptGuard = new ReentrantLock(true);
+    private static final boolean NAMES_EVERY_PEER = NativeEdge.canNameEveryPeer();
 
     /**
      * @param channel a JDK {@link ServerSocketChannel}, or another kind that overrides {@link #accept()}
@@ -30,7 +34,7 @@ public abstract class ListeningSocket implements Closeable
     {
         this.channel = channel;
         this.localAddress = localAddress;
-        this.unnameablePeers = new UnnameablePeers(channel, this);
+        this.unnameablePeers = new UnnameablePeers(channel, this, acceptGuard);
     }
 
     /**
@@ -43,21 +47,65 @@ public abstract class ListeningSocket implements Closeable
 
     /**
      * @return the next connection; {@code null} if the channel is non-blocking and none is waiting. A connection
-     *         the JDK cannot accept for its peer's name is dropped and the next one taken (see {@link UnnameablePeers})
+     *         the JDK cannot accept for its peer's name is dropped and the next one taken (see {@link UnnameablePeers});
+     *         in a JVM where that can happen, the connection returned is already non-blocking. Kinds that override this
+     *         (jnr's channels) name no peer, so the JDK's failure cannot happen there
      */
     public SocketChannel accept() throws IOException
     {
+        if (NAMES_EVERY_PEER)
+            return ((ServerSocketChannel)channel).accept();
+        // Where the JDK may fail to name a peer (and leak its descriptor), each accepted connection is made
+        // non-blocking under the accept guard: a sweep, which holds it, tells a leaked descriptor (still blocking) from
+        // the connections in use (see LeakedAcceptSweeper). A blocking socket (acceptor threads) is not held while it
+        // waits for a connection; the sweep checks its candidates twice, a moment apart, for that case.
+        boolean waits = channel.isBlocking();
         while (true)
         {
+            if (!waits)
+                acceptGuard.lock();
             try
             {
-                return ((ServerSocketChannel)channel).accept();
+                SocketChannel accepted;
+                try
+                {
+                    accepted = ((ServerSocketChannel)channel).accept();
+                }
+                catch (InvalidPathException unnameablePeer)
+                {
+                    // Each one took a connection off the backlog, so this ends when the backlog does.
+                    unnameablePeers.dropped();
+                    continue;
+                }
+                if (accepted != null)
+                    nonBlocking(accepted, waits);
+                return accepted;
             }
-            catch (InvalidPathException unnameablePeer)
+            finally
             {
-                // Each one took a connection off the backlog, so this ends when the backlog does.
-                unnameablePeers.dropped(unnameablePeer);
+                if (!waits)
+                    acceptGuard.unlock();
             }
+        }
+    }
+
+    private void nonBlocking(SocketChannel accepted, boolean takeGuard) throws IOException
+    {
+        if (takeGuard)
+            acceptGuard.lock();
+        try
+        {
+            accepted.configureBlocking(false);
+        }
+        catch (IOException | RuntimeException failure)
+        {
+            accepted.close();
+            throw failure;
+        }
+        finally
+        {
+            if (takeGuard)
+                acceptGuard.unlock();
         }
     }
 

@@ -1,12 +1,13 @@
 package io.github.unixhttp.connector.internal;
 
 import java.nio.channels.SelectableChannel;
-import java.nio.file.InvalidPathException;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.unixhttp.connector.internal.nativeedge.LeakedAcceptSweeper;
 import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
@@ -29,11 +30,16 @@ final class UnnameablePeers
     private static final Logger LOG = LoggerFactory.getLogger(UnnameablePeers.class);
     /** A burst of such connections is swept once, this long after its first. */
     private static final long SWEEP_DELAY_MILLIS = 50;
+    /** How long a sweep waits before it closes what it found, checked again: see {@link #sweep()}. */
+    private static final long RECHECK_MILLIS = 100;
+    /** How long a sweep waits for the accept guard before it tries again later. */
+    private static final long GUARD_WAIT_MILLIS = 1_000;
     private static final long REPORT_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final AtomicBoolean START_WARNED = new AtomicBoolean();
 
     private final SelectableChannel channel;
     private final Object listening;
+    private final ReentrantLock acceptGuard;
     private final AtomicBoolean sweepPending = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
@@ -42,10 +48,15 @@ final class UnnameablePeers
     private long reportedDropped;
     private long lastReportNanos;
 
-    UnnameablePeers(SelectableChannel channel, Object listening)
+    /**
+     * @param acceptGuard held by the accepting threads from {@code accept} until the connection is non-blocking; a
+     *                    sweep holds it too
+     */
+    UnnameablePeers(SelectableChannel channel, Object listening, ReentrantLock acceptGuard)
     {
         this.channel = channel;
         this.listening = listening;
+        this.acceptGuard = acceptGuard;
     }
 
     /**
@@ -62,13 +73,14 @@ final class UnnameablePeers
     }
 
     /** Called on the accepting thread when the JDK could not accept a connection for its peer's name. */
-    void dropped(InvalidPathException failure)
+    void dropped()
     {
         if (dropped.incrementAndGet() == 1)
         {
+            // Not the name itself: it is the peer's choice of bytes, newlines included.
             LOG.warn("{}: dropped a connection whose peer is bound to a name the JVM's file-name encoding ({}) cannot " +
-                "represent ({}); further ones are counted once a minute. Start the JVM with LANG=C.UTF-8 to serve such peers",
-                listening, NativeEdge.fileNameEncoding(), failure.getMessage());
+                "represent; further ones are counted once a minute. Start the JVM with LANG=C.UTF-8 to serve such peers",
+                listening, NativeEdge.fileNameEncoding());
         }
         if (noSweeper)
             return;
@@ -93,7 +105,40 @@ final class UnnameablePeers
         sweepPending.set(false);
         try
         {
-            closed.addAndGet(sweeper.sweep());
+            // An acceptor thread blocked in accept(2) holds the guard until a connection comes: try again later.
+            if (!acceptGuard.tryLock(GUARD_WAIT_MILLIS, TimeUnit.MILLISECONDS))
+            {
+                if (sweepPending.compareAndSet(false, true))
+                    Sweeps.EXECUTOR.schedule(this::sweep, SWEEP_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            List<Integer> candidates;
+            try
+            {
+                candidates = sweeper.candidates();
+            }
+            finally
+            {
+                acceptGuard.unlock();
+            }
+            if (!candidates.isEmpty())
+            {
+                // An acceptor thread makes what it accepted non-blocking a moment after accept(2): look again then.
+                Thread.sleep(RECHECK_MILLIS);
+                acceptGuard.lock();
+                try
+                {
+                    closed.addAndGet(sweeper.closeStillLeaked(candidates));
+                }
+                finally
+                {
+                    acceptGuard.unlock();
+                }
+            }
+        }
+        catch (InterruptedException interrupted)
+        {
+            Thread.currentThread().interrupt();
         }
         catch (Throwable failure)
         {

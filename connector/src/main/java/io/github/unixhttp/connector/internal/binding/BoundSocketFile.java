@@ -70,6 +70,12 @@ public final class BoundSocketFile extends ListeningSocket
         return true;
     }
 
+    /** @return the socket file this connector created, as it was when bound */
+    FileStatus identity()
+    {
+        return identity;
+    }
+
     /**
      * @return the path clients connect to
      */
@@ -145,8 +151,7 @@ public final class BoundSocketFile extends ListeningSocket
     {
         try (StartLock lock = StartLock.acquire(directory, name, path, RECORD_WAIT))
         {
-            TakeoverRecord record = lock.takeoverRecord();
-            return record != null && record.proves(identity, now) ? PathState.REPLACED : PathState.UNPROVEN;
+            return TakeoverRecord.chainLeads(lock.takeoverRecords(), identity, now) ? PathState.REPLACED : PathState.UNPROVEN;
         }
         catch (SocketBindException held)
         {

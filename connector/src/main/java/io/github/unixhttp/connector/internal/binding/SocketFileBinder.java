@@ -101,14 +101,18 @@ public final class SocketFileBinder
             if (risk != null)
                 LOG.warn("unix:{}: {}. Allowed by allowUnsafeDirectory(true) in the SocketFileOptions", path, risk);
             refuseWhatIsNotASocket(path, directory, name);
-            try (StartLock ignored = StartLock.acquire(directory, name, path, StartLock.START_WAIT))
+            try (StartLock lock = StartLock.acquire(directory, name, path, StartLock.START_WAIT))
             {
                 removeLeftovers(directory, name);
                 FileStatus live = takeover ? liveSocketOfThisUser(path, directory, name) : null;
                 if (live != null)
                     return bindUnpublished(path, directory, name, spec, gid, live);
-                clearTheWay(path, directory, name, spec.stalePolicy());
-                return bindAndLink(path, directory, name, spec, gid);
+                FileStatus dead = clearTheWay(path, directory, name, spec.stalePolicy());
+                BoundSocketFile bound = bindAndLink(path, directory, name, spec, gid);
+                // A server that was taken over by the dead socket's server (which died) follows the records to this one.
+                if (dead != null && dead.uid() == Directory.effectiveUid())
+                    recordQuietly(lock, dead, bound.identity(), path);
+                return bound;
             }
         }
         catch (IOException | RuntimeException | Error failure)
@@ -179,11 +183,12 @@ public final class SocketFileBinder
         return existing;
     }
 
-    private static void clearTheWay(Path path, Directory directory, String name, StaleSocketPolicy policy) throws IOException
+    /** @return the dead socket removed, or {@code null} if nothing was in the way */
+    private static FileStatus clearTheWay(Path path, Directory directory, String name, StaleSocketPolicy policy) throws IOException
     {
         FileStatus existing = refuseWhatIsNotASocket(path, directory, name);
         if (existing == null)
-            return;
+            return null;
         if (isLive(path, directory, name))
             throw new SocketBindException(path, "the address is in use by a live server. Stop that server first, " +
                 "or choose another socket path", BindProblem.IN_USE);
@@ -195,6 +200,20 @@ public final class SocketFileBinder
                 "Stop whatever else is starting on this path, then start again", BindProblem.IN_USE);
         LOG.info("Removing dead socket unix:{} (nothing listens on it)", path);
         directory.unlink(name);
+        return existing;
+    }
+
+    private static void recordQuietly(StartLock lock, FileStatus replaced, FileStatus published, Path path)
+    {
+        try
+        {
+            lock.recordTakeover(replaced, published);
+        }
+        catch (IOException | RuntimeException unrecorded)
+        {
+            // Only a server taken over by the dead one's server would follow it; it goes on serving then, and says so.
+            LOG.debug("Could not record the replacement of unix:{}'s dead socket: {}", path, unrecorded.toString());
+        }
     }
 
     /**

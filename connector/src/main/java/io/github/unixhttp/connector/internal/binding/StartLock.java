@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -220,15 +221,20 @@ public final class StartLock implements AutoCloseable
      */
     void recordTakeover(FileStatus replaced, FileStatus published) throws IOException
     {
-        Directory.writeWhole(descriptor, TakeoverRecord.of(replaced, published).text().getBytes(StandardCharsets.US_ASCII));
+        List<TakeoverRecord> records = new ArrayList<>(takeoverRecords());
+        records.add(TakeoverRecord.of(replaced, published));
+        StringBuilder text = new StringBuilder();
+        for (TakeoverRecord record : records.subList(Math.max(0, records.size() - TakeoverRecord.KEPT), records.size()))
+            text.append(record.text());
+        Directory.writeWhole(descriptor, text.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
-     * @return the takeover this lock file records, or {@code null} if none
+     * @return the takeovers this lock file records, oldest first
      */
-    TakeoverRecord takeoverRecord() throws IOException
+    List<TakeoverRecord> takeoverRecords() throws IOException
     {
-        return TakeoverRecord.parse(new String(Directory.readStart(descriptor, 256), StandardCharsets.US_ASCII));
+        return TakeoverRecord.parseAll(new String(Directory.readStart(descriptor, 128 * TakeoverRecord.KEPT), StandardCharsets.US_ASCII));
     }
 
     /**

@@ -34,6 +34,9 @@ final class FileNameEncoding
      */
     static boolean canNameSocketPeer(byte[] name)
     {
+        // An abstract name (NUL first): the JDK reads it up to that NUL, as the empty name, which it can represent.
+        if (name.length > 0 && name[0] == 0)
+            return true;
         try
         {
             UnixDomainSocketAddress.of(new String(name, CHARSET));

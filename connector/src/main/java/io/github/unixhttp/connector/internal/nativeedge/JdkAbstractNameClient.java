@@ -103,14 +103,18 @@ final class JdkAbstractNameClient
             if (channel != null)
                 channel.close();
             removeQuietly(temporary, name, own);
+            own.close();
             throw failure;
         }
     }
 
-    /** Removes the stand-in's socket and directory (by name only while the name still is the directory made here). */
+    /**
+     * Removes the stand-in's socket and directory (by name only while the name still is the directory made here).
+     * The directory's descriptor stays open: at exit, other threads may still connect through {@code /proc/self/fd/N}.
+     */
     private static void removeQuietly(Path temporary, String name, Directory own)
     {
-        try (own; Directory parent = Directory.open(temporary))
+        try (Directory parent = Directory.open(temporary))
         {
             if (own.statusOf(STAND_IN_NAME) != null)
                 own.unlink(STAND_IN_NAME);

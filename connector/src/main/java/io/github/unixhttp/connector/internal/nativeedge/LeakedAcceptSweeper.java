@@ -10,7 +10,9 @@ import java.nio.channels.SelectableChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import jnr.ffi.byref.IntByReference;
 
@@ -23,10 +25,12 @@ import jnr.ffi.byref.IntByReference;
  * alone closes on failure).
  *
  * <p>Such a descriptor is found by what it is, not by its number: a socket of this process whose local name is the
- * listening socket's (every connection accepted on it has that name) and whose peer's name the JDK cannot represent
- * (so no JDK channel can hold it: creating one is what failed). No one else owns it, so no one else closes it;
- * sweeps are serialized in the JVM, so a number is checked and closed by one sweep at a time. Linux only:
- * it lists {@code /proc/self/fd}.</p>
+ * listening socket's (every connection accepted on it has that name), still in the blocking mode {@code accept(2)}
+ * gives (every connection accepted and kept is made non-blocking at once, under an accept guard the sweep holds, see
+ * {@code ListeningSocket}), and whose peer's name the JDK cannot represent. The peer's name alone would not do: a
+ * connected peer may bind itself to such a name after it was accepted. No one else owns such a descriptor, so no one
+ * else closes it; sweeps are serialized in the JVM, so a number is checked and closed by one sweep at a time. Linux
+ * only: it lists {@code /proc/self/fd}.</p>
  */
 public final class LeakedAcceptSweeper
 {
@@ -36,6 +40,7 @@ public final class LeakedAcceptSweeper
     /** {@code sizeof(struct sockaddr_un)}. */
     private static final int SOCKADDR_UN_SIZE = 110;
     private static final int FAMILY_BYTES = 2;
+    private static final int O_NONBLOCK = jnr.constants.platform.OpenFlags.O_NONBLOCK.intValue();
 
     private final LibC libc;
     private final int listeningFd;
@@ -90,34 +95,67 @@ public final class LeakedAcceptSweeper
     }
 
     /**
-     * Closes every leaked descriptor of this listener.
-     *
-     * @return how many were closed
+     * @return the descriptors that look leaked now (see the class comment); the caller holds the accept guard
      */
-    public int sweep() throws IOException
+    public List<Integer> candidates() throws IOException
     {
         synchronized (SWEEPING)
         {
-            int closed = 0;
+            List<Integer> found = new ArrayList<>();
             try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(OWN_DESCRIPTORS))
             {
                 for (Path entry : descriptors)
                 {
                     int fd = descriptorNumber(entry.getFileName().toString());
-                    if (fd < 0 || fd == listeningFd || !isLeaked(fd))
-                        continue;
-                    if (libc.close(fd) == 0)
-                        closed++;
+                    if (fd >= 0 && fd != listeningFd && isLeaked(fd))
+                        found.add(fd);
                 }
+            }
+            return found;
+        }
+    }
+
+    /**
+     * Closes those of {@code candidates} that still look leaked: a connection an acceptor thread had just accepted
+     * when they were found is non-blocking by now. The caller holds the accept guard.
+     *
+     * @return how many were closed
+     */
+    public int closeStillLeaked(List<Integer> candidates)
+    {
+        synchronized (SWEEPING)
+        {
+            int closed = 0;
+            for (int fd : candidates)
+            {
+                if (isLeaked(fd) && libc.close(fd) == 0)
+                    closed++;
             }
             return closed;
         }
+    }
+
+    /**
+     * Finds and closes the leaked descriptors at once, for a listener whose accepts all run under the caller's guard.
+     *
+     * @return how many were closed
+     */
+    public int sweep() throws IOException
+    {
+        return closeStillLeaked(candidates());
     }
 
     private boolean isLeaked(int fd)
     {
         byte[] local = nameOf(libc, fd, false);
         if (local == null || !Arrays.equals(local, listeningName))
+            return false;
+        // Every connection the connector serves is non-blocking from its accept on (the accepting thread makes it so
+        // under the accept guard, which the caller holds now), and so is every other this listener accepted: only the
+        // JDK's failed accept leaves one in the blocking mode accept(2) gives. This, and not the peer's name, rules
+        // out a live connection whose peer bound itself to such a name after it was accepted.
+        int flags = libc.fcntl(fd, LibC.F_GETFL, 0);
+        if (flags < 0 || (flags & O_NONBLOCK) != 0)
             return false;
         byte[] peer = nameOf(libc, fd, true);
         return peer != null && !FileNameEncoding.canNameSocketPeer(peer);

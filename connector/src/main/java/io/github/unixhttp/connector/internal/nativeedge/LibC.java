@@ -16,6 +16,8 @@ public interface LibC
     int ERANGE = 34;
     /** {@code shutdown(2)}: no more receptions; on a listening Unix socket, no more connections (Linux). */
     int SHUT_RD = 0;
+    /** {@code fcntl(2)}: get the status flags (O_NONBLOCK among them); 3 on every Linux architecture. */
+    int F_GETFL = 3;
 
     /** {@code *at} flags, the same on every Linux architecture. */
     int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -70,6 +72,9 @@ public interface LibC
     int ftruncate(int fd, long length);
 
     int flock(int fd, int operation);
+
+    /** With {@link #F_GETFL} (and 0): the descriptor's status flags. */
+    int fcntl(int fd, int command, int argument);
 
     int close(int fd);
 
