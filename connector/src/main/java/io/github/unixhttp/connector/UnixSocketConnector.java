@@ -65,13 +65,16 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * serialized by a lock file {@code <path>.lock}, the path removed on stop only if still ours, takeovers without a
  * failed request); each peer's {@linkplain PeerCredentials credentials}, read once at accept, on which the {@linkplain
  * #setPeerPolicy peer policy} admits or refuses it (a refused peer gets 403 and no handler runs) and which requests
- * carry as attributes (through the {@link UnixSocketCustomizer} each HTTP configuration it serves must have; {@link
- * #newHttpConfiguration()} makes one); PROXY protocol and forwarded headers believed only from {@linkplain
+ * carry as attributes (through the {@link UnixSocketCustomizer} each HTTP configuration it serves has: {@link
+ * #newHttpConfiguration()} makes one, and a plain {@code HttpConnectionFactory} given without it is served by a copy
+ * over such a configuration, see {@link #getConnectionFactory(String)}); PROXY protocol and forwarded headers believed only from {@linkplain
  * #setTrustedProxies trusted proxies}; a graceful stop that lets busy connections finish. It never changes the HTTP
  * configurations it is given: they may be shared with TCP connectors.</p>
  *
  * <p>With zero acceptors (the default) new connections are accepted by the selector when they are ready, and no
- * thread blocks in {@code accept(2)}.</p>
+ * thread blocks in {@code accept(2)}. The socket listens from the connector's start, but connections are accepted only
+ * once its {@link Server} has started (until then they wait in the backlog), and a graceful stop serves what is queued
+ * there before it closes the socket. Linux only, for now: elsewhere the start is refused, saying so.</p>
  */
 @ManagedObject("HTTP over a Unix socket file")
 public class UnixSocketConnector extends AbstractConnector implements TrustedProxiesSource
