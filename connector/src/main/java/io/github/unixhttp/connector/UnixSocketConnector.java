@@ -399,13 +399,6 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         return factory != null ? factory : super.getConnectionFactory(protocol);
     }
 
-    /** @return the factories that serve, in order: see {@link #getConnectionFactory(String)} */
-    public List<ConnectionFactory> getServingConnectionFactories()
-    {
-        ServingFactories serving = servingFactories;
-        return serving != null ? serving.ordered() : List.copyOf(getConnectionFactories());
-    }
-
     @ManagedAttribute("The number of selector threads")
     public int getSelectors()
     {
@@ -463,10 +456,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             // Nothing of this start is left behind: the socket, the factory copies, the wait for the server.
             servingGate.disarm();
             closeListeningSocket();
-            ServingFactories serving = servingFactories;
-            servingFactories = null;
-            if (serving != null)
-                serving.stop();
+            stopServingFactories();
             throw failure;
         }
     }
@@ -480,10 +470,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             current.stop();
         super.doStop();
         closeListeningSocket();
-        ServingFactories serving = servingFactories;
-        servingFactories = null;
-        if (serving != null)
-            serving.stop();
+        stopServingFactories();
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::removeEventListener);
     }
 
@@ -594,6 +581,14 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
             }
         }
         closeListeningSocket();
+    }
+
+    private void stopServingFactories()
+    {
+        ServingFactories serving = servingFactories;
+        servingFactories = null;
+        if (serving != null)
+            serving.stop();
     }
 
     private void closeListeningSocket() throws IOException

@@ -31,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UnnameablePeerTest
 {
     private static final int ATTACKS = 1_000;
+    /** A C locale, as containers and service managers without one have it: LC_ALL=C, and no LANG or LC_CTYPE. */
+    private static final Map<String, String> C_LOCALE = cLocale();
 
     @TempDir
     Path tmp;
@@ -42,16 +44,11 @@ class UnnameablePeerTest
         Requirements.requireRoot();
         Requirements.requireCommand("python3");
         Run.openToOthers(tmp);
-        Path peers = Files.createDirectory(tmp.resolve("peers"));
-        Files.setPosixFilePermissions(peers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path peers = directoryForAnyone();
         Path socket = tmp.resolve("c-locale.sock");
         Path script = Scripts.copy("connect_from_unnameable.py", tmp);
-        Map<String, String> cLocale = new HashMap<>();
-        cLocale.put("LC_ALL", "C");
-        cLocale.put("LANG", null);
-        cLocale.put("LC_CTYPE", null);
         int ownUid = (int)new com.sun.security.auth.module.UnixSystem().getUid();
-        try (ChildJvm server = ChildJvm.startWithEnvironment(cLocale, "serve", socket.toString(), "--mode", "0666",
+        try (ChildJvm server = ChildJvm.startWithEnvironment(C_LOCALE, "serve", socket.toString(), "--mode", "0666",
             "--allow-uid", Integer.toString(ownUid), "--acceptors", Integer.toString(acceptors)))
         {
             assertEquals("LISTENING", server.readLine());
@@ -73,11 +70,7 @@ class UnnameablePeerTest
         Path peers = Files.createDirectory(tmp.resolve("peers"));
         Path socket = tmp.resolve("live.sock");
         Path script = Scripts.copy("live_peers_renamed.py", tmp);
-        Map<String, String> cLocale = new HashMap<>();
-        cLocale.put("LC_ALL", "C");
-        cLocale.put("LANG", null);
-        cLocale.put("LC_CTYPE", null);
-        try (ChildJvm server = ChildJvm.startWithEnvironment(cLocale, "serve", socket.toString()))
+        try (ChildJvm server = ChildJvm.startWithEnvironment(C_LOCALE, "serve", socket.toString()))
         {
             assertEquals("LISTENING", server.readLine());
             Run.Result result = Run.run(Duration.ofSeconds(60), "/usr/bin/python3", script.toString(), socket.toString(), peers.toString())
@@ -98,17 +91,14 @@ class UnnameablePeerTest
         Requirements.requireCommand("python3");
         Requirements.requireCommand("s6-ipcserver-socketbinder");
         Run.openToOthers(tmp);
-        Path peers = Files.createDirectory(tmp.resolve("peers"));
-        Files.setPosixFilePermissions(peers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path peers = directoryForAnyone();
         Path socket = tmp.resolve("inherited.sock");
         Path script = Scripts.copy("connect_from_unnameable.py", tmp);
         List<String> command = new java.util.ArrayList<>(List.of("s6-ipcserver-socketbinder", "-a", "0666", socket.toString()));
         command.addAll(ChildJvm.javaCommand("serve-inherited", "-"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put("LC_ALL", "C");
-        builder.environment().remove("LANG");
-        builder.environment().remove("LC_CTYPE");
+        ChildJvm.change(builder.environment(), C_LOCALE);
         Path output = tmp.resolve("inherited.out");
         Process server = builder.redirectOutput(output.toFile()).start();
         try
@@ -167,6 +157,23 @@ class UnnameablePeerTest
         assertTrue(Exchange.get(socket, "/").startsWith("HTTP/1.1 200"), "served after the attack");
         long after = waitForDescriptorsAtMost(pid, before + 4, Duration.ofSeconds(10));
         assertTrue(after <= before + 4, "descriptors before the attack " + before + ", after " + after);
+    }
+
+    private static Map<String, String> cLocale()
+    {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("LC_ALL", "C");
+        environment.put("LANG", null);
+        environment.put("LC_CTYPE", null);
+        return environment;
+    }
+
+    /** The directory the peers bind their sockets in: any user may write there. */
+    private Path directoryForAnyone() throws Exception
+    {
+        Path peers = Files.createDirectory(tmp.resolve("peers"));
+        Files.setPosixFilePermissions(peers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        return peers;
     }
 
     private static long waitForDescriptorsAtMost(long pid, long limit, Duration patience) throws Exception

@@ -76,16 +76,22 @@ public final class ChildJvm implements AutoCloseable
     public static ChildJvm startWithEnvironment(java.util.Map<String, String> environment, String... args) throws IOException
     {
         ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
-        environment.forEach((name, value) ->
-        {
-            if (value == null)
-                builder.environment().remove(name);
-            else
-                builder.environment().put(name, value);
-        });
+        change(builder.environment(), environment);
         Path stderr = Files.createTempFile("unixhttp-child", ".err");
         Process process = builder.redirectError(stderr.toFile()).start();
         return new ChildJvm(process, stderr);
+    }
+
+    /** Puts {@code changes} into {@code environment}; a {@code null} value removes the variable. */
+    public static void change(java.util.Map<String, String> environment, java.util.Map<String, String> changes)
+    {
+        changes.forEach((name, value) ->
+        {
+            if (value == null)
+                environment.remove(name);
+            else
+                environment.put(name, value);
+        });
     }
 
     /**

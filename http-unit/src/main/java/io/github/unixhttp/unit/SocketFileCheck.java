@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import io.github.unixhttp.connector.internal.nativeedge.Directory;
 import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
@@ -31,7 +32,7 @@ final class SocketFileCheck
      */
     static void inspect(Path socket, boolean allowLinks, int requiredOwner) throws IOException
     {
-        pin(socket, allowLinks, requiredOwner, false).close();
+        inspectByPath(socket, allowLinks, requiredOwner);
     }
 
     /**
@@ -43,15 +44,10 @@ final class SocketFileCheck
      */
     static VerifiedSocketPath pin(Path socket, boolean allowLinks, int requiredOwner) throws IOException
     {
-        return pin(socket, allowLinks, requiredOwner, true);
-    }
-
-    private static VerifiedSocketPath pin(Path socket, boolean allowLinks, int requiredOwner, boolean keep) throws IOException
-    {
         int reference;
         try
         {
-            reference = keep ? Directory.openReference(socket, allowLinks) : -1;
+            reference = Directory.openReference(socket, allowLinks);
         }
         catch (NoSuchFileException missing)
         {
@@ -70,12 +66,10 @@ final class SocketFileCheck
         VerifiedSocketPath pinned = VerifiedSocketPath.pinned(socket, reference);
         try
         {
-            // The descriptor's own status: a link (not followed) shows as one, the followed target as itself.
-            FileStatus status = Directory.statusOfDescriptor(reference);
-            String via = "";
-            if (allowLinks && isLink(socket))
-                via = "a symbolic link to " + linkTarget(socket) + ", which is ";
-            check(socket, status, allowLinks, requiredOwner, via);
+            // The descriptor's own status: a link (not followed) shows as one, the followed target as itself. Whether
+            // the path is a link is looked up only for a refusal's message, not on every connect.
+            check(socket, Directory.statusOfDescriptor(reference), allowLinks, requiredOwner,
+                () -> allowLinks && isLink(socket) ? "a symbolic link to " + linkTarget(socket) + ", which is " : "");
             return pinned;
         }
         catch (IOException | RuntimeException refused)
@@ -124,20 +118,22 @@ final class SocketFileCheck
             }
             via = "a symbolic link to " + target + ", which is ";
         }
-        check(socket, status, allowLinks, requiredOwner, via);
+        String link = via;
+        check(socket, status, allowLinks, requiredOwner, () -> link);
     }
 
-    private static void check(Path socket, FileStatus status, boolean allowLinks, int requiredOwner, String via) throws IOException
+    /** @param via what the path is before the file checked, for messages: {@code ""}, or "a symbolic link to ..., which is " */
+    private static void check(Path socket, FileStatus status, boolean allowLinks, int requiredOwner, Supplier<String> via) throws IOException
     {
         if (status.isSymbolicLink() && !allowLinks)
             throw linkRefused(socket, linkTarget(socket));
         if (!status.isSocket())
             throw new SocketFileException(socket, SocketFileException.Problem.NOT_A_SOCKET, "Refusing to connect to unix:" +
-                socket + ": it is " + via + describe(status.type()) + ", not a socket. Check the path: a server creates its " +
+                socket + ": it is " + via.get() + describe(status.type()) + ", not a socket. Check the path: a server creates its " +
                 "socket there when it starts");
         if (requiredOwner >= 0 && status.uid() != requiredOwner)
             throw new SocketFileException(socket, SocketFileException.Problem.WRONG_OWNER, "Refusing to connect to unix:" +
-                socket + ": it is " + via + "a socket file owned by " + user(status.uid()) + ", but the server identity check " +
+                socket + ": it is " + via.get() + "a socket file owned by " + user(status.uid()) + ", but the server identity check " +
                 "requires its owner to be " + user(requiredOwner) + ". Another program may have put its socket there; " +
                 "check who created it (ls -l " + socket + "), or require the owner the socket file really has");
     }

@@ -8,6 +8,8 @@ import java.util.function.BooleanSupplier;
 
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A connector's open listening socket and the way its connections are taken: by acceptor threads blocking in
@@ -17,7 +19,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 public final class AcceptingSocket implements Closeable
 {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AcceptingSocket.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptingSocket.class);
 
     private final ListeningSocket listening;
     private final SelectorAcceptor.Handoff handoff;

@@ -110,14 +110,6 @@ public abstract class ListeningSocket implements Closeable
     }
 
     /**
-     * @return connections dropped because the JDK could not name their peer
-     */
-    public long unnameablePeersDropped()
-    {
-        return unnameablePeers.droppedConnections();
-    }
-
-    /**
      * @return what requests report as their local address
      */
     public final SocketAddress localAddress()

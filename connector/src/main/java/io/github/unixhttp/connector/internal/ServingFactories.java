@@ -26,13 +26,11 @@ import org.eclipse.jetty.util.component.LifeCycle;
 public final class ServingFactories
 {
     private final Map<String, ConnectionFactory> byProtocol;
-    private final List<ConnectionFactory> ordered;
     private final List<HttpConnectionFactory> copies;
 
-    private ServingFactories(Map<String, ConnectionFactory> byProtocol, List<ConnectionFactory> ordered, List<HttpConnectionFactory> copies)
+    private ServingFactories(Map<String, ConnectionFactory> byProtocol, List<HttpConnectionFactory> copies)
     {
         this.byProtocol = byProtocol;
-        this.ordered = ordered;
         this.copies = copies;
     }
 
@@ -43,7 +41,6 @@ public final class ServingFactories
     public static ServingFactories of(Collection<ConnectionFactory> given, Object connector) throws Exception
     {
         Map<String, ConnectionFactory> byProtocol = new HashMap<>();
-        List<ConnectionFactory> ordered = new ArrayList<>();
         List<HttpConnectionFactory> copies = new ArrayList<>();
         for (ConnectionFactory factory : given)
         {
@@ -58,11 +55,10 @@ public final class ServingFactories
                 serving = copy;
             }
             HttpConfigurationCheck.check(serving, connector);
-            ordered.add(serving);
             for (String protocol : serving.getProtocols())
                 byProtocol.put(protocol.toLowerCase(Locale.ROOT), serving);
         }
-        ServingFactories made = new ServingFactories(byProtocol, List.copyOf(ordered), List.copyOf(copies));
+        ServingFactories made = new ServingFactories(byProtocol, List.copyOf(copies));
         for (HttpConnectionFactory copy : made.copies)
             copy.start();
         return made;
@@ -85,12 +81,6 @@ public final class ServingFactories
     public ConnectionFactory forProtocol(String protocol)
     {
         return protocol == null ? null : byProtocol.get(protocol.toLowerCase(Locale.ROOT));
-    }
-
-    /** @return the factories serving, in the order given */
-    public List<ConnectionFactory> ordered()
-    {
-        return ordered;
     }
 
     /** At the connector's stop: the copies made for it are stopped. */

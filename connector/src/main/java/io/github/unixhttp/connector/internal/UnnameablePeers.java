@@ -161,12 +161,6 @@ final class UnnameablePeers
         lastReportNanos = now;
     }
 
-    /** @return connections dropped so far */
-    long droppedConnections()
-    {
-        return dropped.get();
-    }
-
     /** One daemon thread for the JVM, made only once a peer could not be named. */
     private static final class Sweeps
     {

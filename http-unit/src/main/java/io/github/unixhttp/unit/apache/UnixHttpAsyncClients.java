@@ -6,7 +6,6 @@ import io.github.unixhttp.unit.internal.UnixDialer;
 import io.github.unixhttp.unit.internal.apache.SameSocketRedirects;
 import io.github.unixhttp.unit.internal.apache.UnixConnectionManagers;
 import io.github.unixhttp.unit.internal.apache.UnixRoutes;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;

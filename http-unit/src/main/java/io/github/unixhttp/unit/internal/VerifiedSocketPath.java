@@ -39,12 +39,6 @@ public final class VerifiedSocketPath implements Closeable
         return new VerifiedSocketPath(path, reference);
     }
 
-    /** @return whether the connect reaches the checked inode whatever happens at the path */
-    public boolean isPinned()
-    {
-        return reference >= 0;
-    }
-
     /** @return the path the caller gave, for messages */
     public Path path()
     {

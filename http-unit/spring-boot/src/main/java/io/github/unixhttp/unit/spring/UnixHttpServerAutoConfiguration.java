@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
@@ -69,8 +71,8 @@ public class UnixHttpServerAutoConfiguration
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-    @ConditionalOnClass(org.springframework.web.reactive.config.WebFluxConfigurer.class)
-    static class PeerCredentialsWebFluxConfiguration implements org.springframework.web.reactive.config.WebFluxConfigurer
+    @ConditionalOnClass(WebFluxConfigurer.class)
+    static class PeerCredentialsWebFluxConfiguration implements WebFluxConfigurer
     {
         @Bean
         PeerCredentialsWebFilter peerCredentialsWebFilter()
@@ -79,7 +81,7 @@ public class UnixHttpServerAutoConfiguration
         }
 
         @Override
-        public void configureArgumentResolvers(org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer configurer)
+        public void configureArgumentResolvers(ArgumentResolverConfigurer configurer)
         {
             configurer.addCustomResolver(new PeerCredentialsReactiveArgumentResolver());
         }

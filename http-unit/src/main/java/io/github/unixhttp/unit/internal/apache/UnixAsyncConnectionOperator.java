@@ -55,7 +55,7 @@ final class UnixAsyncConnectionOperator implements AsyncClientConnectionOperator
                                                         SocketAddress localAddress, Timeout connectTimeout, Object attachment,
                                                         HttpContext context, FutureCallback<ManagedAsyncClientConnection> callback)
     {
-        if (!UnixRoutes.routesNameSockets())
+        if (!HttpClientVersion.ROUTES_NAME_SOCKETS)
         {
             // httpclient5 before 5.6: its operator connects to the host's address, which the initiator given here
             // replaces with the socket (resolved by the manager's resolver, which asks no DNS).

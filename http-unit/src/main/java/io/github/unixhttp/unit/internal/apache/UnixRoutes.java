@@ -10,6 +10,7 @@ import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.async.AsyncExecChainHandler;
 import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -72,18 +73,12 @@ public final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
      * @return the default request configuration of a client of {@code socket}: it names the socket where HttpClient's
      *         routes can (5.6+); before, the connection layer alone sends everything to it
      */
-    public static org.apache.hc.client5.http.config.RequestConfig defaultRequestConfig(Path socket)
+    public static RequestConfig defaultRequestConfig(Path socket)
     {
-        org.apache.hc.client5.http.config.RequestConfig.Builder config = org.apache.hc.client5.http.config.RequestConfig.custom();
+        RequestConfig.Builder config = RequestConfig.custom();
         if (HttpClientVersion.ROUTES_NAME_SOCKETS)
             config.setUnixDomainSocket(socket);
         return config.build();
-    }
-
-    /** @return whether HttpClient's routes can name a Unix socket (httpclient5 5.6+) */
-    public static boolean routesNameSockets()
-    {
-        return HttpClientVersion.ROUTES_NAME_SOCKETS;
     }
 
     /**

@@ -63,7 +63,7 @@ final class UnixSocketInitiator implements ConnectionInitiator
     {
         // Before httpclient5 5.6 routes cannot name a socket: HttpClient connects to the host's (stand-in) address,
         // and every connect made here goes to the socket all the same. From 5.6, only the socket is asked for.
-        if (!socket.equals(remoteAddress) && UnixRoutes.routesNameSockets())
+        if (!socket.equals(remoteAddress) && HttpClientVersion.ROUTES_NAME_SOCKETS)
         {
             BasicFuture<IOSession> refused = new BasicFuture<>(callback);
             refused.failed(new UnixRouteException("Refusing to connect to " + (remoteAddress == null ? remoteEndpoint : remoteAddress) +

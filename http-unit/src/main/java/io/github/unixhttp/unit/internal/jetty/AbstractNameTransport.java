@@ -77,7 +77,7 @@ final class AbstractNameTransport extends Transport.Socket
         }
         HttpClient client = (HttpClient)context.get(ClientConnector.HTTP_CLIENT_CONTEXT_KEY);
         ClientConnector own = (ClientConnector)context.get(ClientConnector.CONTEXT_KEY);
-        RetryingConnect.connect(own, context, address, own.getConnectTimeout(), RetryingConnect.BeforeAttempt.NOTHING, attemptContext ->
+        RetryingConnect.connect(own, context, address, own.getConnectTimeout(), attemptContext ->
         {
             SocketChannel channel = NativeEdge.connectAbstractName(address.abstractName());
             try

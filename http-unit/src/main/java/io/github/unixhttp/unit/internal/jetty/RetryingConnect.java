@@ -17,26 +17,13 @@ import org.eclipse.jetty.util.thread.Scheduler;
 /**
  * Connects for a {@link ClientConnector}, retrying on its scheduler while the server's backlog is full (EAGAIN)
  * until the connect timeout, as {@link ConnectRetry} describes. (A Unix socket connect completes or fails at once, so
- * the connector's own timeout for pending connects never applies.) A check given for the socket runs before every
- * attempt, the first and each retry: what is at the path may have changed while the backlog was full.
+ * the connector's own timeout for pending connects never applies.) Each attempt, the first and each retry, makes its
+ * own checks (what is at the path may have changed while the backlog was full): a refusal it throws is not retried.
  */
 final class RetryingConnect
 {
     private RetryingConnect()
     {
-    }
-
-    /** What to look at before each connect attempt. */
-    @FunctionalInterface
-    interface BeforeAttempt
-    {
-        /** Nothing to check, for an abstract name (which has no file). */
-        BeforeAttempt NOTHING = () -> { };
-
-        /**
-         * @throws IOException to fail the connect with, instead of making the attempt
-         */
-        void check() throws IOException;
     }
 
     /** One connect attempt. */
@@ -60,11 +47,10 @@ final class RetryingConnect
     /**
      * @param connector whose scheduler paces the retries, which stop once it stops
      * @param socket the address being connected to, for the message of a connect that timed out
-     * @param beforeAttempt run before every attempt; its failure fails the connect
      * @param attempt the connect itself
      */
     static void connect(ClientConnector connector, Map<String, Object> context, UnixSocketAddress socket, Duration timeout,
-                        BeforeAttempt beforeAttempt, Attempt attempt)
+                        Attempt attempt)
     {
         @SuppressWarnings("unchecked")
         Promise<Connection> promise = (Promise<Connection>)context.get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
@@ -100,7 +86,7 @@ final class RetryingConnect
                 }
                 try
                 {
-                    scheduler.schedule(() -> attempt(context, promise, beforeAttempt, attempt), pause, TimeUnit.NANOSECONDS);
+                    scheduler.schedule(() -> attempt(context, attempt), pause, TimeUnit.NANOSECONDS);
                 }
                 catch (RejectedExecutionException stopped)
                 {
@@ -108,23 +94,11 @@ final class RetryingConnect
                 }
             }
         });
-        attempt(context, promise, beforeAttempt, attempt);
+        attempt(context, attempt);
     }
 
-    /**
-     * @param promise the caller's promise, which a refusal fails directly (the one in the context retries)
-     */
-    private static void attempt(Map<String, Object> context, Promise<Connection> promise, BeforeAttempt beforeAttempt, Attempt attempt)
+    private static void attempt(Map<String, Object> context, Attempt attempt)
     {
-        try
-        {
-            beforeAttempt.check();
-        }
-        catch (IOException | RuntimeException refused)
-        {
-            promise.failed(refused);
-            return;
-        }
         try
         {
             attempt.start(context);

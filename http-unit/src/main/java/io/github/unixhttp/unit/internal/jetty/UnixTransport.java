@@ -53,7 +53,7 @@ final class UnixTransport extends Transport.TCPUnix
         // The file is looked at before every attempt: it may have been swapped while the backlog was full.
         // The file is looked at before every attempt (it may have been swapped while the backlog was full), and each
         // attempt connects to the very file looked at: Jetty's connect makes the connect(2) call before it returns.
-        RetryingConnect.connect(connector, context, socket, connector.getConnectTimeout(), RetryingConnect.BeforeAttempt.NOTHING,
+        RetryingConnect.connect(connector, context, socket, connector.getConnectTimeout(),
             attemptContext ->
             {
                 try (VerifiedSocketPath target = identity.verifyAndPinPath(socket.path()))
