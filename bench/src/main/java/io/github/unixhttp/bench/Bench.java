@@ -14,7 +14,7 @@ import java.util.Locale;
 
 import io.github.unixhttp.bench.BenchServer.Kind;
 import io.github.unixhttp.bench.H2load.Workload;
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import org.eclipse.jetty.util.Jetty;
 
 /**

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.unixhttp.connector.internal.ListeningSocket;
+import io.github.unixhttp.core.internal.ListeningSocket;
 import io.github.unixhttp.connector.internal.ReplacementDrain;
 import io.github.unixhttp.connector.internal.ReplacementWatch;
 import io.github.unixhttp.connector.internal.binding.BoundSocketFile;

@@ -17,17 +17,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerListener;
 import io.github.unixhttp.connector.internal.AcceptingSocket;
 import io.github.unixhttp.connector.internal.HttpConfigurationCheck;
 import io.github.unixhttp.connector.internal.ServingFactories;
-import io.github.unixhttp.connector.internal.ListeningSocket;
+import io.github.unixhttp.core.internal.ListeningSocket;
 import io.github.unixhttp.connector.internal.ListeningSockets;
 import io.github.unixhttp.connector.internal.PeerGate;
 import io.github.unixhttp.connector.internal.ServingGate;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
-import io.github.unixhttp.connector.internal.nativeedge.PeerCredentialsReader;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.internal.platform.Platform;
+import io.github.unixhttp.core.internal.nativeedge.PeerCredentialsReader;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.TrustedProxiesSource;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -435,6 +437,10 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
                 ? "An abstract name admits only this server's user unless given a peer policy, and that needs the peers' " +
                     "credentials: keep readPeerCredentials on, or set PeerPolicy.allowAll() to admit every local user, on " + this
                 : "A peer policy needs the peers' credentials: do not turn off readPeerCredentials on " + this);
+        if (readPeerCredentials && !NativeEdge.readsPeerCredentials() && policy != PeerPolicy.allowAll())
+            throw new IllegalStateException("A peer policy (" + policy + ") needs the peers' credentials, and the JDK on " +
+                Platform.current().os() + " reads none: set PeerPolicy.allowAll() on " + this + " and let the socket " +
+                "directory's access control decide who may connect");
         try
         {
             servingFactories = ServingFactories.of(getConnectionFactories(), this);

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Function;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.internal.policy.ProxiedAddresses;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.EndPoint;

@@ -1,7 +1,7 @@
 /**
  * A Jetty 12 connector that serves HTTP on a Unix domain socket. Start with
  * {@link io.github.unixhttp.connector.UnixSocketConnector}, added to a {@code Server} as a {@code ServerConnector}
- * would be, and {@link io.github.unixhttp.connector.UnixSocketAddress}, where it listens: a socket file, a Linux
+ * would be, and {@link io.github.unixhttp.core.UnixSocketAddress}, where it listens: a socket file, a Linux
  * abstract name ({@code @name}) or a socket a supervisor passed (systemd, s6); clients use the same address type.
  * Its HTTP configuration needs a {@link io.github.unixhttp.connector.UnixSocketCustomizer}, which
  * {@link io.github.unixhttp.connector.UnixSocketConnector#newHttpConfiguration()} includes.

@@ -3,6 +3,7 @@ package io.github.unixhttp.connector;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
 import io.github.unixhttp.testing.TestServer;

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
+import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.connector.binding.BindProblem;
 import io.github.unixhttp.connector.binding.SocketBindException;
 import io.github.unixhttp.testing.ChildJvm;
@@ -37,6 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TakeoverTest
 {
+    @org.junit.jupiter.api.BeforeEach
+    void needsTheLinuxLayer()
+    {
+        Requirements.requireLinuxLayer("the takeover (renameat2 RENAME_EXCHANGE)");
+    }
+
     @TempDir
     Path dir;
 

@@ -126,6 +126,7 @@ class UnixSocketConnectorHttpTest
     @Test
     void jettyHttp2ClientSpeaksH2cWithPriorKnowledge() throws Exception
     {
+        Requirements.requireLinuxLayer("the peer pid");
         // Each factory with a configuration of its own: the HTTP/2 one must get the peer's credentials too, though
         // Jetty's HTTP/2 factories do not implement HttpConfiguration.ConnectionFactory.
         try (TestServer server = TestServer.start(dir.resolve("app.sock"), connector -> {},

@@ -41,6 +41,7 @@ class UnnameablePeerTest
     @ValueSource(ints = {0, 1})
     void aRefusedUserConnectingFromUnnameableSocketsNeitherStopsAcceptingNorLeaksDescriptors(int acceptors) throws Exception
     {
+        Requirements.requireLinuxLayer("the sweep of descriptors the JDK leaks (/proc/self/fd)");
         Requirements.requireRoot();
         Requirements.requireCommand("python3");
         Run.openToOthers(tmp);
@@ -87,6 +88,7 @@ class UnnameablePeerTest
     @Test
     void anInheritedSocketGoesOnAcceptingAndLeaksNothing() throws Exception
     {
+        Requirements.requireLinuxLayer("the sweep of descriptors the JDK leaks (/proc/self/fd)");
         Requirements.requireRoot();
         Requirements.requireCommand("python3");
         Requirements.requireCommand("s6-ipcserver-socketbinder");

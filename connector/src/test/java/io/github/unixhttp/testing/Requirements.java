@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.github.unixhttp.core.internal.platform.Platform;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -35,6 +36,36 @@ public final class Requirements
     public static void requireCommand(String command)
     {
         require(findCommand(command) != null, "needs the command '" + command + "' on the PATH");
+    }
+
+    /** What a skipped test's reason starts with when it needs the Linux layer: {@code .ci/run} counts these. */
+    public static final String NEEDS_LINUX_LAYER = "Needs the Linux layer: ";
+
+    /**
+     * For a test of what only the Linux layer does (pid, supplementary groups, abstract names, descriptor-relative
+     * binding, takeover, the stop's backlog drain...): in a run with the portable layer forced
+     * ({@code UNIXHTTP_PLATFORM=portable}, as {@code .ci/run}'s second run), it is skipped with a reason that starts
+     * with {@link #NEEDS_LINUX_LAYER}, and counted; if the portable layer was not forced but chosen (jnr cannot load),
+     * that is a broken machine, and {@code unixhttp.requireAll} fails the test.
+     *
+     * @param what what the test needs of the Linux layer
+     */
+    public static void requireLinuxLayer(String what)
+    {
+        Platform platform = Platform.current();
+        if (platform.isLinux())
+            return;
+        boolean forced = "portable".equalsIgnoreCase(System.getProperty(Platform.PROPERTY,
+            System.getenv().getOrDefault(Platform.ENVIRONMENT, "")).trim());
+        if (forced)
+            Assumptions.abort(NEEDS_LINUX_LAYER + what + " (" + platform + ")");
+        require(false, "needs the Linux layer (" + what + "), and " + platform + " is in use");
+    }
+
+    /** @return whether the portable layer is in use, for tests that assert what it does instead */
+    public static boolean portableLayer()
+    {
+        return !Platform.current().isLinux();
     }
 
     public static Path findCommand(String command)

@@ -4,7 +4,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.UnixSocketCustomizer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;

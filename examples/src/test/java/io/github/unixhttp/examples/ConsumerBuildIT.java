@@ -10,22 +10,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A user's project, built by Maven the way a user builds it, then run: a plain pom (no parent, no
- * dependencyManagement) that depends on {@code unixhttp-connector} or {@code unixhttp-unit} and nothing of ours
+ * dependencyManagement) that depends on {@code unixhttp-connector} or {@code unixhttp-unit} (the clients alone) and nothing of ours
  * else. It resolves our artifacts from a private local repository holding only what this build publishes (our
  * parent pom, each library's pom as written and its jar: see the install-file executions in this module's pom),
  * and every other artifact as a user would: from Maven Central, through the build's own local repository as a
@@ -83,14 +93,53 @@ class ConsumerBuildIT
     }
 
     @Test
-    void aProjectDependingOnTheUnitBuildsAndServesTheApacheClient() throws Exception
+    void aClientOnlyProjectGetsNoJettyServerAndReachesPathAndAbstractName() throws Exception
     {
         Consumer consumer = build("consumer-unit");
         assertTrue(consumer.tree.contains("io.github.unixhttp:unixhttp-unit:jar:" + property("unixhttp.version") + ":compile"),
             consumer.tree);
-        String output = consumer.onClassPath("consumer.UnitConsumer", work.resolve("unit.sock").toString());
-        assertTrue(output.contains("consumer-unit ok over " + work.resolve("unit.sock") + ": 200 hello /there"), output);
-        assertTrue(output.contains("consumer-unit ok over @unixhttp-consumer-"), output);
+        // The client artifact brings the shared core, and neither Jetty's server nor our connector.
+        assertTrue(consumer.tree.contains("io.github.unixhttp:unixhttp-core:jar:"), consumer.tree);
+        assertFalse(consumer.tree.contains("jetty-server"), consumer.tree);
+        assertFalse(consumer.tree.contains("unixhttp-connector"), consumer.tree);
+        assertFalse(consumer.classPath.stream().anyMatch(entry -> entry.contains("jetty-server")), consumer.classPath.toString());
+
+        UnixSocketAddress path = UnixSocketAddress.ofPath(work.resolve("unit.sock"));
+        UnixSocketAddress name = UnixSocketAddress.ofAbstractName("unixhttp-consumer-" + UUID.randomUUID());
+        Server server = helloServer(path, name);
+        try
+        {
+            String output = consumer.onClassPath("consumer.UnitConsumer", path.toString(), name.toString());
+            assertTrue(output.contains("consumer-unit ok over " + path + ": 200 hello /there"), output);
+            assertTrue(output.contains("consumer-unit ok over " + name + ": 200 hello /there"), output);
+        }
+        finally
+        {
+            server.stop();
+        }
+    }
+
+    /** The server the client-only consumer asks: ours, in this JVM, on each address. */
+    private static Server helloServer(UnixSocketAddress... addresses) throws Exception
+    {
+        Server server = new Server();
+        for (UnixSocketAddress address : addresses)
+        {
+            UnixSocketConnector connector = new UnixSocketConnector(server);
+            connector.setAddress(address);
+            server.addConnector(connector);
+        }
+        server.setHandler(new Handler.Abstract()
+        {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback)
+            {
+                Content.Sink.write(response, true, "hello " + request.getHttpURI().getPath(), callback);
+                return true;
+            }
+        });
+        server.start();
+        return server;
     }
 
     /**
@@ -165,7 +214,7 @@ class ConsumerBuildIT
         String onModulePath(String mainModuleAndClass, String... args) throws Exception
         {
             List<String> java = new ArrayList<>(List.of("--add-modules", "ALL-MODULE-PATH",
-                "--add-exports", "java.base/sun.nio.ch=io.github.unixhttp.connector",
+                "--add-exports", "java.base/sun.nio.ch=io.github.unixhttp.core",
                 "--enable-native-access=org.jnrproject.jffi",
                 "--module-path", path(), "-m", mainModuleAndClass));
             java.addAll(Arrays.asList(args));

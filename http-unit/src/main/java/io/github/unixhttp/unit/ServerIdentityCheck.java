@@ -5,9 +5,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.unit.internal.VerifiedSocketPath;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.internal.nativeedge.PeerCredentialsReader;
 
 /**
  * What a client requires of the server behind a Unix socket. This defends against a squatter (a program that put
@@ -226,7 +227,12 @@ public final class ServerIdentityCheck
         if (channel == null)
             throw new ServerIdentityException("Refusing to send a request to unix:" + socket + ": the server's " +
                 "credentials cannot be read from this kind of connection, and " + description + " is required");
-        PeerCredentials server = NativeEdge.peerCredentialsReader().read(channel);
+        PeerCredentialsReader reader = NativeEdge.peerCredentialsReader();
+        if (reader == null)
+            throw new ServerIdentityException("Refusing to send a request to unix:" + socket + ": " + description + " is " +
+                "required, and the JDK on " + System.getProperty("os.name") + " reads no credentials of a Unix socket's " +
+                "peer. Rely on the socket directory's access control and build the client with ServerIdentityCheck.none()");
+        PeerCredentials server = reader.read(channel);
         if (server.knows(PeerCredentials.Field.UID))
         {
             if (server.uid() != uid && !(orRoot && server.uid() == 0))

@@ -2,7 +2,7 @@ package io.github.unixhttp.unit;
 
 import java.io.IOException;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 
 /**
  * The server behind a Unix socket is not the one the client requires ({@link ServerIdentityCheck}); the

@@ -3,7 +3,7 @@ package io.github.unixhttp.unit;
 import java.time.Duration;
 import java.util.Objects;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 
 /**
  * How clients connect to a Unix endpoint: the connect timeout and the server identity to require.

@@ -1,12 +1,12 @@
 /**
- * HTTP clients (and a one-call server) for Unix domain sockets, on the server's own address type,
- * {@link io.github.unixhttp.connector.UnixSocketAddress} (a socket file or a Linux abstract name).
+ * HTTP clients for Unix domain sockets, on the address type they share with the server,
+ * {@link io.github.unixhttp.core.UnixSocketAddress} (a socket file or a Linux abstract name).
  *
  * <p>Start with a client factory: {@link io.github.unixhttp.unit.apache.UnixHttpClients} (Apache HttpClient 5,
  * classic), {@link io.github.unixhttp.unit.apache.UnixHttpAsyncClients} (async),
  * {@link io.github.unixhttp.unit.jetty.JettyUnixClients} (Jetty's HttpClient) or
- * {@link io.github.unixhttp.unit.jetty.JettyUnixWebSockets}; to serve,
- * {@link io.github.unixhttp.unit.server.UnixHttpServer}.
+ * {@link io.github.unixhttp.unit.jetty.JettyUnixWebSockets}; to serve, {@code io.github.unixhttp.unit.server.UnixHttpServer}
+ * in the {@code unixhttp-server} artifact (this one brings no Jetty server).
  * This package holds what they share: {@link io.github.unixhttp.unit.UnixClientOptions} (connect timeout, pool size,
  * {@link io.github.unixhttp.unit.ServerIdentityCheck}), the refusals the clients throw
  * ({@link io.github.unixhttp.unit.ServerIdentityException}, {@link io.github.unixhttp.unit.SocketFileException},

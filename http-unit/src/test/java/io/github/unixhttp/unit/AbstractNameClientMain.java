@@ -3,8 +3,8 @@ package io.github.unixhttp.unit;
 import java.net.ConnectException;
 import java.nio.channels.SocketChannel;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;

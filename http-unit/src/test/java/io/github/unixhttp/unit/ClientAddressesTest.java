@@ -2,7 +2,7 @@ package io.github.unixhttp.unit;
 
 import java.util.List;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import io.github.unixhttp.unit.jetty.JettyUnixClients;

@@ -17,10 +17,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.internal.ListeningSocket;
-import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.ListeningSocket;
+import io.github.unixhttp.core.internal.nativeedge.NativeCallException;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.TestServer;

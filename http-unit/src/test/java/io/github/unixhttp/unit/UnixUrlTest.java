@@ -3,7 +3,7 @@ package io.github.unixhttp.unit;
 import java.net.URI;
 import java.nio.file.Path;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

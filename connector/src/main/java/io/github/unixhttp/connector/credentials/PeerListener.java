@@ -1,5 +1,6 @@
 package io.github.unixhttp.connector.credentials;
 
+import io.github.unixhttp.core.PeerCredentials;
 import java.util.EventListener;
 
 /**

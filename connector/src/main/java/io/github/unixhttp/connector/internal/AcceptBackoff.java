@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.core.internal.ListeningSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

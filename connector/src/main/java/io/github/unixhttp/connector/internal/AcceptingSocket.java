@@ -6,6 +6,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
+import io.github.unixhttp.core.internal.ListeningSocket;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;

@@ -1,20 +1,32 @@
 package io.github.unixhttp.connector.internal;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.unixhttp.core.internal.ListeningSocket;
+import io.github.unixhttp.core.internal.UnnameablePeers;
 import io.github.unixhttp.connector.SocketFileOptions;
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.internal.activation.SocketActivation;
+import io.github.unixhttp.connector.internal.binding.PortableSocketFileBinder;
 import io.github.unixhttp.connector.internal.binding.SocketFileBinder;
 import io.github.unixhttp.connector.internal.binding.SocketFileSpec;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.internal.platform.Platform;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Opens the listening socket an address names, the one way each kind needs: a socket file is bound safely by the
- * {@link SocketFileBinder}, an abstract name by the native edge, an inherited socket is taken up from the supervisor.
+ * Opens the listening socket an address names, the one way each kind needs on the platform layer in use: a socket file
+ * is bound safely by the {@link SocketFileBinder} (Linux layer) or the {@link PortableSocketFileBinder}, an abstract
+ * name by the native edge (Linux layer only), an inherited socket is taken up from the supervisor.
  */
 public final class ListeningSockets
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ListeningSockets.class);
+    /** The layer is chosen once per JVM: said once, at the first start. */
+    private static final AtomicBoolean LAYER_LOGGED = new AtomicBoolean();
+
     private ListeningSockets()
     {
     }
@@ -34,7 +46,9 @@ public final class ListeningSockets
         if (address == null)
             throw new IllegalStateException("No socket to listen on: call setAddress, setSocketPath or setSocket (a path " +
                 "or @name) before starting " + owner);
-        requireLinux(System.getProperty("os.name"), owner);
+        Platform platform = Platform.current();
+        if (LAYER_LOGGED.compareAndSet(false, true))
+            LOG.info("unixhttp on {}: {}", platform.os(), platform.describe());
         UnnameablePeers.warnAtStartIfTheJdkCannotNameEveryPeer(owner);
         boolean fileAttributes = file.hasFileAttributes();
         if (file.takeover() && address.kind() != UnixSocketAddress.Kind.PATH)
@@ -58,29 +72,23 @@ public final class ListeningSockets
                     throw new IllegalStateException("An abstract socket has no file, hence no mode or group: set none in the " +
                         "SocketFileOptions of " + owner + ", and restrict who may connect with setPeerPolicy instead");
                 requireSelectorAccepting(acceptors, "An abstract socket", "the socket without waking it", owner);
+                if (!platform.isLinux())
+                    throw platform.refusal("An abstract name (" + address + ")", "listen on a socket file path");
                 return NativeEdge.bindAbstractName(address.abstractName(), backlog);
             }
             default ->
             {
                 SocketFileSpec spec = new SocketFileSpec(address.path(), file.mode(), file.group(), backlog,
                     file.staleSocketPolicy(), file.allowUnsafeDirectory());
-                return file.takeover() ? SocketFileBinder.bindToTakeOver(spec) : SocketFileBinder.bind(spec);
+                if (platform.isLinux())
+                    return file.takeover() ? SocketFileBinder.bindToTakeOver(spec) : SocketFileBinder.bind(spec);
+                if (file.takeover())
+                    throw platform.refusal("A takeover (SocketFileOptions takeover) of " + address, "stop the old server " +
+                        "before starting the new one (clients see refused connections meanwhile), or run on Linux, where " +
+                        "the takeover swaps the sockets in one step");
+                return PortableSocketFileBinder.bind(spec);
             }
         }
-    }
-
-    /**
-     * @throws IllegalStateException on any system but Linux, saying so and what to use there: the socket file is bound
-     *         and checked through {@code /proc/self/fd} and Linux's system calls, which other systems do not have
-     *         (without this, the start would fail later with a message about a missing {@code /proc} path)
-     */
-    static void requireLinux(String osName, Object owner)
-    {
-        if (osName != null && osName.startsWith("Linux"))
-            return;
-        throw new IllegalStateException(owner + " runs on Linux only for now, and this is " + osName + ": it binds and checks " +
-            "its socket file through /proc/self/fd and Linux system calls. Here, use Jetty's own UnixDomainServerConnector " +
-            "(org.eclipse.jetty:jetty-unixdomain-server; no safe socket file, credentials or policies), or run on Linux");
     }
 
     private static void requireSelectorAccepting(int acceptors, String what, String closing, Object owner)

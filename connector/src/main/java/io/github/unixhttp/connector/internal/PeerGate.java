@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerListener;
 import io.github.unixhttp.connector.internal.policy.RefusalConnection;
 import io.github.unixhttp.connector.internal.policy.RefusalLog;

@@ -8,10 +8,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
-import io.github.unixhttp.connector.credentials.PeerCredentials.Field;
-import io.github.unixhttp.connector.internal.nativeedge.NameService;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials.Field;
+import io.github.unixhttp.core.internal.nativeedge.NameService;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.connector.policy.Verdict;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 

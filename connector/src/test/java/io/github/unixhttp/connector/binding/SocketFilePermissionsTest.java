@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.unixhttp.connector.SocketFileOptions;
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.testing.ChildJvm;
 import io.github.unixhttp.testing.DirectorySnapshot;
 import io.github.unixhttp.testing.Requirements;
@@ -120,6 +120,7 @@ class SocketFilePermissionsTest
     @Test
     void pathOfTheFullKernelLimitServesCurl() throws Exception
     {
+        Requirements.requireLinuxLayer("binding through /proc/self/fd (the JDK refuses the kernel's last byte)");
         Requirements.requireCommand("curl");
         String name = "n".repeat(UnixSocketAddress.MAX_PATH_BYTES - tmp.toString().length() - 1);
         try (TestServer server = TestServer.start(tmp.resolve(name)))

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.UnixSocketCustomizer;
@@ -44,6 +45,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PeerCredentialsTest
 {
+    @org.junit.jupiter.api.BeforeEach
+    void needsTheLinuxLayer()
+    {
+        Requirements.requireLinuxLayer("the peer pid and supplementary groups (SO_PEERCRED, SO_PEERGROUPS)");
+    }
+
     @TempDir
     Path tmp;
 

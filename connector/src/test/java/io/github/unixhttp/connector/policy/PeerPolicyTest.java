@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.credentials.PeerListener;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
@@ -89,6 +89,7 @@ class PeerPolicyTest
     @Test
     void gidRuleMatchesASupplementaryGroup() throws Exception
     {
+        Requirements.requireLinuxLayer("supplementary groups (SO_PEERGROUPS)");
         try (TestServer server = start(PeerPolicy.builder().allowGid(EXTRA_GROUP).build(), connector -> {}))
         {
             assertStatus(200, curl(server, true, new int[]{27, EXTRA_GROUP}));
@@ -120,6 +121,7 @@ class PeerPolicyTest
     @Test
     void combinedRulesMustAllHold() throws Exception
     {
+        Requirements.requireLinuxLayer("supplementary groups (SO_PEERGROUPS)");
         PeerPolicy nobodyInTheExtraGroup = PeerPolicy.allOf(
             PeerPolicy.builder().allowUser("nobody").build(),
             PeerPolicy.builder().allowGid(EXTRA_GROUP).build());

@@ -2,7 +2,8 @@ package io.github.unixhttp.connector.policy;
 
 import java.util.List;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.core.PeerCredentials;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +32,7 @@ class PeerRulesTest
     @Test
     void idRulesMatchNameOnlyCredentialsThroughTheNameService()
     {
+        Requirements.requireLinuxLayer("names of ids (getpwuid through jnr-posix)");
         assertTrue(PeerPolicy.builder().allowUid(65534).build().evaluate(NOBODY_BY_NAME).allowed());
         assertTrue(PeerPolicy.builder().allowGid(65534).build().evaluate(NOBODY_BY_NAME).allowed());
         assertFalse(PeerPolicy.builder().allowUid(0).build().evaluate(NOBODY_BY_NAME).allowed());

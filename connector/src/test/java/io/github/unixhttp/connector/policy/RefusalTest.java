@@ -159,7 +159,8 @@ class RefusalTest
         assertFalse(response.contains("uid") || response.contains("allowed") || response.contains("65534"), response);
 
         String pid = Long.toString(ProcessHandle.current().pid());
-        String first = awaitLog("refused pid=" + pid);
+        // The portable layer reads no pid: the log names the peer by its uid there.
+        String first = awaitLog(Requirements.portableLayer() ? "refused uid=" + io.github.unixhttp.core.internal.nativeedge.NativeEdge.effectiveUid() + "(" : "refused pid=" + pid);
         assertTrue(first.contains(" WARN ") && first.contains("(peer policy: allowed: uids [65534])"), first);
         assertEquals(1, first.lines().count(), first);
 

@@ -2,7 +2,7 @@ package io.github.unixhttp.examples.demo;
 
 import java.time.Duration;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 
 /**
  * The demo's admin page: who you are as the kernel sees it, and how the server is doing. Self-contained HTML and

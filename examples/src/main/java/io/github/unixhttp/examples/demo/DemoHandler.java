@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.UnixSocketCustomizer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;

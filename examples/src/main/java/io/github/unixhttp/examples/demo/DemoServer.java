@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.SocketReplacedListener;
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.unit.server.UnixSocketSettings;

@@ -1,6 +1,6 @@
 package io.github.unixhttp.examples.embedded;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketCustomizer;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.unit.ServerIdentityCheck;

@@ -1,6 +1,6 @@
 package io.github.unixhttp.unit.apache;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixClientOptions;
 import io.github.unixhttp.unit.internal.UnixDialer;
 import io.github.unixhttp.unit.internal.apache.SameSocketRedirects;

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.nativeedge.NativeCallException;
 
 /**
  * How the clients of this module wait for a server whose listen backlog is full. A TCP client's {@code connect(2)}

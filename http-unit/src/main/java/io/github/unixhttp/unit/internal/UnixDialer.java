@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.ServerIdentityException;
 import io.github.unixhttp.unit.SocketFileException;

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 
-import io.github.unixhttp.connector.internal.nativeedge.Directory;
+import io.github.unixhttp.core.internal.nativeedge.Directory;
 
 /**
  * A socket file that passed the client's checks, and the address that connects to exactly that file: while this is

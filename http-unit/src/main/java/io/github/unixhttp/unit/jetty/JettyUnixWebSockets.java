@@ -1,6 +1,6 @@
 package io.github.unixhttp.unit.jetty;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixClientOptions;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 

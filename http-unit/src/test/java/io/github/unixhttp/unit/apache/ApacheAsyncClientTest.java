@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.Bodies;
 import io.github.unixhttp.unit.Servers;
 import io.github.unixhttp.unit.UnixClientOptions;

@@ -3,7 +3,7 @@ package io.github.unixhttp.unit.apache;
 import java.nio.file.Path;
 import java.util.UUID;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.testing.TestServer;
 import io.github.unixhttp.unit.Bodies;
 import io.github.unixhttp.unit.Servers;

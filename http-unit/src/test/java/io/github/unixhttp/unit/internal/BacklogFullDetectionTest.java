@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.nativeedge.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,7 +3,7 @@ package io.github.unixhttp.connector.internal.activation;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
 
-import io.github.unixhttp.connector.internal.ListeningSocket;
+import io.github.unixhttp.core.internal.ListeningSocket;
 
 /**
  * A listening socket a supervisor (s6, systemd) created and handed over. It belongs to the supervisor: it is

@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import io.github.unixhttp.connector.internal.ListeningSocket;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.internal.ListeningSocket;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,9 +5,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 
-import io.github.unixhttp.connector.internal.ListeningSocket;
-import io.github.unixhttp.connector.internal.nativeedge.Directory;
-import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
+import io.github.unixhttp.core.internal.ListeningSocket;
+import io.github.unixhttp.core.internal.nativeedge.Directory;
+import io.github.unixhttp.core.internal.nativeedge.FileStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.github.unixhttp.connector.binding.SocketBindException;

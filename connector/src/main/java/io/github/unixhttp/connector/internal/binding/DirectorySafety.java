@@ -3,8 +3,8 @@ package io.github.unixhttp.connector.internal.binding;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import io.github.unixhttp.connector.internal.nativeedge.Directory;
-import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
+import io.github.unixhttp.core.internal.nativeedge.Directory;
+import io.github.unixhttp.core.internal.nativeedge.FileStatus;
 import io.github.unixhttp.connector.binding.SocketBindException;
 import io.github.unixhttp.connector.binding.BindProblem;
 
@@ -31,8 +31,6 @@ public final class DirectorySafety
      */
     static String check(Path socketPath, Directory directory, boolean allowUnsafe) throws IOException
     {
-        int uid = Directory.effectiveUid();
-        int gid = Directory.effectiveGid();
         Path real = directory.path().toRealPath();
         FileStatus opened = directory.status();
         FileStatus atRealPath = Directory.statusOfPath(real);
@@ -40,6 +38,23 @@ public final class DirectorySafety
             throw new SocketBindException(socketPath, "the directory " + directory.path() + " was replaced while it was " +
                 "being checked: someone is tampering with it. Use a directory only this server's user can write to",
                 BindProblem.UNSAFE_DIRECTORY);
+        return checkFrom(socketPath, real, opened, allowUnsafe);
+    }
+
+    /**
+     * {@link #check} by path, for the portable layer, which has no directory descriptor: the directory and those
+     * above it as they are now.
+     */
+    static String checkByPath(Path socketPath, Path directory, boolean allowUnsafe) throws IOException
+    {
+        Path real = directory.toRealPath();
+        return checkFrom(socketPath, real, Directory.statusOfPath(real), allowUnsafe);
+    }
+
+    private static String checkFrom(Path socketPath, Path real, FileStatus opened, boolean allowUnsafe) throws IOException
+    {
+        int uid = Directory.effectiveUid();
+        int gid = Directory.effectiveGid();
         for (Path dir = real; dir != null; dir = dir.getParent())
         {
             FileStatus status = dir == real ? opened : Directory.statusOfPath(dir);

@@ -1,6 +1,6 @@
 package io.github.unixhttp.connector.internal.binding;
 
-import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
+import io.github.unixhttp.core.internal.nativeedge.FileStatus;
 
 /**
  * What is at a path, by its file type bits, not following links. Sockets are told apart from FIFOs and devices

@@ -2,8 +2,8 @@ package io.github.unixhttp.connector.internal.binding;
 
 import java.io.IOException;
 
-import io.github.unixhttp.connector.internal.nativeedge.Directory;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.internal.nativeedge.Directory;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 
 /**
  * Users as messages name them: {@code user www-data (uid 33)}.

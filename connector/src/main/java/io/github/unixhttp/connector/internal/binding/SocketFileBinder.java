@@ -12,11 +12,11 @@ import java.security.SecureRandom;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.internal.nativeedge.Directory;
-import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
-import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.nativeedge.Directory;
+import io.github.unixhttp.core.internal.nativeedge.FileStatus;
+import io.github.unixhttp.core.internal.nativeedge.NativeCallException;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.github.unixhttp.connector.binding.SocketBindException;

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 import io.github.unixhttp.connector.binding.BindProblem;
 import io.github.unixhttp.connector.binding.SocketBindException;
-import io.github.unixhttp.connector.internal.nativeedge.Directory;
-import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
+import io.github.unixhttp.core.internal.nativeedge.Directory;
+import io.github.unixhttp.core.internal.nativeedge.FileStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

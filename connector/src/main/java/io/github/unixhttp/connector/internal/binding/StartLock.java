@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
-import io.github.unixhttp.connector.internal.nativeedge.Directory;
-import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
-import io.github.unixhttp.connector.internal.nativeedge.NativeCallException;
+import io.github.unixhttp.core.internal.nativeedge.Directory;
+import io.github.unixhttp.core.internal.nativeedge.FileStatus;
+import io.github.unixhttp.core.internal.nativeedge.NativeCallException;
 import io.github.unixhttp.connector.binding.SocketBindException;
 import io.github.unixhttp.connector.binding.BindProblem;
 
@@ -125,15 +125,11 @@ public final class StartLock implements AutoCloseable
             switch (failure.errno())
             {
                 case NativeCallException.ELOOP ->
-                    throw new SocketBindException(socketPath, "the start lock " + lockPath + " is a symbolic link, and " +
-                        "unixhttp never follows links there (someone may be trying to make this server write elsewhere). " +
-                        "Find out who made it and remove it, or choose another socket path", BindProblem.LOCK_FILE_FOREIGN, failure);
+                    throw symbolicLink(socketPath, lockPath, failure);
                 case NativeCallException.EACCES, NativeCallException.EPERM ->
                 {
                     if (existing == null)
-                        throw new SocketBindException(socketPath, "this process (" + ProcessUser.describe() + ") may not " +
-                            "create files in " + lockPath.getParent() + " (" + DirectorySafety.describe(directory.status()) +
-                            "). Run as a user who may write there, or choose another directory", BindProblem.DIRECTORY_NOT_WRITABLE, failure);
+                        throw notWritable(socketPath, lockPath, directory.status(), failure);
                     throw foreign(socketPath, lockPath, existing, failure);
                 }
                 case NativeCallException.EROFS ->
@@ -149,13 +145,37 @@ public final class StartLock implements AutoCloseable
 
     private static void check(int descriptor, Path socketPath, Path lockPath) throws IOException
     {
-        FileStatus status = Directory.statusOfDescriptor(descriptor);
+        checkUsable(Directory.statusOfDescriptor(descriptor), socketPath, lockPath);
+    }
+
+    /**
+     * Refuses a lock file that is a link, not a regular file, or another user's (shared with the portable layer's
+     * {@link PortableStartLock}, so that both say it alike).
+     */
+    static void checkUsable(FileStatus status, Path socketPath, Path lockPath) throws IOException
+    {
+        if (status.isSymbolicLink())
+            throw symbolicLink(socketPath, lockPath, null);
         if (!status.isRegularFile())
             throw new SocketBindException(socketPath, "the start lock " + lockPath + " is " + FileKind.of(status).description() +
                 ", not a regular file, and unixhttp never uses what it did not create there. Find out who made it and " +
                 "remove it, or choose another socket path", BindProblem.LOCK_FILE_FOREIGN);
         if (status.uid() != Directory.effectiveUid())
             throw foreign(socketPath, lockPath, status, null);
+    }
+
+    static SocketBindException symbolicLink(Path socketPath, Path lockPath, Throwable cause)
+    {
+        return new SocketBindException(socketPath, "the start lock " + lockPath + " is a symbolic link, and " +
+            "unixhttp never follows links there (someone may be trying to make this server write elsewhere). " +
+            "Find out who made it and remove it, or choose another socket path", BindProblem.LOCK_FILE_FOREIGN, cause);
+    }
+
+    static SocketBindException notWritable(Path socketPath, Path lockPath, FileStatus directory, Throwable cause)
+    {
+        return new SocketBindException(socketPath, "this process (" + ProcessUser.describe() + ") may not " +
+            "create files in " + lockPath.getParent() + " (" + DirectorySafety.describe(directory) +
+            "). Run as a user who may write there, or choose another directory", BindProblem.DIRECTORY_NOT_WRITABLE, cause);
     }
 
     private static SocketBindException foreign(Path socketPath, Path lockPath, FileStatus status, Throwable cause)

@@ -8,9 +8,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
-import io.github.unixhttp.connector.internal.nativeedge.Directory;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.PeerCredentials;
+import io.github.unixhttp.core.internal.nativeedge.Directory;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 
 /**
  * Finds out who listens on a socket before a takeover: connects, and asks the kernel for the credentials of the

@@ -3,7 +3,7 @@ package io.github.unixhttp.connector.internal.binding;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
+import io.github.unixhttp.core.internal.nativeedge.FileStatus;
 
 /**
  * What a takeover writes in the path's lock file, under the lock, when it swaps its socket in: which socket it

@@ -1,6 +1,6 @@
 package io.github.unixhttp.connector.internal.policy;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.Verdict;
 

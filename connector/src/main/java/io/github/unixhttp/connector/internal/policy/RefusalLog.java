@@ -2,7 +2,7 @@ package io.github.unixhttp.connector.internal.policy;
 
 import java.util.concurrent.TimeUnit;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.github.unixhttp.connector.policy.PeerPolicy;

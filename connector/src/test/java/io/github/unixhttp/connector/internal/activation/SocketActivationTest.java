@@ -45,6 +45,7 @@ class SocketActivationTest
     @Test
     void s6SocketBinderHandsOverItsSocketOnStandardInput() throws Exception
     {
+        Requirements.requireLinuxLayer("the peer pid");
         Requirements.requireCommand("s6-ipcserver-socketbinder");
         Requirements.requireCommand("curl");
         Path socket = tmp.resolve("app.sock");

@@ -34,6 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TakeoverBindingTest
 {
+    @org.junit.jupiter.api.BeforeEach
+    void needsTheLinuxLayer()
+    {
+        Requirements.requireLinuxLayer("the takeover (renameat2 RENAME_EXCHANGE)");
+    }
+
     @TempDir
     Path dir;
 

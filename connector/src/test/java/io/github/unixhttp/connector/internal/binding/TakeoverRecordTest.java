@@ -2,7 +2,7 @@ package io.github.unixhttp.connector.internal.binding;
 
 import java.util.List;
 
-import io.github.unixhttp.connector.internal.nativeedge.FileStatus;
+import io.github.unixhttp.core.internal.nativeedge.FileStatus;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

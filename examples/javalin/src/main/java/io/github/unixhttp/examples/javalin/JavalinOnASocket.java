@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.HttpConnectionFactory;

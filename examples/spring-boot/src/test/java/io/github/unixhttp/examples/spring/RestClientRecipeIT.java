@@ -2,7 +2,7 @@ package io.github.unixhttp.examples.spring;
 
 import java.nio.file.Path;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;

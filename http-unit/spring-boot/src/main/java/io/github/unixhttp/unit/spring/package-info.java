@@ -6,3 +6,4 @@
  * {@code PeerCredentials} parameter ({@link io.github.unixhttp.unit.spring.PeerCredentialsArgumentResolver}).
  */
 package io.github.unixhttp.unit.spring;
+

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.unixhttp.connector.credentials.PeerCredentials;
+import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import org.eclipse.jetty.server.ServerConnector;

@@ -4,7 +4,7 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Future;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.UnixRouteException;
 import org.apache.hc.client5.http.nio.AsyncClientConnectionOperator;

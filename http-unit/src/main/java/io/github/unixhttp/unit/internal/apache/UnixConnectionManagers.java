@@ -2,7 +2,7 @@ package io.github.unixhttp.unit.internal.apache;
 
 import java.util.concurrent.TimeUnit;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixClientOptions;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SchemePortResolver;

@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.internal.UnixDialer;
 import org.apache.hc.client5.http.io.HttpClientConnectionOperator;

@@ -3,7 +3,7 @@ package io.github.unixhttp.unit.internal.apache;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixRouteException;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.async.AsyncExecCallback;

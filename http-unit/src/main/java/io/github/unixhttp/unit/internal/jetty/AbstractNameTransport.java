@@ -9,8 +9,8 @@ import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Objects;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
-import io.github.unixhttp.connector.internal.nativeedge.NativeEdge;
+import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.UnixRouteException;
 import org.eclipse.jetty.client.HttpClient;

@@ -5,7 +5,7 @@ import java.net.UnixDomainSocketAddress;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.UnixRouteException;
 import io.github.unixhttp.unit.internal.VerifiedSocketPath;
 import org.eclipse.jetty.io.ClientConnector;

@@ -6,7 +6,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Objects;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.internal.VerifiedSocketPath;
 import io.github.unixhttp.unit.UnixRouteException;

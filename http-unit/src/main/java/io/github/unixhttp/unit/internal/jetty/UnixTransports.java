@@ -1,6 +1,6 @@
 package io.github.unixhttp.unit.internal.jetty;
 
-import io.github.unixhttp.connector.UnixSocketAddress;
+import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.unit.ServerIdentityCheck;
 import io.github.unixhttp.unit.internal.UnixDialer;
 import org.eclipse.jetty.io.Transport;
