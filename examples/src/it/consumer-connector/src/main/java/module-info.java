@@ -5,5 +5,7 @@
 module consumer
 {
     requires io.github.unixhttp.connector;
+    // UnixSocketAddress and PeerCredentials live in the core, which the connector and the clients share.
+    requires io.github.unixhttp.core;
     requires org.eclipse.jetty.server;
 }

@@ -2,15 +2,20 @@ package io.github.unixhttp.connector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.EventListener;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.github.unixhttp.core.internal.ListeningSocket;
+import io.github.unixhttp.connector.internal.AcceptingSocket;
 import io.github.unixhttp.connector.internal.ReplacementDrain;
 import io.github.unixhttp.connector.internal.ReplacementWatch;
 import io.github.unixhttp.connector.internal.binding.BoundSocketFile;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * path from the running one; a publication that fails (another server took the path meanwhile) fails the server's
  * start. From publication on, a {@link ReplacementWatch} looks at the path, and when another server takes it, a
  * {@link ReplacementDrain} drains the connector, tells the {@link SocketReplacedListener}s and runs the
- * {@link WhenReplaced} action.
+ * {@link WhenReplaced} action. Of its connector it uses the public API only: it is the source of the events, and what
+ * the drain shuts down and the replacement action may stop.
  */
 final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.Steps
 {
@@ -29,31 +35,46 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
     private static final long DEFAULT_DRAIN_MILLIS = 30_000;
 
     private final UnixSocketConnector connector;
+    private final Server server;
+    private final Scheduler scheduler;
+    private final SocketFileOptions options;
     private final BoundSocketFile socket;
-    private final List<SocketReplacedListener> listeners;
+    private final AcceptingSocket accepting;
+    private final Supplier<List<EventListener>> listeners;
     private volatile ReplacementWatch watch;
     private volatile boolean replaced;
     private volatile boolean stopped;
 
-    private SocketReplacement(UnixSocketConnector connector, BoundSocketFile socket, List<SocketReplacedListener> listeners)
+    private SocketReplacement(UnixSocketConnector connector, BoundSocketFile socket, AcceptingSocket accepting,
+                              Supplier<List<EventListener>> listeners)
     {
         this.connector = connector;
+        this.server = connector.getServer();
+        this.scheduler = connector.getScheduler();
+        this.options = connector.getSocketFile();
         this.socket = socket;
+        this.accepting = accepting;
         this.listeners = listeners;
     }
 
     /**
-     * Publishes the socket now if the server runs already, else once it has started; then watches the path.
+     * Publishes the socket now if the server runs already, else once it has started (see {@code
+     * JettyCallOrder.Assumption.STARTED_LISTENER_FAILURE_FAILS_THE_START}); then watches the path.
      *
+     * @param accepting the connector's socket, from which the drain takes what is left in the backlog
+     * @param listeners the connector's event listeners as they are at each event: the {@link SocketReplacedListener}s
+     *                  among them are told
      * @return {@code null} for sockets without a file of ours (abstract names, inherited sockets)
      */
-    static SocketReplacement start(UnixSocketConnector connector, ListeningSocket opened, List<SocketReplacedListener> listeners)
+    static SocketReplacement start(UnixSocketConnector connector, AcceptingSocket accepting,
+                                   Supplier<List<EventListener>> listeners)
         throws IOException
     {
+        ListeningSocket opened = accepting.listening();
         if (!(opened instanceof BoundSocketFile socket))
             return null;
-        SocketReplacement replacement = new SocketReplacement(connector, socket, listeners);
-        Server server = connector.getServer();
+        SocketReplacement replacement = new SocketReplacement(connector, socket, accepting, listeners);
+        Server server = replacement.server;
         if (socket.isPublished())
             replacement.watch();
         else if (server.isStarted())
@@ -67,7 +88,7 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
     @Override
     public void lifeCycleStarted(LifeCycle event)
     {
-        connector.getServer().removeEventListener(this);
+        server.removeEventListener(this);
         if (stopped)
             return;
         try
@@ -89,8 +110,8 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
 
     private void watch()
     {
-        ReplacementWatch started = new ReplacementWatch(connector.getScheduler(), socket,
-            connector.getSocketFile().replacementCheckInterval().toMillis(), this::onReplaced);
+        ReplacementWatch started = new ReplacementWatch(scheduler, socket, options.replacementCheckInterval().toMillis(),
+            this::onReplaced);
         watch = started;
         if (stopped)
             return;
@@ -102,8 +123,8 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
         if (stopped)
             return;
         replaced = true;
-        long stopTimeout = connector.getServer().getStopTimeout();
-        new ReplacementDrain(connector, this, connector.getSocketFile().replacementCheckInterval().toMillis(),
+        long stopTimeout = server.getStopTimeout();
+        new ReplacementDrain(connector, this, options.replacementCheckInterval().toMillis(),
             stopTimeout > 0 ? stopTimeout : DEFAULT_DRAIN_MILLIS).start();
     }
 
@@ -117,7 +138,7 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
     void stop()
     {
         stopped = true;
-        connector.getServer().removeEventListener(this);
+        server.removeEventListener(this);
         ReplacementWatch current = watch;
         if (current != null)
             current.stop();
@@ -126,27 +147,31 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
     @Override
     public void replaced()
     {
-        for (SocketReplacedListener listener : listeners)
-            tell(listener, () -> listener.onReplaced(connector));
+        tell(listener -> listener.onReplaced(connector));
     }
 
     /** A listener that throws is logged: it must not stop the drain, nor the replacement action after it. */
-    private void tell(SocketReplacedListener listener, Runnable call)
+    private void tell(Consumer<SocketReplacedListener> call)
     {
-        try
+        for (EventListener listener : listeners.get())
         {
-            call.run();
-        }
-        catch (RuntimeException failure)
-        {
-            LOG.warn("{}: {} failed: {}", connector, listener, failure.toString());
+            if (!(listener instanceof SocketReplacedListener replacedListener))
+                continue;
+            try
+            {
+                call.accept(replacedListener);
+            }
+            catch (RuntimeException failure)
+            {
+                LOG.warn("{}: {} failed: {}", connector, listener, failure.toString());
+            }
         }
     }
 
     @Override
     public void acceptWhatIsLeft()
     {
-        connector.acceptWhatIsLeft();
+        accepting.acceptWhatIsLeft();
     }
 
     @Override
@@ -158,13 +183,12 @@ final class SocketReplacement implements LifeCycle.Listener, ReplacementDrain.St
     @Override
     public void drained(boolean complete)
     {
-        for (SocketReplacedListener listener : listeners)
-            tell(listener, () -> listener.onDrained(connector, complete));
+        tell(listener -> listener.onDrained(connector, complete));
         try
         {
-            switch (connector.getSocketFile().whenReplaced())
+            switch (options.whenReplaced())
             {
-                case STOP_SERVER -> connector.getServer().stop();
+                case STOP_SERVER -> server.stop();
                 case STOP_CONNECTOR -> connector.stop();
                 case NOTHING -> LOG.debug("{} drained; WhenReplaced.NOTHING leaves the rest to its listeners", connector);
             }

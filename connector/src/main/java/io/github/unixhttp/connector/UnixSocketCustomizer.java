@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Function;
 
 import io.github.unixhttp.core.PeerCredentials;
+import io.github.unixhttp.core.PeerProcess;
 import io.github.unixhttp.connector.internal.policy.ProxiedAddresses;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.EndPoint;
@@ -50,7 +51,7 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         {
             if (connector != null)
             {
-                connector.exchangeStarted(endPoint);
+                endPoint.exchangeStarted(connector);
                 request.addHttpStreamWrapper(stream -> new ExchangeEnd(stream, connector, endPoint));
             }
             return request;
@@ -58,7 +59,7 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         PeerRequest peerRequest = new PeerRequest(request, peer, connector, endPoint);
         if (connector != null)
         {
-            connector.exchangeStarted(endPoint);
+            endPoint.exchangeStarted(connector);
             request.addHttpStreamWrapper(peerRequest);
         }
         return peerRequest;
@@ -90,7 +91,7 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
      * The request as handlers see it: the peer's credentials as synthetic attributes. Reading them costs nothing; the
      * first change to the attributes (or a look at all of them) makes the {@link PeerAttributes} layer that handles
      * changes exactly as Jetty's synthetic attributes do, and from then on everything goes through it. Also wraps the
-     * request's stream, so that the end of the exchange is counted (see {@link GracefulStop}).
+     * request's stream, so that the end of the exchange is counted (see the endpoint's exchange count).
      */
     private static final class PeerRequest extends Request.Wrapper implements Function<HttpStream, HttpStream>
     {
@@ -184,7 +185,7 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         {
             try
             {
-                connector.exchangeEnded(endPoint);
+                endPoint.exchangeEnded(connector);
             }
             finally
             {
@@ -197,7 +198,7 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         {
             try
             {
-                connector.exchangeEnded(endPoint);
+                endPoint.exchangeEnded(connector);
             }
             finally
             {
@@ -210,7 +211,8 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
     {
         private static final String[] FIELD_ATTRIBUTES = {PeerCredentials.PID_ATTRIBUTE, PeerCredentials.UID_ATTRIBUTE,
             PeerCredentials.GID_ATTRIBUTE, PeerCredentials.GROUPS_ATTRIBUTE, PeerCredentials.USER_ATTRIBUTE,
-            PeerCredentials.GROUP_ATTRIBUTE};
+            PeerCredentials.GROUP_ATTRIBUTE, PeerProcess.ATTRIBUTE, PeerProcess.EXECUTABLE_ATTRIBUTE, PeerProcess.UNIT_ATTRIBUTE,
+            PeerProcess.CGROUP_ATTRIBUTE};
 
         private final PeerCredentials peer;
 
@@ -231,6 +233,11 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
                 case PeerCredentials.GROUPS_ATTRIBUTE -> peer.knows(PeerCredentials.Field.GROUPS) ? peer.groups() : null;
                 case PeerCredentials.USER_ATTRIBUTE -> peer.userName();
                 case PeerCredentials.GROUP_ATTRIBUTE -> peer.groupName();
+                case PeerProcess.ATTRIBUTE -> peer.process();
+                case PeerProcess.EXECUTABLE_ATTRIBUTE -> peer.process() == null || peer.process().executable() == null
+                    ? null : peer.process().executable().toString();
+                case PeerProcess.UNIT_ATTRIBUTE -> peer.process() == null ? null : peer.process().unit();
+                case PeerProcess.CGROUP_ATTRIBUTE -> peer.process() == null ? null : peer.process().cgroup();
                 default -> null;
             };
         }

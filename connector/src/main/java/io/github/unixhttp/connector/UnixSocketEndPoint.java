@@ -12,6 +12,7 @@ import io.github.unixhttp.core.PeerCredentials;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -19,7 +20,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * Jetty's stock endpoint, reporting addresses that make sense for a Unix socket: the path clients connect to
  * as the local address (the kernel reports the temporary name the socket was bound under), and a printable
  * remote address instead of an empty path. It also carries the peer's credentials, read once at accept, and
- * counts the requests in progress on it, so that a graceful stop can tell busy connections from idle ones.
+ * counts the requests in progress on it, so that a graceful stop can tell busy connections from idle ones (and
+ * sets its own idle timeout as that count changes during one).
  *
  * <p>A connecting client has almost always written its request by the time the connection is set up, so the
  * first time its connection asks to be told when there is something to read (from its {@code onOpen}), the endpoint
@@ -110,22 +112,35 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
         return exchangesInProgress > 0;
     }
 
-    void exchangeStarted()
+    /**
+     * A request on this connection began: called by the {@link UnixSocketCustomizer} once its head is parsed (see
+     * {@code JettyCallOrder.Assumption.EXCHANGE_ENDS_BEFORE_THE_NEXT_READ}). On a connection that a graceful stop
+     * found idle, and gave the shutdown idle timeout, the request is served with the usual patience.
+     *
+     * @param connector the connector the request came through, as the request's connection metadata says
+     */
+    void exchangeStarted(AbstractConnector connector)
     {
         EXCHANGES.incrementAndGet(this);
+        if (connector.isShutdown())
+            setIdleTimeout(connector.getIdleTimeout());
     }
 
     /**
-     * @return whether that was the last exchange in progress (HTTP/2 runs several at once)
+     * A response is complete (HTTP/2 runs several exchanges at once): once none is left during a graceful stop, the
+     * connection gets the shutdown idle timeout, as the stop gave it to the connections it found idle.
      */
-    boolean exchangeEnded()
+    void exchangeEnded(AbstractConnector connector)
     {
-        return EXCHANGES.decrementAndGet(this) == 0;
+        if (EXCHANGES.decrementAndGet(this) == 0 && connector.isShutdown() && connector.getShutdownIdleTimeout() >= 0)
+            setIdleTimeout(connector.getShutdownIdleTimeout());
     }
 
     /**
      * Holds the fill interest a connection asks for while it is being opened (see the class comment); closes an HTTP/1
-     * connection that is only waiting for the client to close (see {@link #closeInsteadOfLingering}).
+     * connection that is only waiting for the client to close (see {@link #closeInsteadOfLingering}). Both rely on
+     * Jetty's order of calls: {@code JettyCallOrder.Assumption.SELECTOR_OPENS_ENDPOINT_THEN_CONNECTION} and {@code
+     * LAST_RESPONSE_SHUTS_OUTPUT_THEN_ASKS_TO_READ}.
      */
     @Override
     protected void needsFillInterest()

@@ -54,6 +54,8 @@ public class TestHandler extends Handler.Abstract
                 "peer.groups=" + groups(request.getAttribute(PeerCredentials.GROUPS_ATTRIBUTE)),
                 "peer.user=" + request.getAttribute(PeerCredentials.USER_ATTRIBUTE),
                 "peer.group=" + request.getAttribute(PeerCredentials.GROUP_ATTRIBUTE),
+                "peer.exe=" + request.getAttribute(io.github.unixhttp.core.PeerProcess.EXECUTABLE_ATTRIBUTE),
+                "peer.unit=" + request.getAttribute(io.github.unixhttp.core.PeerProcess.UNIT_ATTRIBUTE),
                 ""));
             case "/echo" -> Content.copy(request, response, callback);
             case "/digest" -> digest(request, response, callback);

@@ -201,18 +201,18 @@ class DemoServerIT
     @CsvSource(delimiter = '|', value = {
         "--bogus                           | Unknown option: '--bogus'",
         "--mode                            | Missing required parameter for option '--mode' (OCTAL)",
-        "--mode 0999                       | Invalid value for option '--mode': Socket file mode '0999' is not an octal mode",
-        "--stale sometimes                 | Invalid value for option '--stale': say remove or fail",
+        "--mode 0999                       | --mode: Socket file mode '0999' is not an octal mode",
+        "--stale sometimes                 | --stale=sometimes is not a policy: write remove (a dead socket at the path is replaced) or fail",
         "--allow-uid 1,,2                  | --allow-uid: an empty entry",
         "--allow-uid root,no-such-user-4711 | --allow-uid: this system has no user no-such-user-4711",
         "--allow-gid no-such-group-4711    | --allow-gid: this system has no group no-such-group-4711",
         "--trust-proxy no-such-user-4711   | --trust-proxy: this system has no user no-such-user-4711",
         "--allow-uid 99999999999           | --allow-uid: the id 99999999999 is out of range",
         "--inherit --socket /tmp/x.sock    | --inherit and --socket exclude each other",
-        "--socket @name --mode 0600        | --socket @name has no socket file of ours: drop --mode and --group",
+        "--socket @name --mode 0600        | --socket=@name is an abstract name, which has no file, hence no mode or group: remove --mode",
         "--proxy-protocol                  | --proxy-protocol needs --trust-proxy",
-        "--inherit --takeover              | --takeover replaces a socket file: it does not go with --inherit",
-        "--socket @name --takeover         | --takeover replaces a socket file: it does not go with an abstract name",
+        "--inherit --takeover              | --takeover replaces a socket file at a path: it does not go with --inherit",
+        "--socket @name --takeover         | --takeover replaces a socket file at a path: it does not go with an abstract name",
     })
     void badArgumentsExitTwoNamingTheOption(String arguments, String message) throws Exception
     {
@@ -220,6 +220,25 @@ class DemoServerIT
         {
             assertEquals(2, demo.exitCode());
             assertTrue(demo.errors().startsWith("unixhttp-demo: " + message.trim()), demo.errors());
+        }
+    }
+
+    /** So that a command line is fixed in one round: each value's problem, then those between options, then the demo's own. */
+    @Test
+    void everyProblemOfACommandLineIsNamedAtOnce() throws Exception
+    {
+        try (DemoProcess demo = DemoProcess.start(tmp, "--stale", "x", "--allow-gid", "1,,2", "--inherit", "--group", "adm",
+            "--proxy-protocol"))
+        {
+            assertEquals(2, demo.exitCode());
+            String said = demo.errors().lines().findFirst().orElse("");
+            assertTrue(said.startsWith("unixhttp-demo: "), demo.errors());
+            List<String> problems = List.of(said.substring("unixhttp-demo: ".length()).split("; "));
+            assertEquals(4, problems.size(), said);
+            assertTrue(problems.get(0).startsWith("--stale=x is not a policy"), said);
+            assertTrue(problems.get(1).startsWith("--allow-gid: an empty entry"), said);
+            assertTrue(problems.get(2).startsWith("--group does not apply to an inherited socket (--inherit)"), said);
+            assertTrue(problems.get(3).startsWith("--proxy-protocol needs --trust-proxy"), said);
         }
     }
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Java examples of the README and of the docs pages about the connector, the clients and the one-call server compile as written, imports included.
+ * The Java examples of the README and of the docs pages about the connector, the settings schema, the clients and the one-call server compile as written, imports included.
  */
 class DocSnippetsTest
 {
@@ -17,6 +17,6 @@ class DocSnippetsTest
     @Test
     void everyJavaBlockCompilesAsWritten() throws Exception
     {
-        DocSnippets.assertAllCompile(work, 9, "README.md", "docs/connector.md", "docs/peer-credentials.md", "docs/abstract-names-and-activation.md", "docs/takeover.md", "docs/clients.md", "docs/from-jetty-unixdomain.md");
+        DocSnippets.assertAllCompile(work, 10, "README.md", "docs/connector.md", "docs/settings.md", "docs/peer-credentials.md", "docs/abstract-names-and-activation.md", "docs/takeover.md", "docs/clients.md", "docs/from-jetty-unixdomain.md");
     }
 }

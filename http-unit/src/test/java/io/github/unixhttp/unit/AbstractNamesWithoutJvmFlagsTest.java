@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
 import io.github.unixhttp.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AbstractNamesWithoutJvmFlagsTest
 {
+    @org.junit.jupiter.api.BeforeEach
+    void needsTheLinuxLayer()
+    {
+        Requirements.requireLinuxLayer("abstract names");
+    }
+
     @Test
     void aClientJvmWithoutTheFlagsReachesAnAbstractNameOnJnrsChannelWithTypedFailures() throws Exception
     {

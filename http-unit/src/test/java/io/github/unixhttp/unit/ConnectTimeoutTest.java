@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.core.internal.ListeningSocket;
 import io.github.unixhttp.core.internal.nativeedge.NativeCallException;
@@ -219,6 +220,7 @@ class ConnectTimeoutTest
     @Test
     void jettyClientWaitsOutItsTimeoutOnAnAbstractName() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         try (FullAbstractBacklog full = FullAbstractBacklog.open())
         {
             HttpClient client = JettyUnixClients.newHttpClient(OPTIONS);
@@ -238,6 +240,7 @@ class ConnectTimeoutTest
     @Test
     void jettyClientGetsThroughOnAnAbstractNameWhenTheBacklogDrains() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         try (FullAbstractBacklog full = FullAbstractBacklog.open())
         {
             HttpClient client = JettyUnixClients.newHttpClient(PATIENT);

@@ -313,6 +313,7 @@ class ServerIdentityCheckTest
     @Test
     void clientsOfAnAbstractNameRefuseAnotherUsersServerUnlessTheyOptOut() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         Requirements.requireRoot();
         Path dir = Run.openToOthers(tmp);
         Path stop = dir.resolve("stop");

@@ -51,6 +51,7 @@ class SwappedPathRaceTest
     @Test
     void noRequestReachesAnotherServiceSwappedInAtThePath() throws Exception
     {
+        Requirements.requireLinuxLayer("connecting through the checked file (O_PATH, /proc/self/fd): the portable layer checks by path, then connects by path");
         Requirements.requireRoot();
         Requirements.requireCommand("python3");
         Path shared = Files.createDirectory(Run.openToOthers(tmp).resolve("shared"));

@@ -72,10 +72,23 @@ public final class PeerCredentials
     private final IntFunction<String> groupNames;
     private volatile String userName;
     private volatile String groupName;
+    /** Read only when asked for (a process rule, {@code readPeerProcess}); {@code null} otherwise or if unknown. */
+    private final PeerProcess process;
+    /** Why the process is unknown when it was asked for; {@code null} if it is known or was not asked for. */
+    private final String processProblem;
 
     private PeerCredentials(EnumSet<Field> known, int pid, int uid, int gid, int[] groups, String userName, String groupName,
                             IntFunction<String> userNames, IntFunction<String> groupNames)
     {
+        this(known, pid, uid, gid, groups, userName, groupName, userNames, groupNames, null, null);
+    }
+
+    private PeerCredentials(EnumSet<Field> known, int pid, int uid, int gid, int[] groups, String userName, String groupName,
+                            IntFunction<String> userNames, IntFunction<String> groupNames, PeerProcess process,
+                            String processProblem)
+    {
+        this.process = process;
+        this.processProblem = processProblem;
         this.known = known;
         this.pid = pid;
         this.uid = uid;
@@ -140,6 +153,42 @@ public final class PeerCredentials
     public static PeerCredentials ofNames(String userName, String groupName)
     {
         return new PeerCredentials(NONE, -1, -1, -1, NO_GROUPS, userName, groupName, null, null);
+    }
+
+    /**
+     * @param process the peer process, read through a pidfd for this very connection
+     * @return these credentials with the peer's process (never shared with another connection: pids are reused)
+     */
+    public PeerCredentials withProcess(PeerProcess process)
+    {
+        return new PeerCredentials(known, pid, uid, gid, groups, userName(), groupName(), null, null,
+            Objects.requireNonNull(process, "process"), null);
+    }
+
+    /**
+     * @param problem why the process could not be read, for refusals and logs
+     * @return these credentials, saying the process was asked for and is unknown
+     */
+    public PeerCredentials withUnknownProcess(String problem)
+    {
+        return new PeerCredentials(known, pid, uid, gid, groups, userName(), groupName(), null, null, null,
+            Objects.requireNonNull(problem, "problem"));
+    }
+
+    /**
+     * @return the peer process (executable, cgroup, systemd unit), or {@code null} when it was not asked for or could
+     *         not be read (see {@link #processProblem()}); read only when a process rule or the connector's
+     *         {@code readPeerProcess} asks for it
+     */
+    public PeerProcess process()
+    {
+        return process;
+    }
+
+    /** @return why {@link #process()} is unknown though asked for; {@code null} if it is known or was not asked for */
+    public String processProblem()
+    {
+        return processProblem;
     }
 
     /** A copy the caller cannot change; no groups (the usual root and service account) share one empty array. */
@@ -234,7 +283,7 @@ public final class PeerCredentials
     {
         return other instanceof PeerCredentials that && known().equals(that.known()) && pid == that.pid && uid == that.uid &&
             gid == that.gid && Arrays.equals(groups, that.groups) && Objects.equals(userName(), that.userName()) &&
-            Objects.equals(groupName(), that.groupName());
+            Objects.equals(groupName(), that.groupName()) && Objects.equals(process, that.process);
     }
 
     @Override
@@ -259,6 +308,12 @@ public final class PeerCredentials
             text.append(text.length() == 0 ? "" : ",").append("groups=");
             for (int i = 0; i < groups.length; i++)
                 text.append(i == 0 ? "" : ":").append(groups[i]);
+        }
+        if (process != null)
+        {
+            text.append(",exe=").append(process.executable() == null ? "?" : process.executable());
+            if (process.unit() != null)
+                text.append(",unit=").append(process.unit());
         }
         return text.toString();
     }

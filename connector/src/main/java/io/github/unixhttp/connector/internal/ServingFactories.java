@@ -12,6 +12,7 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
@@ -27,24 +28,35 @@ public final class ServingFactories
 {
     private final Map<String, ConnectionFactory> byProtocol;
     private final List<HttpConnectionFactory> copies;
+    private final ConnectionFactory defaultFactory;
+    private final ConnectionFactory afterLeadingProxy;
 
-    private ServingFactories(Map<String, ConnectionFactory> byProtocol, List<HttpConnectionFactory> copies)
+    private ServingFactories(Map<String, ConnectionFactory> byProtocol, List<HttpConnectionFactory> copies,
+                             String defaultProtocol, List<ConnectionFactory> serving)
     {
         this.byProtocol = byProtocol;
         this.copies = copies;
+        this.defaultFactory = forProtocol(defaultProtocol);
+        boolean proxyFirst = !serving.isEmpty() && serving.get(0) instanceof ProxyConnectionFactory;
+        this.afterLeadingProxy = proxyFirst && serving.size() > 1 ? forProtocol(serving.get(1).getProtocol()) : null;
     }
 
     /**
      * @param given the connector's factories, in order
-     * @throws IllegalStateException naming the factory and what to change, for one that cannot serve Unix sockets safely
+     * @param defaultProtocol the protocol a new connection starts with
+     * @param connector what to name in messages
+     * @throws IllegalStateException naming the factory and what to change, for one that cannot serve Unix sockets
+     *         safely, or for a PROXY protocol factory that nothing follows
      */
-    public static ServingFactories of(Collection<ConnectionFactory> given, Object connector) throws Exception
+    public static ServingFactories of(Collection<ConnectionFactory> given, String defaultProtocol, Object connector)
+        throws Exception
     {
         Map<String, ConnectionFactory> byProtocol = new HashMap<>();
         List<HttpConnectionFactory> copies = new ArrayList<>();
+        List<ConnectionFactory> serving = new ArrayList<>();
         for (ConnectionFactory factory : given)
         {
-            ConnectionFactory serving = factory;
+            ConnectionFactory serves = factory;
             HttpConfiguration configuration = HttpConfigurationCheck.configurationOf(factory, connector);
             if (configuration != null && configuration.getCustomizer(UnixSocketCustomizer.class) == null
                 && factory.getClass() == HttpConnectionFactory.class)
@@ -52,13 +64,17 @@ public final class ServingFactories
                 HttpConfigurationCheck.refusePlainForwarded(configuration, factory, connector);
                 HttpConnectionFactory copy = copyOf((HttpConnectionFactory)factory, HttpConfigurationCheck.fitForUnixSockets(configuration));
                 copies.add(copy);
-                serving = copy;
+                serves = copy;
             }
-            HttpConfigurationCheck.check(serving, connector);
-            for (String protocol : serving.getProtocols())
-                byProtocol.put(protocol.toLowerCase(Locale.ROOT), serving);
+            HttpConfigurationCheck.check(serves, connector);
+            serving.add(serves);
+            for (String protocol : serves.getProtocols())
+                byProtocol.put(protocol.toLowerCase(Locale.ROOT), serves);
         }
-        ServingFactories made = new ServingFactories(byProtocol, List.copyOf(copies));
+        if (serving.size() == 1 && serving.get(0) instanceof ProxyConnectionFactory)
+            throw new IllegalStateException("Nothing follows the ProxyConnectionFactory on " + connector +
+                ": add the protocol it hands over to, e.g. an HttpConnectionFactory");
+        ServingFactories made = new ServingFactories(byProtocol, List.copyOf(copies), defaultProtocol, serving);
         for (HttpConnectionFactory copy : made.copies)
             copy.start();
         return made;
@@ -75,6 +91,21 @@ public final class ServingFactories
         for (Connection.Listener listener : given.getBeans(Connection.Listener.class))
             copy.addBean(listener);
         return copy;
+    }
+
+    /** @return the factory a new connection starts with, or {@code null} if none serves the default protocol */
+    public ConnectionFactory defaultFactory()
+    {
+        return defaultFactory;
+    }
+
+    /**
+     * @return the factory after a leading {@link ProxyConnectionFactory}, which serves peers whose PROXY header must
+     *         not be believed; {@code null} if the PROXY protocol does not come first
+     */
+    public ConnectionFactory afterLeadingProxy()
+    {
+        return afterLeadingProxy;
     }
 
     /** @return the factory serving {@code protocol}, or {@code null} if none of these does */

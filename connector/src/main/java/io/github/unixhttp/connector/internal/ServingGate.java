@@ -11,7 +11,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * starts connectors after the handlers, but not everyone does: Jetty's {@code SetUIDListener} (which Dropwizard always
  * installs) fully starts every connector that is not a {@code NetworkConnector} before the handlers, and a request
  * accepted then is answered 404. A connector started on its own (its server neither starting nor started) opens at
- * once. Closed again on stop.
+ * once. Closed again on stop. Relies on {@link JettyCallOrder.Assumption#SERVER_STARTS_CONNECTORS_AFTER_HANDLERS}.
  */
 public final class ServingGate implements LifeCycle.Listener
 {

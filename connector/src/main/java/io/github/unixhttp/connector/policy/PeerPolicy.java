@@ -33,6 +33,15 @@ public interface PeerPolicy
         return List.of();
     }
 
+    /**
+     * @return whether this policy decides by the peer's process (executable, systemd unit, cgroup): the connector then
+     *         reads it at each accept (Linux 6.5+, the Linux layer), and refuses to start where it cannot. No by default
+     */
+    default boolean needsProcess()
+    {
+        return false;
+    }
+
     /** Everyone who can reach the socket file: the default; the file mode and group are then the only check. */
     static PeerPolicy allowAll()
     {
@@ -91,6 +100,12 @@ public interface PeerPolicy
         }
 
         @Override
+        public boolean needsProcess()
+        {
+            return policies.stream().anyMatch(PeerPolicy::needsProcess);
+        }
+
+        @Override
         public String toString()
         {
             return "all of " + describe(policies);
@@ -117,6 +132,12 @@ public interface PeerPolicy
         public List<String> unknownNames()
         {
             return unknownNamesOf(policies);
+        }
+
+        @Override
+        public boolean needsProcess()
+        {
+            return policies.stream().anyMatch(PeerPolicy::needsProcess);
         }
 
         @Override

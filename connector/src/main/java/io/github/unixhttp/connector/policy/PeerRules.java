@@ -1,5 +1,6 @@
 package io.github.unixhttp.connector.policy;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.github.unixhttp.core.PeerCredentials;
+import io.github.unixhttp.core.PeerProcess;
 import io.github.unixhttp.core.PeerCredentials.Field;
 import io.github.unixhttp.core.internal.nativeedge.NameService;
 import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
@@ -26,6 +28,9 @@ public final class PeerRules implements PeerPolicy
     private final Set<String> users;
     private final Set<Integer> gids;
     private final Set<String> groups;
+    private final Set<Path> executables;
+    private final Set<String> units;
+    private final List<String> cgroupPrefixes;
     private final NameService names;
     private final String description;
 
@@ -35,6 +40,9 @@ public final class PeerRules implements PeerPolicy
         this.users = Collections.unmodifiableSet(new LinkedHashSet<>(builder.users));
         this.gids = Set.copyOf(builder.gids);
         this.groups = Collections.unmodifiableSet(new LinkedHashSet<>(builder.groups));
+        this.executables = Collections.unmodifiableSet(new LinkedHashSet<>(builder.executables));
+        this.units = Collections.unmodifiableSet(new LinkedHashSet<>(builder.units));
+        this.cgroupPrefixes = List.copyOf(builder.cgroupPrefixes);
         this.names = builder.names;
         this.description = builder.describe();
     }
@@ -70,7 +78,40 @@ public final class PeerRules implements PeerPolicy
             if ((gid.isPresent() && peer.isInGroup(gid.getAsInt())) || hasGroupNameOnly(peer, () -> group))
                 return Verdict.allow();
         }
+        if (needsProcess())
+        {
+            PeerProcess process = peer.process();
+            if (process == null)
+                return Verdict.refuse("peer " + peer + ": its process is unknown (" +
+                    (peer.processProblem() == null ? "not read" : peer.processProblem()) + "), and only process rules could " +
+                    "admit it here (" + description + ")");
+            if (process.executable() != null && executables.contains(process.executable()))
+                return Verdict.allow();
+            if (process.unit() != null && units.contains(process.unit()))
+                return Verdict.allow();
+            for (String prefix : cgroupPrefixes)
+            {
+                if (isUnder(process.cgroup(), prefix))
+                    return Verdict.allow();
+            }
+        }
         return Verdict.refuse("peer " + peer + " is not allowed here (" + description + ")");
+    }
+
+    /** A cgroup is under a prefix when it is the prefix or one of its descendants: "/a/b" is under "/a", "/ab" is not. */
+    private static boolean isUnder(String cgroup, String prefix)
+    {
+        if (cgroup == null)
+            return false;
+        String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        return cgroup.equals(base) || cgroup.startsWith(base + "/");
+    }
+
+    /** @return whether any rule is by the peer's process: the connector then reads it at each accept */
+    @Override
+    public boolean needsProcess()
+    {
+        return !executables.isEmpty() || !units.isEmpty() || !cgroupPrefixes.isEmpty();
     }
 
     /**
@@ -130,6 +171,9 @@ public final class PeerRules implements PeerPolicy
         private final Set<String> users = new LinkedHashSet<>();
         private final Set<Integer> gids = new LinkedHashSet<>();
         private final Set<String> groups = new LinkedHashSet<>();
+        private final Set<Path> executables = new LinkedHashSet<>();
+        private final Set<String> units = new LinkedHashSet<>();
+        private final List<String> cgroupPrefixes = new ArrayList<>();
         private NameService names = NativeEdge.names();
 
         private Builder()
@@ -166,6 +210,59 @@ public final class PeerRules implements PeerPolicy
             return this;
         }
 
+        /**
+         * Admits peers whose process runs one of these executables, as the kernel names them ({@code /proc/PID/exe}:
+         * the real path, links resolved). Needs Linux 6.5+ and the Linux layer; the server must be able to read the
+         * peer's executable (root, or the peer's own user), else the peer is refused.
+         *
+         * @param paths absolute paths, e.g. {@code /usr/sbin/nginx}
+         */
+        public Builder allowExecutable(String... paths)
+        {
+            for (String path : paths)
+            {
+                Path executable = Path.of(path);
+                if (!executable.isAbsolute())
+                    throw new IllegalArgumentException("An executable rule needs an absolute path, and '" + path + "' is not one");
+                executables.add(executable.normalize());
+            }
+            return this;
+        }
+
+        /**
+         * Admits peers in one of these systemd units (the innermost service or scope of the process's cgroup).
+         *
+         * @param units unit names, e.g. {@code nginx.service}
+         */
+        public Builder allowUnit(String... units)
+        {
+            for (String unit : units)
+            {
+                if (!unit.endsWith(".service") && !unit.endsWith(".scope"))
+                    throw new IllegalArgumentException("A unit rule names a service or a scope (nginx.service, " +
+                        "run-u42.scope), and '" + unit + "' is neither");
+                this.units.add(unit);
+            }
+            return this;
+        }
+
+        /**
+         * Admits peers whose cgroup (v2) is one of these or below one of them.
+         *
+         * @param prefixes cgroup paths, e.g. {@code /system.slice/nginx.service}
+         */
+        public Builder allowCgroup(String... prefixes)
+        {
+            for (String prefix : prefixes)
+            {
+                if (!prefix.startsWith("/"))
+                    throw new IllegalArgumentException("A cgroup rule is a path from the cgroup root (/system.slice/...), " +
+                        "and '" + prefix + "' is not one");
+                cgroupPrefixes.add(prefix);
+            }
+            return this;
+        }
+
         /** Admits peers running as the same user as this server. */
         public Builder allowSameUser()
         {
@@ -195,6 +292,12 @@ public final class PeerRules implements PeerPolicy
                 parts.add("gids " + gids);
             if (!groups.isEmpty())
                 parts.add("groups " + groups);
+            if (!executables.isEmpty())
+                parts.add("executables " + executables);
+            if (!units.isEmpty())
+                parts.add("units " + units);
+            if (!cgroupPrefixes.isEmpty())
+                parts.add("cgroups " + cgroupPrefixes);
             return parts.isEmpty() ? "no one is allowed" : "allowed: " + String.join(", ", parts);
         }
     }

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +23,6 @@ class InterruptedStartLeftoversTest
     @Test
     void leftoverWithADeadSocketIsRemovedByTheNextStart() throws Exception
     {
-        Requirements.requireLinuxLayer("the cleanup of an interrupted start's private directory");
         Path leftover = privateDirectory(".app.sock.uhk3x9q2");
         SafeBindingRefusalsTest.leaveDeadSocket(leftover.resolve("s"));
         Path empty = privateDirectory(".app.sock.uh000000");

@@ -9,15 +9,20 @@ import java.util.List;
 import java.util.Properties;
 
 import io.github.unixhttp.connector.binding.SocketFileMode;
-import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import io.github.unixhttp.unit.server.SettingKey;
+import io.github.unixhttp.unit.server.SettingsException;
+import io.github.unixhttp.unit.server.SettingsParser;
+import io.github.unixhttp.unit.server.SettingsProblem;
+import io.github.unixhttp.unit.server.SettingsSource;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The demo's command line, parsed by picocli (which also writes {@code --help} and {@code --version}) and then
- * checked as a whole. A bad command line is a {@link CommandLine.ParameterException} naming the option: exit status 2.
+ * The demo's command line, parsed by picocli (which also writes {@code --help} and {@code --version}) and then read
+ * as the shared {@link UnixSocketSettings}, which checks the values and the rules between them as every other front
+ * end's. A bad command line is a {@link CommandLine.ParameterException} naming each option at fault: exit status 2.
  */
 @Command(name = "unixhttp-demo", mixinStandardHelpOptions = true, versionProvider = DemoOptions.Version.class,
     synopsisHeading = "", customSynopsis = "usage: java -jar unixhttp-demo.jar [options]", sortOptions = false,
@@ -25,6 +30,15 @@ import picocli.CommandLine.Option;
     footer = {"", "Exit status: 0 after a clean stop (SIGTERM, Ctrl-C, or taken over and drained), 1 when it cannot listen, 2 for a bad command line."})
 public final class DemoOptions
 {
+    /**
+     * The settings as this command line spells them. Stricter than a configuration file's: a user or group name this
+     * system does not know is a typo until shown otherwise (a numeric id is taken as it is).
+     */
+    private static final SettingsParser SETTINGS = UnixSocketSettings.parser(DemoOptions::optionName)
+        .defaultFileMode(SocketFileMode.of(0600))
+        .socketOptional()
+        .requireKnownNames();
+
     @Option(names = "--socket", paramLabel = "PATH|@NAME", description = "where to listen (default: " +
         "$XDG_RUNTIME_DIR/unixhttp-demo.sock, else in the private 0700 directory $${TMPDIR:-/tmp}/unixhttp-$USER)")
     private String socket;
@@ -32,8 +46,8 @@ public final class DemoOptions
     @Option(names = "--inherit", description = "serve the listening socket handed over (fd 0 or LISTEN_FDS)")
     private boolean inherit;
 
-    @Option(names = "--mode", paramLabel = "OCTAL", converter = ModeConverter.class, description = "socket file mode (default 0600)")
-    private SocketFileMode mode;
+    @Option(names = "--mode", paramLabel = "OCTAL", description = "socket file mode (default 0600)")
+    private String mode;
 
     @Option(names = "--group", paramLabel = "NAME|GID", description = "socket file group")
     private String group;
@@ -53,9 +67,8 @@ public final class DemoOptions
         "HAProxy's send-proxy-v2 does; forwarded headers are then not believed from anyone")
     private boolean proxyProtocol;
 
-    @Option(names = "--stale", paramLabel = "remove|fail", converter = StaleConverter.class,
-        description = "a dead socket left at the path: remove it (default) or fail")
-    private StaleSocketPolicy stale = StaleSocketPolicy.REMOVE;
+    @Option(names = "--stale", paramLabel = "remove|fail", description = "a dead socket left at the path: remove it (default) or fail")
+    private String stale;
 
     @Option(names = "--h2c", description = "also accept HTTP/2 cleartext with prior knowledge")
     private boolean h2c;
@@ -63,6 +76,9 @@ public final class DemoOptions
     @Option(names = "--takeover", description = "if a server of this user listens on the path, take it over: start, " +
         "then put this server's socket in its place in one step; the old one finishes what it has and exits 0")
     private boolean takeover;
+
+    /** The options as the shared settings, once checked. */
+    private UnixSocketSettings settings;
 
     private DemoOptions()
     {
@@ -92,117 +108,77 @@ public final class DemoOptions
 
     private void check(CommandLine commandLine)
     {
-        for (List<String> list : List.of(allowUids, allowGids, trustedProxies))
+        List<String> problems = new ArrayList<>();
+        SettingsException settingsProblems = null;
+        try
         {
-            if (list.stream().anyMatch(String::isBlank))
-                throw new CommandLine.ParameterException(commandLine, optionOf(list) + ": an empty entry in the list");
+            settings = SETTINGS.parse(SettingsSource.of(this::text, this::list));
         }
-        requireKnownNames(commandLine, "--allow-uid", allowUids, List.of());
-        requireKnownNames(commandLine, "--allow-gid", List.of(), allowGids);
-        requireKnownNames(commandLine, "--trust-proxy", trustedProxies, List.of());
-        if (inherit && socket != null)
-            throw new CommandLine.ParameterException(commandLine, "--inherit and --socket exclude each other: the supervisor chose the socket");
-        boolean abstractName = socket != null && socket.startsWith("@");
-        if ((inherit || abstractName) && (mode != null || group != null))
-            throw new CommandLine.ParameterException(commandLine, (inherit ? "--inherit" : "--socket " + socket) +
-                " has no socket file of ours: drop --mode and --group" +
-                (inherit ? " (the supervisor sets them)" : "; restrict access with --allow-uid/--allow-gid"));
-        if (takeover && (inherit || abstractName))
-            throw new CommandLine.ParameterException(commandLine, "--takeover replaces a socket file: it does not go with " +
-                (inherit ? "--inherit (the supervisor keeps the socket across restarts)" : "an abstract name (--socket " + socket + ")"));
+        catch (SettingsException bad)
+        {
+            settingsProblems = bad;
+            bad.problems().stream().map(SettingsProblem::message).forEach(problems::add);
+        }
+        // The demo's own rule: with a PROXY header, forwarded headers are not believed, so someone must be trusted.
         if (proxyProtocol && trustedProxies.isEmpty())
-            throw new CommandLine.ParameterException(commandLine, "--proxy-protocol needs --trust-proxy: say whose PROXY headers " +
-                "to believe (e.g. haproxy)");
-        if (!inherit && !abstractName && mode == null)
-            mode = SocketFileMode.of(0600);
+            problems.add("--proxy-protocol needs --trust-proxy: say whose PROXY headers to believe (e.g. haproxy)");
+        // The settings' problems stay the cause, typed, for whoever handles more than the message.
+        if (!problems.isEmpty())
+            throw new CommandLine.ParameterException(commandLine, String.join("; ", problems), settingsProblems);
+    }
+
+    private String text(SettingKey key)
+    {
+        return switch (key)
+        {
+            case SOCKET -> socket;
+            case INHERIT -> inherit ? "true" : null;
+            case FILE_MODE -> mode;
+            case FILE_GROUP -> group;
+            case STALE_SOCKET -> stale;
+            case TAKEOVER -> String.valueOf(takeover);
+            case H2C -> String.valueOf(h2c);
+            case INHERIT_NAME, ALLOW_UNSAFE_DIRECTORY, ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES, ACCEPT_QUEUE_SIZE -> null;
+        };
+    }
+
+    private List<String> list(SettingKey key)
+    {
+        return switch (key)
+        {
+            case ALLOW_USERS -> allowUids;
+            case ALLOW_GROUPS -> allowGids;
+            case TRUST_PROXIES -> trustedProxies;
+            default -> null;
+        };
+    }
+
+    /** @return the option that gives {@code key}, as messages name it; {@code null} for a setting the demo does not offer */
+    private static String optionName(SettingKey key)
+    {
+        return switch (key)
+        {
+            case SOCKET -> "--socket";
+            case INHERIT -> "--inherit";
+            case FILE_MODE -> "--mode";
+            case FILE_GROUP -> "--group";
+            case STALE_SOCKET -> "--stale";
+            case TAKEOVER -> "--takeover";
+            case H2C -> "--h2c";
+            case ALLOW_USERS -> "--allow-uid";
+            case ALLOW_GROUPS -> "--allow-gid";
+            case TRUST_PROXIES -> "--trust-proxy";
+            case INHERIT_NAME, ALLOW_UNSAFE_DIRECTORY, ACCEPT_QUEUE_SIZE -> null;
+        };
     }
 
     /**
-     * A user or group name this system does not know would make a rule that admits no one (the connector only warns,
-     * since a name may be created later): on a command line it is a typo until shown otherwise. An id out of range
-     * is refused here too, rather than when the server starts.
+     * @return the options as the shared settings; no address unless {@code --socket} or {@code --inherit} gave one
+     *         (then the socket is {@link #socketOrDefault()}), the file mode 0600 unless {@code --mode} says otherwise
      */
-    private static void requireKnownNames(CommandLine commandLine, String option, List<String> users, List<String> groups)
+    public UnixSocketSettings settings()
     {
-        if (users.isEmpty() && groups.isEmpty())
-            return;
-        try
-        {
-            List<String> unknown = UnixSocketSettings.peerPolicy(option, users, groups).unknownNames();
-            if (!unknown.isEmpty())
-                throw new CommandLine.ParameterException(commandLine, option + ": this system has no " +
-                    String.join(", ", unknown) + " (a typo, or the name service did not answer? give a numeric id " +
-                    "for one that does not exist yet)");
-        }
-        catch (IllegalArgumentException bad)
-        {
-            throw new CommandLine.ParameterException(commandLine, bad.getMessage());
-        }
-    }
-
-    private String optionOf(List<String> list)
-    {
-        return list == allowUids ? "--allow-uid" : list == allowGids ? "--allow-gid" : "--trust-proxy";
-    }
-
-    /** @return a path or {@code @name}; null when inheriting or when the default is to be used */
-    public String socket()
-    {
-        return socket;
-    }
-
-    /** @return whether to serve the socket a supervisor handed over */
-    public boolean inherit()
-    {
-        return inherit;
-    }
-
-    /** @return the socket file's mode; null for an abstract name or an inherited socket */
-    public SocketFileMode mode()
-    {
-        return mode;
-    }
-
-    /** @return the socket file's group, or null */
-    public String group()
-    {
-        return group;
-    }
-
-    /** @return uids or user names allowed to connect (empty: not restricted by user) */
-    public List<String> allowUids()
-    {
-        return List.copyOf(allowUids);
-    }
-
-    /** @return gids or group names allowed to connect (empty: not restricted by group) */
-    public List<String> allowGids()
-    {
-        return List.copyOf(allowGids);
-    }
-
-    /** @return what to do with a dead socket at the path */
-    public StaleSocketPolicy stale()
-    {
-        return stale;
-    }
-
-    /** @return whether to also accept HTTP/2 cleartext */
-    public boolean h2c()
-    {
-        return h2c;
-    }
-
-    /** @return whether to take the path over from a live server of this user */
-    public boolean takeover()
-    {
-        return takeover;
-    }
-
-    /** @return uids or user names whose forwarded headers are believed */
-    public List<String> trustedProxies()
-    {
-        return List.copyOf(trustedProxies);
+        return settings;
     }
 
     /** @return whether the trusted proxies send a PROXY protocol header instead of forwarded headers */
@@ -228,36 +204,6 @@ public final class DemoOptions
         Path base = Path.of(tmp == null || tmp.isBlank() ? "/tmp" : tmp);
         return PrivateDirectory.ofThisUser(base.resolve("unixhttp-" + System.getProperty("user.name")))
             .resolve("unixhttp-demo.sock").toString();
-    }
-
-    static final class ModeConverter implements CommandLine.ITypeConverter<SocketFileMode>
-    {
-        @Override
-        public SocketFileMode convert(String value)
-        {
-            try
-            {
-                return SocketFileMode.parse(value);
-            }
-            catch (IllegalArgumentException bad)
-            {
-                throw new CommandLine.TypeConversionException(bad.getMessage());
-            }
-        }
-    }
-
-    static final class StaleConverter implements CommandLine.ITypeConverter<StaleSocketPolicy>
-    {
-        @Override
-        public StaleSocketPolicy convert(String value)
-        {
-            return switch (value)
-            {
-                case "remove" -> StaleSocketPolicy.REMOVE;
-                case "fail" -> StaleSocketPolicy.FAIL;
-                default -> throw new CommandLine.TypeConversionException("say remove or fail");
-            };
-        }
     }
 
     /** The version Maven recorded in the jar. */

@@ -3,13 +3,11 @@ package io.github.unixhttp.examples.demo;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.SocketReplacedListener;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -72,7 +70,7 @@ public final class DemoServer
         }
         // Before the banner: whoever reads it may send SIGTERM at once, and must get the graceful stop.
         TerminationSignals.onTermination(() -> new Thread(() -> stopAndExit(server), "demo-stop").start());
-        announce(connector, options);
+        announce(connector);
         try
         {
             server.join();
@@ -92,29 +90,22 @@ public final class DemoServer
 
     static UnixSocketConnector configure(Server server, DemoOptions options) throws Exception
     {
+        UnixSocketSettings settings = options.settings();
         HttpConfiguration http = UnixSocketConnector.newHttpConfiguration();
         http.setSendServerVersion(false);
         // One way for the client's address, not two: with a PROXY header, forwarded headers from the same proxy
         // would override it, and they may be the client's own.
-        if (!options.trustedProxies().isEmpty() && !options.proxyProtocol())
+        if (settings.trustedProxies() != null && !options.proxyProtocol())
             http.addCustomizer(new TrustedForwardedCustomizer());
         List<ConnectionFactory> factories = new ArrayList<>();
         if (options.proxyProtocol())
             factories.add(new ProxyConnectionFactory());
         factories.add(new HttpConnectionFactory(http));
-        if (options.h2c())
-            factories.add(new HTTP2CServerConnectionFactory(http));
         UnixSocketConnector connector = new UnixSocketConnector(server, factories.toArray(ConnectionFactory[]::new));
-        if (options.inherit())
-            connector.setAddress(UnixSocketAddress.inherited());
-        else
+        // Neither --socket nor --inherit: the per-user default path, which the settings leave to the demo.
+        if (settings.address() == null)
             connector.setSocket(options.socketOrDefault());
-        connector.setSocketFile(SocketFileOptions.builder()
-            .mode(options.mode())
-            .group(options.group())
-            .staleSocketPolicy(options.stale())
-            .takeover(options.takeover())
-            .build());
+        settings.applyTo(connector);
         connector.addEventListener(new SocketReplacedListener()
         {
             @Override
@@ -125,10 +116,6 @@ public final class DemoServer
                 System.out.flush();
             }
         });
-        if (!options.allowUids().isEmpty() || !options.allowGids().isEmpty())
-            connector.setPeerPolicy(UnixSocketSettings.peerPolicy("--allow-uid/--allow-gid", options.allowUids(), options.allowGids()));
-        if (!options.trustedProxies().isEmpty())
-            connector.setTrustedProxies(UnixSocketSettings.peerPolicy("--trust-proxy", options.trustedProxies(), List.of()));
         ConnectionStatistics connections = new ConnectionStatistics();
         connector.addBean(connections);
         server.addConnector(connector);
@@ -137,15 +124,15 @@ public final class DemoServer
         return connector;
     }
 
-    private static void announce(UnixSocketConnector connector, DemoOptions options)
+    private static void announce(UnixSocketConnector connector)
     {
         String address = String.valueOf(connector.getLocalSocketAddress());
-        if (options.inherit())
+        if (connector.getAddress().kind() == UnixSocketAddress.Kind.INHERITED)
             System.out.println("listening on unix:" + address + " (inherited)");
         else if (connector.getAddress().kind() == UnixSocketAddress.Kind.ABSTRACT_NAME)
             System.out.println("listening on unix:@" + connector.getAddress().abstractName());
         else
-            System.out.println("listening on unix:" + address + " (mode " + options.mode() + ")");
+            System.out.println("listening on unix:" + address + " (mode " + connector.getSocketFile().mode() + ")");
         if (connector.getAddress().kind() == UnixSocketAddress.Kind.ABSTRACT_NAME)
             System.out.println("try: curl --abstract-unix-socket " + connector.getAddress().abstractName() + " http://localhost/whoami");
         else

@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.metrics.jetty12.InstrumentedConnectionFactory;
 import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.unit.server.SettingKey;
+import io.github.unixhttp.unit.server.SettingsParser;
+import io.github.unixhttp.unit.server.SettingsSource;
 import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
@@ -48,10 +51,17 @@ import org.eclipse.jetty.util.thread.ThreadPool;
  * for {@code type: http}. The TCP settings {@code port}, {@code bindHost}, {@code reuseAddress} and
  * {@code inheritChannel} mean nothing here and are refused, so that a copied {@code http} block cannot silently
  * listen somewhere else than it says.</p>
+ *
+ * <p>The socket's fields are the shared {@link UnixSocketSettings} under their YAML names: each value is checked as
+ * Dropwizard reads the file (which names the field at fault), the rules between them when the connector is built,
+ * every problem at once ({@link io.github.unixhttp.unit.server.SettingsException}).</p>
  */
 @JsonTypeName("unixhttp")
 public class UnixHttpConnectorFactory extends HttpConnectorFactory
 {
+    /** The schema's settings as this factory's YAML fields spell them; the file mode is left to the umask unless set. */
+    private static final SettingsParser SETTINGS = UnixSocketSettings.parser(UnixHttpConnectorFactory::fieldName);
+
     private String path;
     private String mode;
     private String group;
@@ -73,6 +83,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonProperty
     public void setPath(String path)
     {
+        SETTINGS.checkText(SettingKey.SOCKET, path);
         this.path = path;
     }
 
@@ -90,6 +101,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonDeserialize(using = QuotedMode.class)
     public void setMode(String mode)
     {
+        SETTINGS.checkText(SettingKey.FILE_MODE, mode);
         this.mode = mode;
     }
 
@@ -116,6 +128,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonProperty
     public void setStaleSocket(String staleSocket)
     {
+        SETTINGS.checkText(SettingKey.STALE_SOCKET, staleSocket);
         this.staleSocket = staleSocket;
     }
 
@@ -129,7 +142,8 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonProperty
     public void setAllowUsers(List<String> allowUsers)
     {
-        this.allowUsers = entries("allowUsers", allowUsers);
+        SETTINGS.checkList(SettingKey.ALLOW_USERS, allowUsers);
+        this.allowUsers = allowUsers == null ? List.of() : List.copyOf(allowUsers);
     }
 
     @JsonProperty
@@ -142,7 +156,8 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonProperty
     public void setAllowGroups(List<String> allowGroups)
     {
-        this.allowGroups = entries("allowGroups", allowGroups);
+        SETTINGS.checkList(SettingKey.ALLOW_GROUPS, allowGroups);
+        this.allowGroups = allowGroups == null ? List.of() : List.copyOf(allowGroups);
     }
 
     @JsonProperty
@@ -155,7 +170,8 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonProperty
     public void setTrustProxies(List<String> trustProxies)
     {
-        this.trustProxies = entries("trustProxies", trustProxies);
+        SETTINGS.checkList(SettingKey.TRUST_PROXIES, trustProxies);
+        this.trustProxies = trustProxies == null ? List.of() : List.copyOf(trustProxies);
     }
 
     @JsonProperty
@@ -168,6 +184,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @JsonProperty
     public void setInherit(String inherit)
     {
+        SETTINGS.checkText(SettingKey.INHERIT, inherit);
         this.inherit = inherit;
     }
 
@@ -198,20 +215,6 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     public void setTakeover(boolean takeover)
     {
         this.takeover = takeover;
-    }
-
-    /**
-     * Joined with commas for {@link UnixSocketSettings}, a list {@code [""]} would read as "not set", which admits
-     * everyone: an empty entry is refused here, where Dropwizard names the file and the line.
-     */
-    private static List<String> entries(String setting, List<String> entries)
-    {
-        if (entries == null)
-            return List.of();
-        if (entries.stream().anyMatch(entry -> entry == null || entry.isBlank()))
-            throw new IllegalArgumentException("'" + setting + "' has an empty entry: remove it, or the whole setting to " +
-                "leave it unrestricted");
-        return List.copyOf(entries);
     }
 
     @Override
@@ -247,6 +250,7 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     @Override
     public Connector build(Server server, MetricRegistry metrics, String name, ThreadPool threadPool)
     {
+        UnixSocketSettings settings = settings();
         // Dropwizard's configuration, fit for Unix sockets: its ForwardedRequestCustomizer (useForwardedHeaders) believes
         // headers from the trusted proxies only, and requests carry the peer's credentials.
         HttpConnectionFactory http = buildHttpConnectionFactory(UnixSocketConnector.newHttpConfiguration(buildHttpConfiguration()));
@@ -259,25 +263,63 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
             getAcceptorThreads().orElse(0), getSelectorThreads().orElse(-1), factories.toArray(ConnectionFactory[]::new));
         connector.setName(name);
         connector.setIdleTimeout(getIdleTimeout().toMilliseconds());
-        if (getAcceptQueueSize() != null)
-            connector.setAcceptQueueSize(getAcceptQueueSize());
-        return settings().applyTo(connector);
+        return settings.applyTo(connector);
     }
 
-    private UnixSocketSettings settings()
+    /**
+     * @return the fields as the shared settings
+     * @throws io.github.unixhttp.unit.server.SettingsException listing every problem, each naming its field
+     */
+    public UnixSocketSettings settings()
     {
-        UnixSocketSettings settings = new UnixSocketSettings("unixhttp connector: ");
-        settings.setPath(path);
-        settings.setMode(mode);
-        settings.setGroup(group);
-        settings.setStaleSocket(staleSocket);
-        settings.setAllowUsers(String.join(",", allowUsers));
-        settings.setAllowGroups(String.join(",", allowGroups));
-        settings.setTrustProxies(String.join(",", trustProxies));
-        settings.setInherit(inherit);
-        settings.setAllowUnsafeDirectory(allowUnsafeDirectory);
-        settings.setTakeover(takeover);
-        return settings;
+        return SETTINGS.parse(SettingsSource.of(this::text, this::list));
+    }
+
+    private String text(SettingKey key)
+    {
+        return switch (key)
+        {
+            case SOCKET -> path;
+            case INHERIT -> inherit;
+            case FILE_MODE -> mode;
+            case FILE_GROUP -> group;
+            case STALE_SOCKET -> staleSocket;
+            case ALLOW_UNSAFE_DIRECTORY -> String.valueOf(allowUnsafeDirectory);
+            case TAKEOVER -> String.valueOf(takeover);
+            case ACCEPT_QUEUE_SIZE -> getAcceptQueueSize() == null ? null : String.valueOf(getAcceptQueueSize());
+            case INHERIT_NAME, H2C, ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES -> null;
+        };
+    }
+
+    private List<String> list(SettingKey key)
+    {
+        return switch (key)
+        {
+            case ALLOW_USERS -> allowUsers;
+            case ALLOW_GROUPS -> allowGroups;
+            case TRUST_PROXIES -> trustProxies;
+            default -> null;
+        };
+    }
+
+    /** @return the YAML field that gives {@code key}, as messages name it; {@code null} for a setting not offered here */
+    static String fieldName(SettingKey key)
+    {
+        return switch (key)
+        {
+            case SOCKET -> "path";
+            case INHERIT -> "inherit";
+            case FILE_MODE -> "mode";
+            case FILE_GROUP -> "group";
+            case STALE_SOCKET -> "staleSocket";
+            case ALLOW_UNSAFE_DIRECTORY -> "allowUnsafeDirectory";
+            case TAKEOVER -> "takeover";
+            case ALLOW_USERS -> "allowUsers";
+            case ALLOW_GROUPS -> "allowGroups";
+            case TRUST_PROXIES -> "trustProxies";
+            case ACCEPT_QUEUE_SIZE -> "acceptQueueSize";
+            case INHERIT_NAME, H2C -> null;
+        };
     }
 
     @Override

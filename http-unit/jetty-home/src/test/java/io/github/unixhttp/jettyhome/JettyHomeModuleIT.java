@@ -92,18 +92,26 @@ class JettyHomeModuleIT
         assertFalse(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS), "a graceful stop removes the socket");
     }
 
+    /** Every wrong property at once, each named as start.d spells it (the settings schema's messages, jetty's names). */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jettyHomes")
-    void aBadPropertyFailsTheStartNamingIt(Path jettyHome) throws Exception
+    void badPropertiesFailTheStartNamingEachOne(Path jettyHome) throws Exception
     {
         Path base = installBase(jettyHome);
-        Files.writeString(base.resolve("start.d/unixhttp.ini"), "jetty.unixhttp.path=" + tmp.resolve("jetty.sock") +
-            "\njetty.unixhttp.mode=0999\n", StandardOpenOption.APPEND);
+        Files.writeString(base.resolve("start.d/unixhttp.ini"), String.join("\n",
+            "jetty.unixhttp.path=" + tmp.resolve("jetty.sock"),
+            "jetty.unixhttp.mode=0999",
+            "jetty.unixhttp.staleSocket=sometimes",
+            "jetty.unixhttp.inherit=true", ""), StandardOpenOption.APPEND);
         try (JettyProcess jetty = JettyProcess.start(jettyHome, base))
         {
             // The start ends; its exit code is start.jar's, which is 0 whatever the JVM it forked returned.
             jetty.exitCode();
-            assertTrue(jetty.output().contains("jetty.unixhttp.mode: Socket file mode '0999' is not an octal mode"), jetty.output());
+            String output = jetty.output();
+            assertTrue(output.contains("SettingsException: jetty.unixhttp.mode: Socket file mode '0999' is not an octal mode"), output);
+            assertTrue(output.contains("; jetty.unixhttp.staleSocket=sometimes is not a policy"), output);
+            assertTrue(output.contains("; jetty.unixhttp.inherit and jetty.unixhttp.path exclude each other"), output);
+            assertFalse(Files.exists(tmp.resolve("jetty.sock"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
         }
     }
 

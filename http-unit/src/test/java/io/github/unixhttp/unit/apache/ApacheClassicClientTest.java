@@ -3,6 +3,7 @@ package io.github.unixhttp.unit.apache;
 import java.nio.file.Path;
 import java.util.UUID;
 
+import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.testing.TestServer;
 import io.github.unixhttp.unit.Bodies;
@@ -111,6 +112,7 @@ class ApacheClassicClientTest
     @Test
     void abstractNamesAreReachedThroughTheNativeEdge() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         String name = "unixhttp-test-" + UUID.randomUUID();
         byte[] upload = Bodies.random(1024 * 1024);
         try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name));
@@ -136,6 +138,7 @@ class ApacheClassicClientTest
     @Test
     void aRoutePathSpelledLikeTheAbstractNameIsAnotherSocket() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         String name = "unixhttp-test-" + UUID.randomUUID();
         try (TestServer server = TestServer.start(connector -> connector.setAddress(UnixSocketAddress.ofAbstractName(name)));
              CloseableHttpClient client = UnixHttpClients.create(UnixSocketAddress.ofAbstractName(name)))

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.testing.TestServer;
 import io.github.unixhttp.unit.Bodies;
@@ -93,6 +94,7 @@ class JettyClientTest
     @Test
     void abstractNamesAreReachedOnTheClientsOwnSelectorsWithKeepAliveAndLargeBodies() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         String name = "unixhttp-jetty-test-" + UUID.randomUUID();
         byte[] upload = Bodies.random(Bodies.TEN_MEGABYTES);
         try (TestServer server = TestServer.start(connector -> connector.setSocket("@" + name)))
@@ -116,6 +118,7 @@ class JettyClientTest
     @Test
     void abstractNameConnectionsFollowTheClientsIdleTimeout() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         String name = "unixhttp-jetty-test-" + UUID.randomUUID();
         HttpClient impatient = JettyUnixClients.newHttpClient(UnixClientOptions.defaults());
         impatient.setIdleTimeout(300);
@@ -138,6 +141,7 @@ class JettyClientTest
     @Test
     void abstractNamesGetTheServerIdentityCheck() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         String name = "unixhttp-jetty-test-" + UUID.randomUUID();
         UnixSocketAddress address = UnixSocketAddress.ofAbstractName(name);
         UnixClientOptions sameUser = UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.sameUser()).build();
@@ -155,6 +159,7 @@ class JettyClientTest
     @Test
     void aClientBoundToAnAbstractNameSendsEveryRequestThere() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         String name = "unixhttp-jetty-test-" + UUID.randomUUID();
         HttpClient bound = JettyUnixClients.newHttpClient(UnixSocketAddress.ofAbstractName(name), UnixClientOptions.defaults());
         bound.start();

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.unit.ServerIdentityCheck;
@@ -57,6 +58,7 @@ class JettyWebSocketTest
     @Test
     void echoesOverAnAbstractName() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         String name = "unixhttp-ws-test-" + UUID.randomUUID();
         try (EchoServer server = EchoServer.start(connector -> connector.setSocket("@" + name)))
         {
@@ -67,6 +69,7 @@ class JettyWebSocketTest
     @Test
     void theServerIdentityIsCheckedBeforeTheUpgradeRequest() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         Path socket = tmp.resolve("ws.sock");
         String name = "unixhttp-ws-test-" + UUID.randomUUID();
         UnixClientOptions sameUser = UnixClientOptions.builder().serverIdentity(ServerIdentityCheck.sameUser()).build();

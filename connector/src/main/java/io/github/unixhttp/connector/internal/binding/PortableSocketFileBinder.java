@@ -7,6 +7,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.github.unixhttp.connector.binding.BindProblem;
 import io.github.unixhttp.connector.binding.SocketBindException;
@@ -44,10 +47,7 @@ public final class PortableSocketFileBinder
     private static final Logger LOG = LoggerFactory.getLogger(PortableSocketFileBinder.class);
     /** macOS and the BSDs have 104 bytes of {@code sun_path}, one of them for the terminating NUL. */
     private static final int BSD_MAX_PATH_BYTES = 103;
-    private static final String PRIVATE_DIR_MARK = ".uh";
     private static final String PRIVATE_SOCKET_NAME = "s";
-    private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private PortableSocketFileBinder()
     {
@@ -83,6 +83,8 @@ public final class PortableSocketFileBinder
         refuseWhatIsNotASocket(path, posix);
         try (PortableStartLock lock = PortableStartLock.acquire(path, posix))
         {
+            if (posix)
+                removeLeftovers(parent, path.getFileName().toString());
             clearTheWay(path, posix, spec.stalePolicy());
             return bindAndLink(path, parent, spec, group, posix);
         }
@@ -153,6 +155,46 @@ public final class PortableSocketFileBinder
             throw new SocketBindException(path, kind.description() + " is already there (not a socket), and unixhttp never removes " +
                 "anything but a dead socket. Move it away yourself, or choose another socket path", BindProblem.NOT_A_SOCKET);
         return kind;
+    }
+
+    /**
+     * Removes private directories that starts on this path left behind when they were killed, as the Linux layer does:
+     * this user's, 0700, of this socket's name pattern, holding nothing but a dead socket. Under the start lock no
+     * other start on this path is under way.
+     */
+    private static void removeLeftovers(Path parent, String name) throws IOException
+    {
+        Pattern pattern = SocketFileBinder.leftoverPattern(name);
+        int uid = Directory.effectiveUid();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, entry -> pattern.matcher(entry.getFileName().toString()).matches()))
+        {
+            for (Path leftover : entries)
+            {
+                try
+                {
+                    FileStatus status = Directory.linkStatusOfPath(leftover);
+                    if (!status.isDirectory() || status.uid() != uid || status.permissions() != 0700)
+                        continue;
+                    Path socket = leftover.resolve(PRIVATE_SOCKET_NAME);
+                    List<Path> inside;
+                    try (var listing = Files.list(leftover))
+                    {
+                        inside = listing.collect(Collectors.toList());
+                    }
+                    boolean onlyADeadSocket = inside.isEmpty() || inside.equals(List.of(socket))
+                        && kindAt(socket, true) == FileKind.SOCKET && !isLive(socket);
+                    if (!onlyADeadSocket)
+                        continue;
+                    Files.deleteIfExists(socket);
+                    Files.delete(leftover);
+                    LOG.info("Removed {}, left behind by an interrupted start", leftover);
+                }
+                catch (IOException skipped)
+                {
+                    LOG.debug("Left {} in place: {}", leftover, skipped.toString());
+                }
+            }
+        }
     }
 
     private static void clearTheWay(Path path, boolean posix, StaleSocketPolicy policy) throws IOException
@@ -240,10 +282,8 @@ public final class PortableSocketFileBinder
     {
         for (int attempt = 0; ; attempt++)
         {
-            StringBuilder name = new StringBuilder(PRIVATE_DIR_MARK);
-            for (int i = 0; i < 6; i++)
-                name.append(SUFFIX_ALPHABET.charAt(RANDOM.nextInt(SUFFIX_ALPHABET.length())));
-            Path privateDir = parent.resolve(name.toString());
+            // Named as the Linux layer names them, so that either layer's next start recognizes leftovers.
+            Path privateDir = parent.resolve(SocketFileBinder.privateDirectoryName(path.getFileName().toString()));
             try
             {
                 // Created with 0700 at once (a umask can only take bits away), so no one else can enter it even briefly.

@@ -313,8 +313,7 @@ public final class SocketFileBinder
      */
     private static void removeLeftovers(Directory directory, String name) throws IOException
     {
-        Pattern pattern = Pattern.compile(Pattern.quote(privateDirectoryPrefix(name)) + "[" + SUFFIX_ALPHABET + "]{" +
-            PRIVATE_DIR_SUFFIX_LENGTH + "}");
+        Pattern pattern = leftoverPattern(name);
         int uid = Directory.effectiveUid();
         for (String entry : directory.list())
         {
@@ -350,7 +349,23 @@ public final class SocketFileBinder
         return socket != null && socket.isSocket() && !probe(leftover.pathOf(PRIVATE_SOCKET_NAME));
     }
 
-    private static String privateDirectoryPrefix(String name)
+    /** @return the name pattern of the private directories of starts on the socket {@code name} (both layers use it) */
+    static Pattern leftoverPattern(String name)
+    {
+        return Pattern.compile(Pattern.quote(privateDirectoryPrefix(name)) + "[" + SUFFIX_ALPHABET + "]{" +
+            PRIVATE_DIR_SUFFIX_LENGTH + "}");
+    }
+
+    /** @return a fresh private directory name for a start on the socket {@code name}: the prefix and a random suffix */
+    static String privateDirectoryName(String name)
+    {
+        StringBuilder privateName = new StringBuilder(privateDirectoryPrefix(name));
+        for (int i = 0; i < PRIVATE_DIR_SUFFIX_LENGTH; i++)
+            privateName.append(SUFFIX_ALPHABET.charAt(RANDOM.nextInt(SUFFIX_ALPHABET.length())));
+        return privateName.toString();
+    }
+
+    static String privateDirectoryPrefix(String name)
     {
         return "." + name + PRIVATE_DIR_MARK;
     }
@@ -445,13 +460,11 @@ public final class SocketFileBinder
     {
         while (true)
         {
-            StringBuilder privateName = new StringBuilder(privateDirectoryPrefix(name));
-            for (int i = 0; i < PRIVATE_DIR_SUFFIX_LENGTH; i++)
-                privateName.append(SUFFIX_ALPHABET.charAt(RANDOM.nextInt(SUFFIX_ALPHABET.length())));
+            String privateName = privateDirectoryName(name);
             try
             {
-                if (directory.makeDirectory(privateName.toString(), 0700))
-                    return privateName.toString();
+                if (directory.makeDirectory(privateName, 0700))
+                    return privateName;
                 LOG.debug("Private directory {} exists, trying another name", privateName);
             }
             catch (NativeCallException failure)

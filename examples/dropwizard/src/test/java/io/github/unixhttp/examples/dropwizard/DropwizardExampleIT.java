@@ -126,7 +126,7 @@ class DropwizardExampleIT
             {"      mode: 0660", "write the mode in quotes, e.g. mode: \"0660\""},
             {"      port: 8080", "'port' is a TCP setting, which a unixhttp connector has no use for: remove it (see 'path')"},
             // Joined into text, [""] would read as "not set": everyone admitted.
-            {"      allowUsers: [\"\"]", "'allowUsers' has an empty entry: remove it"}})
+            {"      allowUsers: [\"\"]", "allowUsers: an empty entry in the list [\"\"]: remove it"}})
         {
             Path config = Files.writeString(tmp.resolve("config.yml"), String.join("\n",
                 "server:",

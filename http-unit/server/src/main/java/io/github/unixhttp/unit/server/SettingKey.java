@@ -59,6 +59,7 @@ public enum SettingKey
     }
 
     /**
+     * @param name a canonical name, such as {@code file-mode}
      * @return the key whose {@linkplain #canonicalName() canonical name} is {@code name}
      * @throws IllegalArgumentException if no key has that name, listing those that exist
      */

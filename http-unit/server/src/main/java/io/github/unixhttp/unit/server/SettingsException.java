@@ -26,8 +26,8 @@ public class SettingsException extends IllegalArgumentException
     }
 
     /**
-     * @return the problems, in the order of the settings (as {@link SettingKey} lists them), each setting's value
-     *         problems before the rules between settings
+     * @return the problems: first the values that cannot be read, in the order {@link SettingKey} lists the settings,
+     *         then the rules between settings that are broken
      */
     public List<SettingsProblem> problems()
     {

@@ -40,6 +40,7 @@ public record SettingsProblem(SettingKey key, Kind kind, String value, String me
         MISSING_DEPENDENCY
     }
 
+    // The value may be null: a missing setting has none.
     public SettingsProblem
     {
         Objects.requireNonNull(key, "key");

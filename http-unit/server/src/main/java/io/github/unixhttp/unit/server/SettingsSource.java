@@ -17,11 +17,14 @@ import java.util.function.Function;
 public interface SettingsSource
 {
     /**
+     * @param key the setting asked for
      * @return the setting's text as configured, or {@code null} if it is not set
      */
     String text(SettingKey key);
 
     /**
+     * @param key a list setting: {@link SettingKey#ALLOW_USERS}, {@link SettingKey#ALLOW_GROUPS} or
+     *            {@link SettingKey#TRUST_PROXIES}
      * @return the entries of a list setting as configured, untrimmed, or {@code null} (or an empty list) if it is not
      *         set; by default {@link #text} split at each comma
      */

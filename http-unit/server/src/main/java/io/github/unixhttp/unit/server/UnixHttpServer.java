@@ -2,14 +2,11 @@ package io.github.unixhttp.unit.server;
 
 import java.util.Objects;
 
-import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.policy.PeerPolicy;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 
@@ -26,7 +23,8 @@ import org.eclipse.jetty.server.Server;
  * }</pre>
  *
  * Closing stops the server gracefully and removes the socket file (if it is still ours). The address may be an
- * {@linkplain UnixSocketAddress#inherited() inherited} socket, for a server a supervisor starts.
+ * {@linkplain UnixSocketAddress#inherited() inherited} socket, for a server a supervisor starts. The options are
+ * {@link UnixSocketSettings}, checked and applied as every framework integration's are.
  */
 public final class UnixHttpServer implements AutoCloseable
 {
@@ -84,17 +82,12 @@ public final class UnixHttpServer implements AutoCloseable
      */
     public static final class Builder
     {
-        private final UnixSocketAddress address;
+        private final UnixSocketSettings.Builder settings;
         private Handler handler;
-        private SocketFileMode mode;
-        private String group;
-        /** {@code null}: the default, which depends on the address (see {@link #peerPolicy}). */
-        private PeerPolicy peerPolicy;
-        private boolean h2c;
 
         private Builder(UnixSocketAddress address)
         {
-            this.address = Objects.requireNonNull(address, "address");
+            settings = UnixSocketSettings.builder().address(Objects.requireNonNull(address, "address"));
         }
 
         /** What to serve; needed by {@link #start()}. An existing server ({@link #addConnectorTo}) has its own. */
@@ -107,14 +100,14 @@ public final class UnixHttpServer implements AutoCloseable
         /** The socket file's mode, e.g. {@code SocketFileMode.of(0600)}; not for abstract names. */
         public Builder mode(SocketFileMode mode)
         {
-            this.mode = mode;
+            settings.fileMode(mode);
             return this;
         }
 
         /** The socket file's group, name or gid; not for abstract names. */
         public Builder group(String group)
         {
-            this.group = group;
+            settings.fileGroup(group);
             return this;
         }
 
@@ -126,19 +119,20 @@ public final class UnixHttpServer implements AutoCloseable
          */
         public Builder peerPolicy(PeerPolicy peerPolicy)
         {
-            this.peerPolicy = Objects.requireNonNull(peerPolicy, "peerPolicy");
+            settings.peerPolicy(Objects.requireNonNull(peerPolicy, "peerPolicy"));
             return this;
         }
 
-        /** Also accept HTTP/2 cleartext with prior knowledge. */
+        /** Also accept HTTP/2 cleartext with prior knowledge (needs {@code jetty-http2-server}). */
         public Builder h2c(boolean h2c)
         {
-            this.h2c = h2c;
+            settings.h2c(h2c);
             return this;
         }
 
         /**
          * @return the server, started
+         * @throws SettingsException if the options do not go together (a mode for an abstract name, say)
          * @throws Exception the connector's clear error if it cannot listen; nothing is left running then
          */
         public UnixHttpServer start() throws Exception
@@ -165,6 +159,7 @@ public final class UnixHttpServer implements AutoCloseable
          *
          * @return the connector, for its address and statistics
          * @throws IllegalStateException if a {@link #handler} was given: the server serves its own
+         * @throws SettingsException if the options do not go together (a mode for an abstract name, say)
          */
         public UnixSocketConnector addConnectorTo(Server server) throws Exception
         {
@@ -191,16 +186,11 @@ public final class UnixHttpServer implements AutoCloseable
 
         private UnixSocketConnector newConnector(Server server)
         {
-            HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
-            UnixSocketConnector connector = h2c
-                ? new UnixSocketConnector(server, new HttpConnectionFactory(configuration), new HTTP2CServerConnectionFactory(configuration))
-                : new UnixSocketConnector(server, new HttpConnectionFactory(configuration));
-            connector.setAddress(address);
-            connector.setSocketFile(SocketFileOptions.builder().mode(mode).group(group).build());
-            // Unset, the connector's default: everyone the file mode lets in; this user only on an abstract name.
-            if (peerPolicy != null)
-                connector.setPeerPolicy(peerPolicy);
-            return connector;
+            UnixSocketSettings checked = settings.build();
+            UnixSocketConnector connector = new UnixSocketConnector(server, new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration()));
+            // Unset, the peer policy is the connector's default: everyone the file mode lets in; this user only on an
+            // abstract name. h2c comes as a second factory on the same configuration.
+            return checked.applyTo(connector);
         }
     }
 }

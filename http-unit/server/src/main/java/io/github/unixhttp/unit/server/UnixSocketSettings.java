@@ -163,6 +163,7 @@ public final class UnixSocketSettings
      * {@link SocketFileOptions#whenReplaced()}, is kept), peer policies and backlog where set, and for h2c an
      * {@code HTTP2CServerConnectionFactory} after its HTTP/1.1 factory, on that factory's {@link HttpConfiguration}.
      *
+     * @param connector a connector that is not started
      * @return the connector
      * @throws IllegalStateException for h2c on a connector without an HTTP/1.1 factory that shows its configuration
      */
@@ -307,70 +308,100 @@ public final class UnixSocketSettings
             acceptQueueSize = settings.acceptQueueSize;
         }
 
-        /** @param address where to listen; {@code null} (the default) leaves the connector's address as it is */
+        /**
+         * @param address where to listen; {@code null} (the default) leaves the connector's address as it is
+         * @return this builder
+         */
         public Builder address(UnixSocketAddress address)
         {
             this.address = address;
             return this;
         }
 
-        /** @param fileMode the socket file's mode; {@code null} (the default) for what the umask gives */
+        /**
+         * @param fileMode the socket file's mode; {@code null} (the default) for what the umask gives
+         * @return this builder
+         */
         public Builder fileMode(SocketFileMode fileMode)
         {
             this.fileMode = fileMode;
             return this;
         }
 
-        /** @param fileGroup the socket file's group, a name or gid; {@code null} (the default) for the process's */
+        /**
+         * @param fileGroup the socket file's group, a name or gid; {@code null} (the default) for the process's
+         * @return this builder
+         */
         public Builder fileGroup(String fileGroup)
         {
             this.fileGroup = fileGroup;
             return this;
         }
 
-        /** @param staleSocketPolicy what to do with a dead socket at the path; default {@code REMOVE} */
+        /**
+         * @param staleSocketPolicy what to do with a dead socket at the path; default {@code REMOVE}
+         * @return this builder
+         */
         public Builder staleSocketPolicy(StaleSocketPolicy staleSocketPolicy)
         {
             this.staleSocketPolicy = Objects.requireNonNull(staleSocketPolicy, "staleSocketPolicy");
             return this;
         }
 
-        /** @param allowUnsafeDirectory bind where other users could replace the socket file; default {@code false} */
+        /**
+         * @param allowUnsafeDirectory bind where other users could replace the socket file; default {@code false}
+         * @return this builder
+         */
         public Builder allowUnsafeDirectory(boolean allowUnsafeDirectory)
         {
             this.allowUnsafeDirectory = allowUnsafeDirectory;
             return this;
         }
 
-        /** @param takeover take the path over from a live server of the same user; default {@code false} */
+        /**
+         * @param takeover take the path over from a live server of the same user; default {@code false}
+         * @return this builder
+         */
         public Builder takeover(boolean takeover)
         {
             this.takeover = takeover;
             return this;
         }
 
-        /** @param peerPolicy who may connect; {@code null} (the default) for the connector's default */
+        /**
+         * @param peerPolicy who may connect; {@code null} (the default) for the connector's default
+         * @return this builder
+         */
         public Builder peerPolicy(PeerPolicy peerPolicy)
         {
             this.peerPolicy = peerPolicy;
             return this;
         }
 
-        /** @param trustedProxies whose PROXY and forwarded headers are believed; {@code null} (the default) for the connector's */
+        /**
+         * @param trustedProxies whose PROXY and forwarded headers are believed; {@code null} (the default) for the connector's
+         * @return this builder
+         */
         public Builder trustedProxies(PeerPolicy trustedProxies)
         {
             this.trustedProxies = trustedProxies;
             return this;
         }
 
-        /** @param h2c also serve HTTP/2 cleartext with prior knowledge; default {@code false} */
+        /**
+         * @param h2c also serve HTTP/2 cleartext with prior knowledge; default {@code false}
+         * @return this builder
+         */
         public Builder h2c(boolean h2c)
         {
             this.h2c = h2c;
             return this;
         }
 
-        /** @param acceptQueueSize the listen backlog (0 or less: the JDK's default) */
+        /**
+         * @param acceptQueueSize the listen backlog (0 or less: the JDK's default)
+         * @return this builder
+         */
         public Builder acceptQueueSize(int acceptQueueSize)
         {
             this.acceptQueueSize = acceptQueueSize;

@@ -118,6 +118,19 @@ class UnixHttpServerTest
         assertEquals(0, server.getConnectors().length);
     }
 
+    /** The one-call server's options are the shared settings, checked by the same rules before anything starts. */
+    @Test
+    void aModeForAnAbstractNameIsRefusedBeforeAnythingStarts()
+    {
+        UnixHttpServer.Builder builder = UnixHttpServer.builder(UnixSocketAddress.ofAbstractName("unixhttp-test-" + UUID.randomUUID()))
+            .handler(new TestHandler()).mode(SocketFileMode.of(0600));
+        SettingsException refused = assertThrows(SettingsException.class, builder::start);
+        assertEquals(List.of(SettingsProblem.Kind.FILE_SETTING_WITHOUT_FILE), refused.kinds());
+        Server server = new Server();
+        assertThrows(SettingsException.class, () -> UnixHttpServer.builder(UnixSocketAddress.inherited()).group("adm").addConnectorTo(server));
+        assertEquals(0, server.getConnectors().length);
+    }
+
     @Test
     void aStartThatCannotListenFailsClearlyAndTouchesNothing() throws Exception
     {

@@ -3,16 +3,20 @@ package io.github.unixhttp.unit.spring;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import io.github.unixhttp.unit.server.SettingKey;
+import io.github.unixhttp.unit.server.SettingsParser;
+import io.github.unixhttp.unit.server.SettingsSource;
+import io.github.unixhttp.unit.server.UnixSocketSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code unixhttp.server.*} properties: where and how Spring Boot's embedded Jetty serves on a Unix socket.
- * Setting {@code socket-path} (or {@code inherit=true}) turns it on. Values that cannot be right (a mode that is
- * not octal, an empty list entry) fail the binding, so Spring Boot names the property, its value and where it came
- * from before anything listens.
+ * Setting {@code socket-path} (or {@code inherit=true}) turns it on. They are the shared {@link UnixSocketSettings}
+ * under Spring's names: each value is checked by that schema as it binds, so that a value that cannot be right (a
+ * mode that is not octal, an empty list entry) fails the binding and Spring Boot names the property, its value and
+ * where it came from before anything listens; {@link #settings()} then checks them together.
  */
 @ConfigurationProperties(UnixHttpServerProperties.PREFIX)
 public class UnixHttpServerProperties
@@ -21,6 +25,10 @@ public class UnixHttpServerProperties
 
     /** The mode a socket file gets unless {@code file-mode} says otherwise: only this server's user may connect. */
     public static final String DEFAULT_FILE_MODE = "0600";
+
+    /** The schema's settings as Spring spells them; the one place the names differ from the other front ends'. */
+    private static final SettingsParser SETTINGS = UnixSocketSettings.parser(UnixHttpServerProperties::propertyName)
+        .defaultFileMode(SocketFileMode.parse(DEFAULT_FILE_MODE));
 
     /** A file system path such as {@code /run/app/app.sock}, or {@code @name} for a Linux abstract name. */
     private String socketPath;
@@ -73,13 +81,12 @@ public class UnixHttpServerProperties
     }
 
     /**
-     * @throws IllegalArgumentException if the text cannot name a socket (too long, a NUL byte, an abstract name that
-     *                                  is not printable ASCII), saying why
+     * @throws io.github.unixhttp.unit.server.SettingsException if the text cannot name a socket (too long, a NUL
+     *         byte, an abstract name that is not printable ASCII), saying why
      */
     public void setSocketPath(String socketPath)
     {
-        if (socketPath != null)
-            UnixSocketAddress.parse(socketPath);
+        SETTINGS.checkText(SettingKey.SOCKET, socketPath);
         this.socketPath = socketPath;
     }
 
@@ -89,12 +96,12 @@ public class UnixHttpServerProperties
     }
 
     /**
-     * @throws IllegalArgumentException if the text is not an octal mode from 0000 to 0777, saying so
+     * @throws io.github.unixhttp.unit.server.SettingsException if the text is not an octal mode from 0000 to 0777,
+     *         saying so
      */
     public void setFileMode(String fileMode)
     {
-        if (fileMode != null)
-            SocketFileMode.parse(fileMode);
+        SETTINGS.checkText(SettingKey.FILE_MODE, fileMode);
         this.fileMode = fileMode;
     }
 
@@ -133,8 +140,13 @@ public class UnixHttpServerProperties
         return inheritName;
     }
 
+    /**
+     * @throws io.github.unixhttp.unit.server.SettingsException if the text cannot be a FileDescriptorName= (empty, or
+     *         with a ':')
+     */
     public void setInheritName(String inheritName)
     {
+        SETTINGS.checkText(SettingKey.INHERIT_NAME, inheritName);
         this.inheritName = inheritName;
     }
 
@@ -143,9 +155,13 @@ public class UnixHttpServerProperties
         return allowUsers;
     }
 
+    /**
+     * @throws io.github.unixhttp.unit.server.SettingsException for an empty entry or an id out of range
+     */
     public void setAllowUsers(List<String> allowUsers)
     {
-        this.allowUsers = checked(allowUsers);
+        SETTINGS.checkList(SettingKey.ALLOW_USERS, allowUsers);
+        this.allowUsers = allowUsers;
     }
 
     public List<String> getAllowGroups()
@@ -153,9 +169,13 @@ public class UnixHttpServerProperties
         return allowGroups;
     }
 
+    /**
+     * @throws io.github.unixhttp.unit.server.SettingsException for an empty entry or an id out of range
+     */
     public void setAllowGroups(List<String> allowGroups)
     {
-        this.allowGroups = checked(allowGroups);
+        SETTINGS.checkList(SettingKey.ALLOW_GROUPS, allowGroups);
+        this.allowGroups = allowGroups;
     }
 
     public List<String> getTrustProxies()
@@ -163,9 +183,13 @@ public class UnixHttpServerProperties
         return trustProxies;
     }
 
+    /**
+     * @throws io.github.unixhttp.unit.server.SettingsException for an empty entry or an id out of range
+     */
     public void setTrustProxies(List<String> trustProxies)
     {
-        this.trustProxies = checked(trustProxies);
+        SETTINGS.checkList(SettingKey.TRUST_PROXIES, trustProxies);
+        this.trustProxies = trustProxies;
     }
 
     public boolean isH2c()
@@ -214,44 +238,65 @@ public class UnixHttpServerProperties
         return inherit || inheritName != null;
     }
 
-    /** Whether the socket is a Linux abstract name, which has no file. */
-    public boolean isAbstractName()
-    {
-        return socketPath != null && UnixSocketAddress.parse(socketPath).kind() == UnixSocketAddress.Kind.ABSTRACT_NAME;
-    }
-
     /**
-     * @return where to listen: the inherited socket, else {@code socket-path} read as {@link UnixSocketAddress#parse}
-     *         does; {@code null} if neither is set
+     * @return the properties as the shared settings, with a socket file's mode {@value #DEFAULT_FILE_MODE} unless
+     *         {@code file-mode} says otherwise
+     * @throws io.github.unixhttp.unit.server.SettingsException listing every problem, each naming its property
+     *         ({@code unixhttp.server.file-mode does not apply to an inherited socket ...})
      */
-    public UnixSocketAddress address()
+    public UnixSocketSettings settings()
     {
-        if (inherits())
-            return UnixSocketAddress.inherited(inheritName);
-        return socketPath == null ? null : UnixSocketAddress.parse(socketPath);
+        return SETTINGS.parse(SettingsSource.of(this::text, this::list));
     }
 
-    /**
-     * @return the mode to give the socket file: the one configured, else {@value #DEFAULT_FILE_MODE} for a path;
-     *         {@code null} for an abstract name or an inherited socket, which have no file of ours
-     */
-    public SocketFileMode effectiveFileMode()
+    private String text(SettingKey key)
     {
-        if (fileMode != null)
-            return SocketFileMode.parse(fileMode);
-        return inherits() || isAbstractName() ? null : SocketFileMode.parse(DEFAULT_FILE_MODE);
-    }
-
-    /** An empty entry ({@code allow-users=root,,www-data}) is a slip that must not widen or narrow a list silently. */
-    private static List<String> checked(List<String> entries)
-    {
-        List<String> trimmed = new ArrayList<>();
-        for (String entry : entries)
+        return switch (key)
         {
-            if (entry == null || entry.isBlank())
-                throw new IllegalArgumentException("An empty entry in the list " + entries + ": remove it");
-            trimmed.add(entry.trim());
-        }
-        return trimmed;
+            case SOCKET -> socketPath;
+            // Spring's default false is "not set": inherit-name alone asks for the socket it names.
+            case INHERIT -> inherit ? "true" : null;
+            case INHERIT_NAME -> inheritName;
+            case FILE_MODE -> fileMode;
+            case FILE_GROUP -> fileGroup;
+            case STALE_SOCKET -> staleSocket == null ? null : staleSocket.name();
+            case ALLOW_UNSAFE_DIRECTORY -> String.valueOf(allowUnsafeDirectory);
+            case TAKEOVER -> String.valueOf(takeover);
+            case H2C -> String.valueOf(h2c);
+            case ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES, ACCEPT_QUEUE_SIZE -> null;
+        };
+    }
+
+    private List<String> list(SettingKey key)
+    {
+        return switch (key)
+        {
+            case ALLOW_USERS -> allowUsers;
+            case ALLOW_GROUPS -> allowGroups;
+            case TRUST_PROXIES -> trustProxies;
+            default -> null;
+        };
+    }
+
+    /** @return the property that gives {@code key}, as messages name it; {@code null} for a setting Spring does not offer */
+    static String propertyName(SettingKey key)
+    {
+        String name = switch (key)
+        {
+            case SOCKET -> "socket-path";
+            case INHERIT -> "inherit";
+            case INHERIT_NAME -> "inherit-name";
+            case FILE_MODE -> "file-mode";
+            case FILE_GROUP -> "file-group";
+            case STALE_SOCKET -> "stale-socket";
+            case ALLOW_UNSAFE_DIRECTORY -> "allow-unsafe-directory";
+            case TAKEOVER -> "takeover";
+            case ALLOW_USERS -> "allow-users";
+            case ALLOW_GROUPS -> "allow-groups";
+            case TRUST_PROXIES -> "trust-proxies";
+            case H2C -> "h2c";
+            case ACCEPT_QUEUE_SIZE -> null;
+        };
+        return name == null ? null : PREFIX + "." + name;
     }
 }

@@ -1,15 +1,9 @@
 package io.github.unixhttp.unit.spring;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.SocketReplacedListener;
 import io.github.unixhttp.connector.WhenReplaced;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.policy.TrustedForwardedCustomizer;
-import io.github.unixhttp.unit.server.UnixSocketSettings;
-import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -18,7 +12,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.util.ClassUtils;
 
 /**
  * Puts a {@link UnixSocketConnector} into the Jetty server Spring Boot builds, in place of its TCP connector (or
@@ -30,8 +23,6 @@ import org.springframework.util.ClassUtils;
  */
 public class UnixSocketServerCustomizer implements JettyServerCustomizer
 {
-    private static final String H2C_FACTORY = "org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory";
-
     private final UnixHttpServerProperties properties;
     private final ConfigurableApplicationContext application;
 
@@ -60,7 +51,7 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
             : UnixSocketConnector.newHttpConfiguration(httpConfigurationOf(tcp));
         int selectors = tcp instanceof ServerConnector serverConnector ? serverConnector.getSelectorManager().getSelectorCount() : -1;
         // Zero acceptors: the selector accepts when a connection is ready, which inherited and abstract sockets need.
-        UnixSocketConnector connector = new UnixSocketConnector(server, 0, selectors, factories(http));
+        UnixSocketConnector connector = new UnixSocketConnector(server, 0, selectors, new HttpConnectionFactory(http));
         // Spring Boot adds its ForwardedRequestCustomizer (server.forward-headers-strategy=native) to every connector's
         // configuration after this customizer ran. The socket's configuration is its own copy: just before the
         // connector starts, a plain one there is wrapped so that forwarded headers are believed from trusted proxies only.
@@ -78,62 +69,21 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
         server.addConnector(connector);
     }
 
-    /** Applies the properties; each bad value fails with the connector's message, prefixed by the property's name. */
+    /**
+     * Applies the properties, as the shared settings (h2c as a second factory on the socket's HTTP configuration).
+     *
+     * @throws io.github.unixhttp.unit.server.SettingsException listing every problem of the properties, each named as
+     *         a {@code unixhttp.server.*} property
+     */
     void configure(UnixSocketConnector connector)
     {
-        String prefix = UnixHttpServerProperties.PREFIX + ".";
-        if (properties.inherits() && properties.getSocketPath() != null)
-            throw new IllegalStateException(prefix + "socket-path and " + prefix + "inherit exclude each other: the supervisor " +
-                "that hands the socket over chose its path. Remove one of them.");
-        if ((properties.inherits() || properties.isAbstractName()) && (properties.getFileMode() != null || properties.getFileGroup() != null))
-            throw new IllegalStateException(properties.inherits()
-                ? prefix + "file-mode and " + prefix + "file-group do not apply to an inherited socket: the supervisor sets them " +
-                "(SocketMode=/SocketGroup= in systemd). Remove them."
-                : prefix + "socket-path=" + properties.getSocketPath() + " is an abstract name, which has no file, hence no mode " +
-                "or group: remove " + prefix + "file-mode and " + prefix + "file-group, and restrict who may connect with " +
-                prefix + "allow-users / allow-groups.");
-        if ((properties.inherits() || properties.isAbstractName()) && properties.isTakeover())
-            throw new IllegalStateException(prefix + "takeover replaces a socket file at a path: it does not go with " +
-                (properties.inherits() ? prefix + "inherit (the supervisor keeps the socket across restarts)"
-                    : "an abstract name (" + prefix + "socket-path=" + properties.getSocketPath() + ")") + ". Remove " + prefix + "takeover.");
-        try
-        {
-            connector.setAddress(properties.address());
-        }
-        catch (IllegalArgumentException bad)
-        {
-            throw new IllegalArgumentException((properties.inherits() ? prefix + "inherit-name=" + properties.getInheritName()
-                : prefix + "socket-path=" + properties.getSocketPath()) + ": " + bad.getMessage(), bad);
-        }
-        connector.setSocketFile(SocketFileOptions.builder()
-            .mode(properties.effectiveFileMode())
-            .group(properties.getFileGroup())
-            .staleSocketPolicy(properties.getStaleSocket())
-            .allowUnsafeDirectory(properties.isAllowUnsafeDirectory())
-            .takeover(properties.isTakeover())
+        properties.settings().applyTo(connector);
+        // Once taken over and drained, Spring's application closes (which stops its web server), not Jetty's server alone.
+        connector.setSocketFile(connector.getSocketFile().toBuilder()
             .whenReplaced(application != null ? WhenReplaced.NOTHING : WhenReplaced.STOP_SERVER)
             .build());
         if (application != null)
             connector.addEventListener(new ClosingWhenReplaced(application));
-        if (!properties.getAllowUsers().isEmpty() || !properties.getAllowGroups().isEmpty())
-            connector.setPeerPolicy(UnixSocketSettings.peerPolicy(prefix + "allow-users/allow-groups", properties.getAllowUsers(),
-                properties.getAllowGroups()));
-        if (!properties.getTrustProxies().isEmpty())
-            connector.setTrustedProxies(UnixSocketSettings.peerPolicy(prefix + "trust-proxies", properties.getTrustProxies(), List.of()));
-    }
-
-    private ConnectionFactory[] factories(HttpConfiguration http)
-    {
-        List<ConnectionFactory> factories = new ArrayList<>();
-        factories.add(new HttpConnectionFactory(http));
-        if (properties.isH2c())
-        {
-            if (!ClassUtils.isPresent(H2C_FACTORY, getClass().getClassLoader()))
-                throw new IllegalStateException(UnixHttpServerProperties.PREFIX + ".h2c=true needs Jetty's HTTP/2 server on the " +
-                    "class path: add the dependency org.eclipse.jetty.http2:jetty-http2-server");
-            factories.add(H2c.factory(http));
-        }
-        return factories.toArray(ConnectionFactory[]::new);
     }
 
     private static Connector firstHttpConnector(Server server)
@@ -149,15 +99,6 @@ public class UnixSocketServerCustomizer implements JettyServerCustomizer
     private static HttpConfiguration httpConfigurationOf(Connector connector)
     {
         return connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
-    }
-
-    /** Loaded only when h2c is asked for, so that the HTTP/2 classes stay optional. */
-    private static final class H2c
-    {
-        static ConnectionFactory factory(HttpConfiguration http)
-        {
-            return new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(http);
-        }
     }
 
     /**

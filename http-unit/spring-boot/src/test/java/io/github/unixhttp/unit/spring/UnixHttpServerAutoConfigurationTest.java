@@ -13,6 +13,9 @@ import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.UnixSocketCustomizer;
 import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.unit.server.SettingKey;
+import io.github.unixhttp.unit.server.SettingsException;
+import io.github.unixhttp.unit.server.SettingsProblem;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import io.github.unixhttp.testing.Run;
@@ -164,16 +167,34 @@ class UnixHttpServerAutoConfigurationTest
     void aModeForAnAbstractNameStopsTheStartNamingTheProperties()
     {
         Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@x", "unixhttp.server.file-mode=0660").close());
-        assertTrue(messages(failure).contains("unixhttp.server.socket-path=@x is an abstract name, which has no file, hence no " +
-            "mode or group: remove unixhttp.server.file-mode"), messages(failure));
+        SettingsProblem problem = onlyProblem(failure);
+        assertEquals(SettingsProblem.Kind.FILE_SETTING_WITHOUT_FILE, problem.kind());
+        assertEquals(SettingKey.FILE_MODE, problem.key());
+        // In Spring's spelling, the properties the user wrote.
+        assertTrue(problem.message().startsWith("unixhttp.server.socket-path=@x is an abstract name") &&
+            problem.message().contains("remove unixhttp.server.file-mode"), problem.message());
     }
 
     @Test
     void takeoverOnAnAbstractNameStopsTheStartNamingTheProperty()
     {
         Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@x", "unixhttp.server.takeover=true").close());
-        assertTrue(messages(failure).contains("unixhttp.server.takeover replaces a socket file at a path: it does not go with an " +
-            "abstract name (unixhttp.server.socket-path=@x). Remove unixhttp.server.takeover."), messages(failure));
+        SettingsProblem problem = onlyProblem(failure);
+        assertEquals(SettingsProblem.Kind.TAKEOVER_WITHOUT_FILE, problem.kind());
+        assertEquals(SettingKey.TAKEOVER, problem.key());
+    }
+
+    /** Each problem at once, rather than one per start. */
+    @Test
+    void everyPropertyThatDoesNotGoWithAnInheritedSocketIsNamedAtOnce()
+    {
+        Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.inherit-name=web", "unixhttp.server.file-mode=0660",
+            "unixhttp.server.file-group=adm", "unixhttp.server.takeover=true").close());
+        SettingsException settings = settingsException(failure);
+        assertEquals(List.of(SettingsProblem.Kind.FILE_SETTING_WITHOUT_FILE, SettingsProblem.Kind.FILE_SETTING_WITHOUT_FILE,
+            SettingsProblem.Kind.TAKEOVER_WITHOUT_FILE), settings.kinds());
+        assertTrue(settings.problems().get(0).message().startsWith("unixhttp.server.file-mode does not apply to an inherited socket " +
+            "(unixhttp.server.inherit-name)"), settings.getMessage());
     }
 
     /** The socket is read as the connector reads it: a name it could not listen on fails the binding, named. */
@@ -181,11 +202,26 @@ class UnixHttpServerAutoConfigurationTest
     void aSocketTheConnectorCouldNotListenOnFailsTheBinding()
     {
         Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=@caf\u00e9").close());
+        assertEquals(SettingsProblem.Kind.INVALID_VALUE, onlyProblem(failure).kind());
+        // Spring Boot's own report: the property, and the schema's reason.
         assertTrue(messages(failure).contains("under 'unixhttp.server'") && messages(failure).contains("property socket-path") &&
             messages(failure).contains("printable ASCII"), messages(failure));
         Exception tooLong = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=/tmp/" + "p".repeat(120)).close());
+        assertEquals(SettingKey.SOCKET, onlyProblem(tooLong).key());
         assertTrue(messages(tooLong).contains("property socket-path") && messages(tooLong).contains("at most 107 bytes"),
             messages(tooLong));
+    }
+
+    /** An empty entry must neither widen nor narrow who may connect: it fails the binding of its list. */
+    @Test
+    void anEmptyListEntryFailsTheBinding()
+    {
+        Exception failure = assertThrows(Exception.class, () -> start("unixhttp.server.socket-path=" + socket,
+            "unixhttp.server.allow-users=root,,adm").close());
+        SettingsProblem problem = onlyProblem(failure);
+        assertEquals(SettingsProblem.Kind.EMPTY_LIST_ENTRY, problem.kind());
+        assertEquals(SettingKey.ALLOW_USERS, problem.key());
+        assertTrue(messages(failure).contains("property allow-users"), messages(failure));
     }
 
     /** Spring Boot's forwarded headers (native strategy) reach the socket, believed only from trusted proxies. */
@@ -266,6 +302,24 @@ class UnixHttpServerAutoConfigurationTest
         String answer = Run.run(WAIT, command).requireSuccess().stdout();
         // Spring Boot's JSON error body is of no interest, its status is.
         return answer.startsWith("{") ? answer.substring(answer.lastIndexOf(' ') + 1) : answer;
+    }
+
+    /** @return the schema's exception among the causes: Spring wraps it in its own (binding, bean creation...) */
+    private static SettingsException settingsException(Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (cause instanceof SettingsException settings)
+                return settings;
+        }
+        throw new AssertionError("no SettingsException in " + messages(failure), failure);
+    }
+
+    private static SettingsProblem onlyProblem(Throwable failure)
+    {
+        List<SettingsProblem> problems = settingsException(failure).problems();
+        assertEquals(1, problems.size(), problems.toString());
+        return problems.get(0);
     }
 
     private static String messages(Throwable failure)

@@ -1,10 +1,12 @@
 package io.github.unixhttp.core.internal.nativeedge;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,9 @@ import jnr.ffi.Runtime;
  */
 public final class Directory implements AutoCloseable
 {
+    /** Whether this file system has the JDK's "unix" attribute view (not on Windows). */
+    private static final boolean UNIX_ATTRIBUTES = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+
     private static final int O_RDONLY = OpenFlags.O_RDONLY.intValue();
     private static final int O_RDWR = OpenFlags.O_RDWR.intValue();
     private static final int O_CREAT = OpenFlags.O_CREAT.intValue();
@@ -389,10 +394,25 @@ public final class Directory implements AutoCloseable
     private static FileStatus statusOf(Path path, boolean follow) throws IOException
     {
         LinkOption[] options = follow ? new LinkOption[0] : new LinkOption[]{LinkOption.NOFOLLOW_LINKS};
+        if (!UNIX_ATTRIBUTES)
+            return statusWithoutUnixAttributes(path, options);
         Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,uid,gid,dev,ino", options);
         int mode = (Integer)attributes.get("mode");
         return new FileStatus(mode & FileStatus.S_IFMT, mode & 07777, (Integer)attributes.get("uid"),
             (Integer)attributes.get("gid"), (Long)attributes.get("dev"), (Long)attributes.get("ino"));
+    }
+
+    /**
+     * Where the file system has no Unix attributes (Windows): the type as far as the JDK tells it (a Unix socket file is
+     * a reparse point of its own kind, which the JDK calls "other"), no owner, no permissions and no identity: checks of
+     * an owner then refuse, and no two statuses are ever the same file (see {@link FileStatus#sameFileAs}).
+     */
+    private static FileStatus statusWithoutUnixAttributes(Path path, LinkOption[] options) throws IOException
+    {
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, options);
+        int type = attributes.isDirectory() ? FileStatus.S_IFDIR : attributes.isSymbolicLink() ? FileStatus.S_IFLNK
+            : attributes.isRegularFile() ? FileStatus.S_IFREG : FileStatus.S_IFSOCK;
+        return new FileStatus(type, 0, -1, -1, -1, -1);
     }
 
     private static byte[] bytes(String name)

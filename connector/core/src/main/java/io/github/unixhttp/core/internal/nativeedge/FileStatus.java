@@ -45,7 +45,8 @@ public record FileStatus(int type, int permissions, int uid, int gid, long devic
      */
     public boolean sameFileAs(FileStatus other)
     {
-        return other != null && device == other.device && inode == other.inode;
+        // A status without identity (a file system without inodes) is never the same file as anything.
+        return other != null && inode >= 0 && device == other.device && inode == other.inode;
     }
 
     /**

@@ -61,6 +61,38 @@ public final class NativeEdge
     }
 
     /**
+     * @return what reads a connection's peer process (its executable, cgroup and unit through a pidfd), or {@code null}
+     *         where that cannot be done: then {@link #whyNoPeerProcess()} says why
+     */
+    public static PeerProcessReader peerProcessReader()
+    {
+        return whyNoPeerProcess() == null ? ProcessHolder.READER : null;
+    }
+
+    /**
+     * @return why peer processes cannot be read in this JVM (the layer, the kernel, the JVM's flags), or {@code null}
+     *         if they can
+     */
+    public static String whyNoPeerProcess()
+    {
+        if (portable())
+            return "the peer process is read through a pidfd, which needs unixhttp's Linux layer, and this JVM uses " +
+                Platform.current().describe();
+        if (!PeerProcessReader.kernelHasPeerPidfd(System.getProperty("os.version")))
+            return "the peer process is read through SO_PEERPIDFD, which needs Linux 6.5 or later, and this kernel is " +
+                System.getProperty("os.version");
+        if (!Holder.FDS.readsJdkChannels())
+            return "the peer process is read on the connection's descriptor, which needs the JVM options " + JVM_OPTIONS;
+        return null;
+    }
+
+    /** Made at first use, so that a server that never asks for processes never loads the calls. */
+    private static final class ProcessHolder
+    {
+        private static final PeerProcessReader READER = new PeerProcessReader(Holder.FDS, Holder.LIBC);
+    }
+
+    /**
      * @return why the Linux layer cannot be used in this JVM, or {@code null} if it can (jnr loads the C library and
      *         jnr-posix); asked by {@link Platform} on Linux only
      */

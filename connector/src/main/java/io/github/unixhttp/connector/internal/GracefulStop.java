@@ -1,26 +1,26 @@
-package io.github.unixhttp.connector;
+package io.github.unixhttp.connector.internal;
 
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.github.unixhttp.connector.UnixSocketEndPoint;
 import org.eclipse.jetty.io.EndPoint;
 
 /**
  * The idle timeouts of a graceful stop, per connection. Jetty's {@code AbstractConnector.shutdown()} gives every
  * connection the shutdown idle timeout (1 s by default), which cuts off a response to a client that pauses reading
  * for longer than that (a slow download, a rate-limited {@code curl}) long before the server's stop timeout. Here a
- * connection keeps its usual idle timeout while a request on it is in progress (counted by the {@link
- * UnixSocketCustomizer}) and gets the shutdown idle timeout once it is idle. Long-lived exchanges (server-sent events,
- * long polls, tunnels) therefore hold the stop until they end, their idle timeout expires or the stop timeout runs out.
+ * connection keeps its usual idle timeout while a request on it is in progress (the count its {@link
+ * UnixSocketEndPoint} keeps, which also gives a connection the stop found idle its usual timeout back when a request
+ * comes, and the shutdown one when that ends) and gets the shutdown idle timeout once it is idle. Long-lived exchanges
+ * (server-sent events, long polls, tunnels) therefore hold the stop until they end, their idle timeout expires or the
+ * stop timeout runs out. {@link JettyCallOrder#shutdown} calls these around Jetty's shutdown.
  */
-final class GracefulStop
+public final class GracefulStop
 {
-    private final UnixSocketConnector connector;
-
-    GracefulStop(UnixSocketConnector connector)
+    private GracefulStop()
     {
-        this.connector = connector;
     }
 
     /**
@@ -32,7 +32,7 @@ final class GracefulStop
      *
      * @return the busy connections with the idle timeout each has now (a handler may have set its own)
      */
-    Map<EndPoint, Long> beforeJettyShortensIdleTimeouts(Collection<EndPoint> connected)
+    static Map<EndPoint, Long> beforeJettyShortensIdleTimeouts(Collection<EndPoint> connected)
     {
         Map<EndPoint, Long> busy = new HashMap<>();
         for (EndPoint endPoint : connected)
@@ -51,29 +51,15 @@ final class GracefulStop
      * Called just after Jetty's shutdown shortened every connection's idle timeout: gives the busy ones their usual
      * one back, before the shortened timeout is checked again (a full shutdown idle timeout later).
      */
-    void keepBusyConnectionsPatient(Map<EndPoint, Long> busy)
+    static void keepBusyConnectionsPatient(Map<EndPoint, Long> busy, long shutdownIdleTimeout)
     {
         busy.forEach((endPoint, idleTimeout) ->
         {
             endPoint.setIdleTimeout(idleTimeout);
             // An exchange that ended meanwhile found the shortened timeout already set: the connection is idle now.
             UnixSocketEndPoint ours = UnixSocketEndPoint.unwrap(endPoint);
-            if (!ours.isExchangeInProgress() && connector.getShutdownIdleTimeout() >= 0)
-                endPoint.setIdleTimeout(connector.getShutdownIdleTimeout());
+            if (!ours.isExchangeInProgress() && shutdownIdleTimeout >= 0)
+                endPoint.setIdleTimeout(shutdownIdleTimeout);
         });
-    }
-
-    void exchangeStarted(UnixSocketEndPoint endPoint)
-    {
-        endPoint.exchangeStarted();
-        // A request on a connection that the stop found idle (and shortened) is served with the usual patience.
-        if (connector.isShutdown())
-            endPoint.setIdleTimeout(connector.getIdleTimeout());
-    }
-
-    void exchangeEnded(UnixSocketEndPoint endPoint)
-    {
-        if (endPoint.exchangeEnded() && connector.isShutdown() && connector.getShutdownIdleTimeout() >= 0)
-            endPoint.setIdleTimeout(connector.getShutdownIdleTimeout());
     }
 }
