@@ -30,7 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TakeoverIT
 {
-    private static final int TAKEOVERS = Integer.getInteger("unixhttp.takeovers", 20);
+    /**
+     * Takeovers per load test: ten in CI, which keeps a full run well under its time budget (each takeover starts a
+     * JVM); the figures in docs/takeover.md were taken with 20 ({@code -Dunixhttp.takeovers=20}).
+     */
+    private static final int TAKEOVERS = Integer.getInteger("unixhttp.takeovers", 10);
     private static final Path REPORT = Path.of(System.getProperty("unixhttp.takeoverReport", "target/takeover-report.md"));
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -38,7 +42,7 @@ class TakeoverIT
     Path tmp;
 
     @Test
-    void twentyTakeoversUnderAConnectionPerRequestLoadFailNoRequest() throws Exception
+    void repeatedTakeoversUnderAConnectionPerRequestLoadFailNoRequest() throws Exception
     {
         Requirements.requireCommand("h2load");
         Path socket = tmp.resolve("demo.sock");
@@ -66,7 +70,7 @@ class TakeoverIT
     }
 
     @Test
-    void twentyTakeoversBehindNginxWithUpstreamKeepAliveShowNoErrorToItsClients() throws Exception
+    void repeatedTakeoversBehindNginxWithUpstreamKeepAliveShowNoErrorToItsClients() throws Exception
     {
         Requirements.requireRoot();
         Requirements.requireCommand("nginx");

@@ -17,8 +17,9 @@ import okhttp3.OkHttpClient;
  * Retrofit retrofit = new Retrofit.Builder().baseUrl("http://localhost/").client(client).build();
  * }</pre>
  *
- * Needs OkHttp 5 ({@code com.squareup.okhttp3:okhttp} 5.x, an optional dependency of this module: declare it);
- * built and tested with 5.5.1. Retrofit 3 asks for OkHttp 4.12: name OkHttp 5 in your own build beside it.
+ * Needs OkHttp 5, an optional dependency of this module: declare it ({@code com.squareup.okhttp3:okhttp-jvm} 5.x
+ * with Maven, {@code okhttp} with Gradle); built and tested with 5.5.1. Retrofit 3 asks for OkHttp 4.12 as
+ * {@code com.squareup.okhttp3:okhttp}: exclude it, or both OkHttps end up on a Maven class path.
  *
  * <p><b>Fails closed: never TCP, never a proxy.</b> The client's socket factory makes sockets that connect to the
  * address whatever host and port OkHttp asks for, so a URL naming another host or port, an IP literal, or a redirect
@@ -71,6 +72,8 @@ public final class UnixOkHttpClients
     /**
      * A ready client with default options.
      *
+     * @param address the socket every request goes to: a socket file or an abstract name
+     * @return the client; OkHttp's advice holds: make one, and share it
      * @throws IllegalArgumentException for an {@linkplain UnixSocketAddress#inherited() inherited} socket, which a
      *                                  client cannot connect to: give it the path the supervisor bound
      * @throws IllegalStateException    for an abstract name on the portable layer, or with OkHttp older than 5 on
@@ -84,6 +87,9 @@ public final class UnixOkHttpClients
     /**
      * A ready client with {@code options}: connect timeout, server identity check, pool size.
      *
+     * @param address the socket every request goes to: a socket file or an abstract name
+     * @param options the connect timeout, the server identity check and the pool size
+     * @return the client; OkHttp's advice holds: make one, and share it
      * @throws IllegalArgumentException for an {@linkplain UnixSocketAddress#inherited() inherited} socket, or a check
      *                                  that requires a file owner of an abstract name, which has no file
      * @throws IllegalStateException    for an abstract name on the portable layer, or with OkHttp older than 5 on
@@ -100,6 +106,9 @@ public final class UnixOkHttpClients
      * connection pool, dispatcher and the route check as the first interceptor. Replace none of those, and add
      * your interceptors after the one there.
      *
+     * @param address the socket every request goes to: a socket file or an abstract name
+     * @param options the connect timeout, the server identity check and the pool size
+     * @return a new builder, set up; each call makes another (with its own pool and dispatcher)
      * @throws IllegalArgumentException for an {@linkplain UnixSocketAddress#inherited() inherited} socket, or a check
      *                                  that requires a file owner of an abstract name, which has no file
      * @throws IllegalStateException    for an abstract name on the portable layer, or with OkHttp older than 5 on

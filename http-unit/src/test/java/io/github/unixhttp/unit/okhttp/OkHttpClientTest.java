@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -20,21 +22,28 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.testing.Run;
+import io.github.unixhttp.testing.TestServer;
 import io.github.unixhttp.unit.Bodies;
 import io.github.unixhttp.unit.Servers;
 import io.github.unixhttp.unit.UnixClientOptions;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
+import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,6 +130,51 @@ class OkHttpClientTest
                 assertEquals(256 * 1024, answer.get(60, TimeUnit.SECONDS).length());
             assertEquals(40, server.handled());
             assertTrue(server.accepted() <= maxConnections, server.accepted() + " connections for a pool of " + maxConnections);
+            close(client);
+        }
+    }
+
+    /**
+     * HTTP/2 with prior knowledge (the server's h2c): OkHttp reads the connection on one thread while calls write on
+     * others, all on one connection: 16 uploads and 16 downloads of a megabyte at once.
+     */
+    @Test
+    void h2cCarriesConcurrentUploadsAndDownloadsOnOneConnection() throws Exception
+    {
+        Path socket = tmp.resolve("h2c.sock");
+        // Counted by the client: the server sees the HTTP/1.1 connection that reads the preface, then the HTTP/2 one.
+        AtomicInteger connects = new AtomicInteger();
+        int size = 1024 * 1024;
+        byte[] upload = Bodies.random(size);
+        try (TestServer server = TestServer.start(socket, connector -> {}, new HttpConnectionFactory(UnixSocketConnector.newHttpConfiguration()),
+            new HTTP2CServerConnectionFactory(UnixSocketConnector.newHttpConfiguration())))
+        {
+            OkHttpClient client = UnixOkHttpClients.builder(UnixSocketAddress.ofPath(socket), UnixClientOptions.defaults())
+                .protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE)).eventListener(new EventListener()
+                {
+                    @Override
+                    public void connectStart(Call call, InetSocketAddress inetSocketAddress, Proxy proxy)
+                    {
+                        connects.incrementAndGet();
+                    }
+                }).build();
+            assertEquals("HTTP/2.0", Bodies.field(get(client, "http://localhost/info"), "version"));
+            List<CompletableFuture<String>> uploads = new ArrayList<>();
+            List<CompletableFuture<String>> downloads = new ArrayList<>();
+            for (int i = 0; i < 16; i++)
+            {
+                uploads.add(enqueue(client, new Request.Builder().url("http://localhost/digest").post(RequestBody.create(upload, OCTETS)).build()));
+                downloads.add(enqueue(client, new Request.Builder().url("http://localhost/bytes?n=" + size).build()));
+            }
+            String digest = Bodies.digestOf(upload);
+            String served = new String(Bodies.served(size), StandardCharsets.US_ASCII);
+            for (int i = 0; i < 16; i++)
+            {
+                assertEquals(digest, uploads.get(i).get(60, TimeUnit.SECONDS));
+                assertEquals(served, downloads.get(i).get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(33, server.handler().handled());
+            assertEquals(1, connects.get());
             close(client);
         }
     }
@@ -232,7 +286,7 @@ class OkHttpClientTest
             try (Socket socket = client.socketFactory().createSocket())
             {
                 assertTrue(!socket.isConnected());
-                socket.connect(new java.net.InetSocketAddress("localhost", 80), 1000);
+                socket.connect(new InetSocketAddress("localhost", 80), 1000);
                 assertTrue(socket.isConnected());
                 socket.setSoTimeout(1);
                 InputStream in = socket.getInputStream();

@@ -82,9 +82,9 @@ public final class UnixOkHttpBuilders
         }
         catch (NoSuchMethodException old)
         {
-            throw new IllegalStateException("UnixOkHttpClients needs OkHttp 5 (com.squareup.okhttp3:okhttp 5.x, built and " +
-                "tested with 5.5.1), and OkHttp " + okHttpVersion() + " is on the class path: declare okhttp 5 in your build " +
-                "(Retrofit 3 asks for 4.12, and Maven takes the version you name yourself)");
+            throw new IllegalStateException("UnixOkHttpClients needs OkHttp 5 (built and tested with 5.5.1), and OkHttp " +
+                okHttpVersion() + " is on the class path: declare com.squareup.okhttp3:okhttp-jvm 5.x with Maven (okhttp 5.x " +
+                "with Gradle), and exclude com.squareup.okhttp3:okhttp from what brings OkHttp 4 (Retrofit 3 asks for 4.12)");
         }
     }
 
