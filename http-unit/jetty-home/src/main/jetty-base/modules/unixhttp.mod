@@ -70,6 +70,23 @@ etc/jetty-unixhttp.xml
 ## on the path binds privately, swaps its socket in once started, and the old one drains and stops by itself.
 # jetty.unixhttp.takeover=false
 
+## Which program may connect (Linux 6.5+): executables (absolute paths), systemd units, cgroup paths, comma-separated.
+## With allowUsers/allowGroups, a peer must match both.
+# jetty.unixhttp.allowExecutables=
+# jetty.unixhttp.allowUnits=
+# jetty.unixhttp.allowCgroups=
+
+## Read each peer's process (executable, unit, cgroup) for the request attributes and logs (Linux 6.5+).
+# jetty.unixhttp.readPeerProcess=false
+
+## The audit trail: a JSON line per accepted, refused and closed connection, on the logger io.github.unixhttp.audit.
+# jetty.unixhttp.audit=false
+
+## Per-caller limits (a caller is a uid): connections at once (default 1024), requests in flight, requests per second.
+# jetty.unixhttp.callerMaxConnections=1024
+# jetty.unixhttp.callerMaxRequestsInFlight=
+# jetty.unixhttp.callerRequestRate=
+
 ## Selector threads (-1 picks a default from the number of cores); acceptor threads (0: accept in the selector).
 # jetty.unixhttp.selectors=-1
 # jetty.unixhttp.acceptors=0

@@ -271,7 +271,7 @@ class ConsumerBuildIT
         String value = System.getProperty(name);
         if (value == null || value.isEmpty())
             throw new IllegalStateException("System property " + name + " is not set: run this test through Maven " +
-                "(mvn -B verify), whose failsafe configuration in examples/pom.xml sets it");
+                "(mvn -B install), whose failsafe configuration in examples/pom.xml sets it");
         return value;
     }
 

@@ -22,4 +22,12 @@ public interface PeerListener extends EventListener
     default void onRefused(PeerCredentials peer, String reason)
     {
     }
+
+    /**
+     * A peer was turned away because its caller is over a limit ({@code CallerLimits}: connections at once, or refused
+     * connections lingering at once); it gets a 503 with {@code Retry-After}, or the connection is closed at once.
+     */
+    default void onRefusedOverLimit(PeerCredentials peer, String reason)
+    {
+    }
 }

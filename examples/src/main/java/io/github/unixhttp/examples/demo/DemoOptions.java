@@ -77,6 +77,33 @@ public final class DemoOptions
         "then put this server's socket in its place in one step; the old one finishes what it has and exits 0")
     private boolean takeover;
 
+    @Option(names = "--allow-exe", paramLabel = "LIST", split = ",",
+        description = "comma-separated executables (absolute paths) whose processes may connect (Linux 6.5+)")
+    private List<String> allowExecutables;
+
+    @Option(names = "--allow-unit", paramLabel = "LIST", split = ",",
+        description = "comma-separated systemd units whose processes may connect, e.g. nginx.service (Linux 6.5+)")
+    private List<String> allowUnits;
+
+    @Option(names = "--allow-cgroup", paramLabel = "LIST", split = ",",
+        description = "comma-separated cgroup paths whose processes may connect (Linux 6.5+)")
+    private List<String> allowCgroups;
+
+    @Option(names = "--read-peer-process", description = "read each peer's process (executable, unit) for /whoami and the log")
+    private boolean readPeerProcess;
+
+    @Option(names = "--audit", description = "write the audit trail: a JSON line per accepted, refused and closed connection")
+    private boolean audit;
+
+    @Option(names = "--caller-max-connections", paramLabel = "N", description = "connections at once per caller (default 1024)")
+    private String callerMaxConnections;
+
+    @Option(names = "--caller-max-in-flight", paramLabel = "N", description = "requests in flight at once per caller")
+    private String callerMaxRequestsInFlight;
+
+    @Option(names = "--caller-rate", paramLabel = "PER_SECOND", description = "requests per second per caller")
+    private String callerRequestRate;
+
     /** The options as the shared settings, once checked. */
     private UnixSocketSettings settings;
 
@@ -138,7 +165,13 @@ public final class DemoOptions
             case STALE_SOCKET -> stale;
             case TAKEOVER -> String.valueOf(takeover);
             case H2C -> String.valueOf(h2c);
-            case INHERIT_NAME, ALLOW_UNSAFE_DIRECTORY, ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES, ACCEPT_QUEUE_SIZE -> null;
+            case READ_PEER_PROCESS -> String.valueOf(readPeerProcess);
+            case AUDIT -> String.valueOf(audit);
+            case CALLER_MAX_CONNECTIONS -> callerMaxConnections;
+            case CALLER_MAX_REQUESTS_IN_FLIGHT -> callerMaxRequestsInFlight;
+            case CALLER_REQUEST_RATE -> callerRequestRate;
+            case INHERIT_NAME, ALLOW_UNSAFE_DIRECTORY, ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES, ACCEPT_QUEUE_SIZE,
+                ALLOW_EXECUTABLES, ALLOW_UNITS, ALLOW_CGROUPS -> null;
         };
     }
 
@@ -149,6 +182,9 @@ public final class DemoOptions
             case ALLOW_USERS -> allowUids;
             case ALLOW_GROUPS -> allowGids;
             case TRUST_PROXIES -> trustedProxies;
+            case ALLOW_EXECUTABLES -> allowExecutables;
+            case ALLOW_UNITS -> allowUnits;
+            case ALLOW_CGROUPS -> allowCgroups;
             default -> null;
         };
     }
@@ -168,6 +204,14 @@ public final class DemoOptions
             case ALLOW_USERS -> "--allow-uid";
             case ALLOW_GROUPS -> "--allow-gid";
             case TRUST_PROXIES -> "--trust-proxy";
+            case ALLOW_EXECUTABLES -> "--allow-exe";
+            case ALLOW_UNITS -> "--allow-unit";
+            case ALLOW_CGROUPS -> "--allow-cgroup";
+            case READ_PEER_PROCESS -> "--read-peer-process";
+            case AUDIT -> "--audit";
+            case CALLER_MAX_CONNECTIONS -> "--caller-max-connections";
+            case CALLER_MAX_REQUESTS_IN_FLIGHT -> "--caller-max-in-flight";
+            case CALLER_REQUEST_RATE -> "--caller-rate";
             case INHERIT_NAME, ALLOW_UNSAFE_DIRECTORY, ACCEPT_QUEUE_SIZE -> null;
         };
     }

@@ -44,6 +44,10 @@ import org.eclipse.jetty.util.thread.ThreadPool;
  *       allowGroups: [ops]
  *       trustProxies: [www-data]    # whose Forwarded / PROXY headers are believed
  *       inherit: false              # true, or a systemd FileDescriptorName=, to serve a passed socket
+ *       allowUnits: [nginx.service] # which program may call (also allowExecutables, allowCgroups); Linux 6.5+
+ *       readPeerProcess: false      # the calling program as request attributes
+ *       audit: false                # a JSON line per accepted, refused and closed connection
+ *       callerMaxConnections: 1024  # per caller; also callerMaxRequestsInFlight, callerRequestRate
  * </pre>
  *
  * <p>Dropwizard's HTTP settings ({@code idleTimeout}, buffer and header sizes, {@code useForwardedHeaders},
@@ -72,6 +76,118 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
     private String inherit;
     private boolean allowUnsafeDirectory;
     private boolean takeover;
+    private List<String> allowExecutables = List.of();
+    private List<String> allowUnits = List.of();
+    private List<String> allowCgroups = List.of();
+    private boolean readPeerProcess;
+    private boolean audit;
+    private Integer callerMaxConnections;
+    private Integer callerMaxRequestsInFlight;
+    private Double callerRequestRate;
+
+    @JsonProperty
+    public List<String> getAllowExecutables()
+    {
+        return allowExecutables;
+    }
+
+    /** @param allowExecutables executables (absolute paths) whose processes may connect */
+    @JsonProperty
+    public void setAllowExecutables(List<String> allowExecutables)
+    {
+        this.allowExecutables = allowExecutables;
+    }
+
+    @JsonProperty
+    public List<String> getAllowUnits()
+    {
+        return allowUnits;
+    }
+
+    /** @param allowUnits systemd units whose processes may connect */
+    @JsonProperty
+    public void setAllowUnits(List<String> allowUnits)
+    {
+        this.allowUnits = allowUnits;
+    }
+
+    @JsonProperty
+    public List<String> getAllowCgroups()
+    {
+        return allowCgroups;
+    }
+
+    /** @param allowCgroups cgroup paths whose processes (and those below) may connect */
+    @JsonProperty
+    public void setAllowCgroups(List<String> allowCgroups)
+    {
+        this.allowCgroups = allowCgroups;
+    }
+
+    @JsonProperty
+    public boolean isReadPeerProcess()
+    {
+        return readPeerProcess;
+    }
+
+    /** @param readPeerProcess read each peer's process for the request attributes and logs */
+    @JsonProperty
+    public void setReadPeerProcess(boolean readPeerProcess)
+    {
+        this.readPeerProcess = readPeerProcess;
+    }
+
+    @JsonProperty
+    public boolean isAudit()
+    {
+        return audit;
+    }
+
+    /** @param audit write the audit trail */
+    @JsonProperty
+    public void setAudit(boolean audit)
+    {
+        this.audit = audit;
+    }
+
+    @JsonProperty
+    public Integer getCallerMaxConnections()
+    {
+        return callerMaxConnections;
+    }
+
+    /** @param max connections at once per caller */
+    @JsonProperty
+    public void setCallerMaxConnections(Integer max)
+    {
+        this.callerMaxConnections = max;
+    }
+
+    @JsonProperty
+    public Integer getCallerMaxRequestsInFlight()
+    {
+        return callerMaxRequestsInFlight;
+    }
+
+    /** @param max requests in flight at once per caller */
+    @JsonProperty
+    public void setCallerMaxRequestsInFlight(Integer max)
+    {
+        this.callerMaxRequestsInFlight = max;
+    }
+
+    @JsonProperty
+    public Double getCallerRequestRate()
+    {
+        return callerRequestRate;
+    }
+
+    /** @param perSecond requests per second per caller */
+    @JsonProperty
+    public void setCallerRequestRate(Double perSecond)
+    {
+        this.callerRequestRate = perSecond;
+    }
 
     @JsonProperty
     public String getPath()
@@ -287,7 +403,12 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
             case ALLOW_UNSAFE_DIRECTORY -> String.valueOf(allowUnsafeDirectory);
             case TAKEOVER -> String.valueOf(takeover);
             case ACCEPT_QUEUE_SIZE -> getAcceptQueueSize() == null ? null : String.valueOf(getAcceptQueueSize());
-            case INHERIT_NAME, H2C, ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES -> null;
+            case READ_PEER_PROCESS -> String.valueOf(readPeerProcess);
+            case AUDIT -> String.valueOf(audit);
+            case CALLER_MAX_CONNECTIONS -> callerMaxConnections == null ? null : callerMaxConnections.toString();
+            case CALLER_MAX_REQUESTS_IN_FLIGHT -> callerMaxRequestsInFlight == null ? null : callerMaxRequestsInFlight.toString();
+            case CALLER_REQUEST_RATE -> callerRequestRate == null ? null : callerRequestRate.toString();
+            case INHERIT_NAME, H2C, ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES, ALLOW_EXECUTABLES, ALLOW_UNITS, ALLOW_CGROUPS -> null;
         };
     }
 
@@ -298,6 +419,9 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
             case ALLOW_USERS -> allowUsers;
             case ALLOW_GROUPS -> allowGroups;
             case TRUST_PROXIES -> trustProxies;
+            case ALLOW_EXECUTABLES -> allowExecutables;
+            case ALLOW_UNITS -> allowUnits;
+            case ALLOW_CGROUPS -> allowCgroups;
             default -> null;
         };
     }
@@ -318,6 +442,14 @@ public class UnixHttpConnectorFactory extends HttpConnectorFactory
             case ALLOW_GROUPS -> "allowGroups";
             case TRUST_PROXIES -> "trustProxies";
             case ACCEPT_QUEUE_SIZE -> "acceptQueueSize";
+            case ALLOW_EXECUTABLES -> "allowExecutables";
+            case ALLOW_UNITS -> "allowUnits";
+            case ALLOW_CGROUPS -> "allowCgroups";
+            case READ_PEER_PROCESS -> "readPeerProcess";
+            case AUDIT -> "audit";
+            case CALLER_MAX_CONNECTIONS -> "callerMaxConnections";
+            case CALLER_MAX_REQUESTS_IN_FLIGHT -> "callerMaxRequestsInFlight";
+            case CALLER_REQUEST_RATE -> "callerRequestRate";
             case INHERIT_NAME, H2C -> null;
         };
     }

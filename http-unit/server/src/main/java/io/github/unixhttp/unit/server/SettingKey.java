@@ -40,7 +40,27 @@ public enum SettingKey
     /** {@code true} to also accept HTTP/2 cleartext with prior knowledge (needs {@code jetty-http2-server}). */
     H2C("h2c"),
     /** The listen backlog, a whole number (0 or less: the JDK's default). */
-    ACCEPT_QUEUE_SIZE("accept-queue-size");
+    ACCEPT_QUEUE_SIZE("accept-queue-size"),
+    /**
+     * Executables (absolute paths, as the kernel names them) whose processes may connect; with {@link #ALLOW_UNITS} and
+     * {@link #ALLOW_CGROUPS}, the calling program: a peer must match one of these as well as {@link #ALLOW_USERS} /
+     * {@link #ALLOW_GROUPS} when both are set. Linux 6.5+, the Linux layer.
+     */
+    ALLOW_EXECUTABLES("allow-executables"),
+    /** systemd units ({@code nginx.service}) whose processes may connect; see {@link #ALLOW_EXECUTABLES}. */
+    ALLOW_UNITS("allow-units"),
+    /** cgroup paths ({@code /system.slice/nginx.service}) whose processes (and those below) may connect. */
+    ALLOW_CGROUPS("allow-cgroups"),
+    /** {@code true} to read each peer's process (executable, unit, cgroup) for the request attributes and logs. */
+    READ_PEER_PROCESS("read-peer-process"),
+    /** {@code true} to write the audit trail: a JSON line per accepted, refused and closed connection. */
+    AUDIT("audit"),
+    /** At most this many connections at once per caller (a whole number; the connector's default otherwise). */
+    CALLER_MAX_CONNECTIONS("caller-max-connections"),
+    /** At most this many requests in flight at once per caller (a whole number; unlimited otherwise). */
+    CALLER_MAX_REQUESTS_IN_FLIGHT("caller-max-requests-in-flight"),
+    /** At most this many requests per second per caller, with a burst of as many (a number; unlimited otherwise). */
+    CALLER_REQUEST_RATE("caller-request-rate");
 
     private final String canonicalName;
 

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import io.github.unixhttp.connector.limits.CallerLimits;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.PeerRules;
 import io.github.unixhttp.core.UnixSocketAddress;
@@ -136,8 +137,14 @@ public final class SettingsParser
         Entries users = reading.entries(SettingKey.ALLOW_USERS);
         Entries groups = reading.entries(SettingKey.ALLOW_GROUPS);
         Entries proxies = reading.entries(SettingKey.TRUST_PROXIES);
-        if (users != null || groups != null)
-            settings.peerPolicy(rules(users, groups));
+        PeerPolicy programs = reading.programs();
+        PeerPolicy who = users != null || groups != null ? rules(users, groups) : null;
+        // Who and which program, when both are given: both must hold (nginx's workers, as www-data).
+        if (who != null || programs != null)
+            settings.peerPolicy(who == null ? programs : programs == null ? who : PeerPolicy.allOf(who, programs));
+        settings.readPeerProcess(reading.flag(SettingKey.READ_PEER_PROCESS));
+        settings.audit(reading.flag(SettingKey.AUDIT));
+        settings.callerLimits(reading.callerLimits());
         if (proxies != null)
             settings.trustedProxies(rules(proxies, null));
         settings.h2c(reading.flag(SettingKey.H2C));
@@ -195,9 +202,11 @@ public final class SettingsParser
             case FILE_MODE -> reading.fileMode();
             case FILE_GROUP -> reading.fileGroup();
             case STALE_SOCKET -> reading.staleSocketPolicy();
-            case ALLOW_UNSAFE_DIRECTORY, TAKEOVER, H2C -> reading.flag(key);
+            case ALLOW_UNSAFE_DIRECTORY, TAKEOVER, H2C, READ_PEER_PROCESS, AUDIT -> reading.flag(key);
             case ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES -> reading.entries(key);
-            case ACCEPT_QUEUE_SIZE -> reading.number(key);
+            case ALLOW_EXECUTABLES, ALLOW_UNITS, ALLOW_CGROUPS -> reading.programs();
+            case ACCEPT_QUEUE_SIZE, CALLER_MAX_CONNECTIONS, CALLER_MAX_REQUESTS_IN_FLIGHT -> reading.number(key);
+            case CALLER_REQUEST_RATE -> reading.rate();
         }
         if (!reading.problems.isEmpty())
             throw new SettingsException(reading.problems);
@@ -434,6 +443,103 @@ public final class SettingsParser
             if (requireKnownNames)
                 requireKnown(key, value, entries);
             return entries;
+        }
+
+        /**
+         * @return the rules by calling program ({@link SettingKey#ALLOW_EXECUTABLES}, {@link SettingKey#ALLOW_UNITS},
+         *         {@link SettingKey#ALLOW_CGROUPS}: any of them admits), or {@code null} if none is set
+         */
+        PeerPolicy programs()
+        {
+            PeerRules.Builder rules = PeerPolicy.builder();
+            boolean any = false;
+            for (SettingKey key : List.of(SettingKey.ALLOW_EXECUTABLES, SettingKey.ALLOW_UNITS, SettingKey.ALLOW_CGROUPS))
+            {
+                List<String> given = strings(key);
+                if (given == null)
+                    continue;
+                any = true;
+                for (String entry : given)
+                {
+                    try
+                    {
+                        switch (key)
+                        {
+                            case ALLOW_EXECUTABLES -> rules.allowExecutable(entry);
+                            case ALLOW_UNITS -> rules.allowUnit(entry);
+                            default -> rules.allowCgroup(entry);
+                        }
+                    }
+                    catch (IllegalArgumentException bad)
+                    {
+                        invalid(key, entry, nameOf(key) + ": " + bad.getMessage());
+                    }
+                }
+            }
+            return any ? rules.build() : null;
+        }
+
+        /** @return a list's trimmed entries, or {@code null} if it is not set; an empty entry is a problem */
+        private List<String> strings(SettingKey key)
+        {
+            List<String> given = source.list(key);
+            if (given == null || given.isEmpty())
+                return null;
+            if (given.stream().anyMatch(entry -> entry == null || entry.isBlank()))
+            {
+                problem(key, SettingsProblem.Kind.EMPTY_LIST_ENTRY, String.join(",", given), nameOf(key) +
+                    ": an empty entry in the list: remove it, or the whole setting to leave it unset");
+                return null;
+            }
+            return given.stream().map(String::trim).toList();
+        }
+
+        /** @return a request rate per second, or {@code null} if not set */
+        Double rate()
+        {
+            String text = text(SettingKey.CALLER_REQUEST_RATE);
+            if (text == null)
+                return null;
+            try
+            {
+                double rate = Double.parseDouble(text);
+                if (rate > 0 && Double.isFinite(rate))
+                    return rate;
+            }
+            catch (NumberFormatException bad)
+            {
+                // said below
+            }
+            invalid(SettingKey.CALLER_REQUEST_RATE, text, nameOf(SettingKey.CALLER_REQUEST_RATE) + "=" + text +
+                " is not a rate: write the requests per second a caller may make, such as 50");
+            return null;
+        }
+
+        /** @return the per-caller limits, the connector's defaults changed where set; {@code null} if none is set */
+        CallerLimits callerLimits()
+        {
+            Integer connections = number(SettingKey.CALLER_MAX_CONNECTIONS);
+            Integer inFlight = number(SettingKey.CALLER_MAX_REQUESTS_IN_FLIGHT);
+            Double rate = rate();
+            if (connections == null && inFlight == null && rate == null)
+                return null;
+            CallerLimits.Builder limits = CallerLimits.builder();
+            try
+            {
+                if (connections != null)
+                    limits.maxConnections(connections);
+                if (inFlight != null)
+                    limits.maxRequestsInFlight(inFlight);
+                if (rate != null)
+                    limits.requestRate(rate, (int)Math.max(1, Math.ceil(rate)));
+                return limits.build();
+            }
+            catch (IllegalArgumentException bad)
+            {
+                invalid(connections != null ? SettingKey.CALLER_MAX_CONNECTIONS : inFlight != null
+                    ? SettingKey.CALLER_MAX_REQUESTS_IN_FLIGHT : SettingKey.CALLER_REQUEST_RATE, null, bad.getMessage());
+                return null;
+            }
         }
 
         private void requireKnown(SettingKey key, String value, Entries entries)

@@ -10,6 +10,8 @@ import io.github.unixhttp.connector.SocketFileOptions;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.connector.binding.SocketFileMode;
 import io.github.unixhttp.connector.binding.StaleSocketPolicy;
+import io.github.unixhttp.connector.audit.AuditTrail;
+import io.github.unixhttp.connector.limits.CallerLimits;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.core.UnixSocketAddress;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -49,6 +51,9 @@ public final class UnixSocketSettings
     private final PeerPolicy trustedProxies;
     private final boolean h2c;
     private final Integer acceptQueueSize;
+    private final boolean readPeerProcess;
+    private final boolean audit;
+    private final CallerLimits callerLimits;
 
     private UnixSocketSettings(Builder builder)
     {
@@ -62,6 +67,9 @@ public final class UnixSocketSettings
         trustedProxies = builder.trustedProxies;
         h2c = builder.h2c;
         acceptQueueSize = builder.acceptQueueSize;
+        readPeerProcess = builder.readPeerProcess;
+        audit = builder.audit;
+        callerLimits = builder.callerLimits;
     }
 
     /**
@@ -186,6 +194,12 @@ public final class UnixSocketSettings
             connector.setAcceptQueueSize(acceptQueueSize);
         if (h2c)
             H2c.addTo(connector);
+        if (readPeerProcess)
+            connector.setReadPeerProcess(true);
+        if (audit && connector.getBean(AuditTrail.class) == null)
+            connector.addBean(new AuditTrail());
+        if (callerLimits != null)
+            connector.setCallerLimits(callerLimits);
         return connector;
     }
 
@@ -197,7 +211,8 @@ public final class UnixSocketSettings
             " staleSocket=" + staleSocketPolicy + (allowUnsafeDirectory ? " allowUnsafeDirectory" : "") +
             (takeover ? " takeover" : "") + " peers=" + (peerPolicy == null ? "default" : peerPolicy) +
             " trustedProxies=" + (trustedProxies == null ? "default" : trustedProxies) + (h2c ? " h2c" : "") +
-            (acceptQueueSize == null ? "" : " acceptQueueSize=" + acceptQueueSize) + "]";
+            (acceptQueueSize == null ? "" : " acceptQueueSize=" + acceptQueueSize) + (readPeerProcess ? " readPeerProcess" : "") +
+            (audit ? " audit" : "") + (callerLimits == null ? "" : " callerLimits=" + callerLimits) + "]";
     }
 
     /**
@@ -289,6 +304,9 @@ public final class UnixSocketSettings
         private PeerPolicy trustedProxies;
         private boolean h2c;
         private Integer acceptQueueSize;
+        private boolean readPeerProcess;
+        private boolean audit;
+        private CallerLimits callerLimits;
 
         private Builder()
         {
@@ -306,6 +324,9 @@ public final class UnixSocketSettings
             trustedProxies = settings.trustedProxies;
             h2c = settings.h2c;
             acceptQueueSize = settings.acceptQueueSize;
+            readPeerProcess = settings.readPeerProcess;
+            audit = settings.audit;
+            callerLimits = settings.callerLimits;
         }
 
         /**
@@ -405,6 +426,36 @@ public final class UnixSocketSettings
         public Builder acceptQueueSize(int acceptQueueSize)
         {
             this.acceptQueueSize = acceptQueueSize;
+            return this;
+        }
+
+        /**
+         * @param read read each peer's process (executable, unit, cgroup) for attributes and logs; default {@code false}
+         * @return this builder
+         */
+        public Builder readPeerProcess(boolean read)
+        {
+            this.readPeerProcess = read;
+            return this;
+        }
+
+        /**
+         * @param audit write the audit trail (an {@link AuditTrail} on the connector); default {@code false}
+         * @return this builder
+         */
+        public Builder audit(boolean audit)
+        {
+            this.audit = audit;
+            return this;
+        }
+
+        /**
+         * @param limits the per-caller limits; {@code null} (the default) for the connector's
+         * @return this builder
+         */
+        public Builder callerLimits(CallerLimits limits)
+        {
+            this.callerLimits = limits;
             return this;
         }
 

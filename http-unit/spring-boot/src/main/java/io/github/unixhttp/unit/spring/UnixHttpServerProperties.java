@@ -75,6 +75,110 @@ public class UnixHttpServerProperties
      */
     private boolean takeover;
 
+    /** Executables whose processes may connect (absolute paths); with allow-users/allow-groups both must hold. Linux 6.5+. */
+    private List<String> allowExecutables = new ArrayList<>();
+
+    /** systemd units whose processes may connect, such as nginx.service. Linux 6.5+. */
+    private List<String> allowUnits = new ArrayList<>();
+
+    /** cgroup paths whose processes (and those below) may connect, such as /system.slice/nginx.service. Linux 6.5+. */
+    private List<String> allowCgroups = new ArrayList<>();
+
+    /** Read each peer's process (executable, unit, cgroup) for the request attributes and logs. Linux 6.5+. */
+    private boolean readPeerProcess;
+
+    /** Write the audit trail: a JSON line per accepted, refused and closed connection on the io.github.unixhttp.audit logger. */
+    private boolean audit;
+
+    /** At most this many connections at once per caller (default: the connector's, 1024). */
+    private Integer callerMaxConnections;
+
+    /** At most this many requests in flight at once per caller (default: unlimited). */
+    private Integer callerMaxRequestsInFlight;
+
+    /** At most this many requests per second per caller, with a burst of as many (default: unlimited). */
+    private Double callerRequestRate;
+
+    public List<String> getAllowExecutables()
+    {
+        return allowExecutables;
+    }
+
+    public void setAllowExecutables(List<String> allowExecutables)
+    {
+        this.allowExecutables = allowExecutables;
+    }
+
+    public List<String> getAllowUnits()
+    {
+        return allowUnits;
+    }
+
+    public void setAllowUnits(List<String> allowUnits)
+    {
+        this.allowUnits = allowUnits;
+    }
+
+    public List<String> getAllowCgroups()
+    {
+        return allowCgroups;
+    }
+
+    public void setAllowCgroups(List<String> allowCgroups)
+    {
+        this.allowCgroups = allowCgroups;
+    }
+
+    public boolean isReadPeerProcess()
+    {
+        return readPeerProcess;
+    }
+
+    public void setReadPeerProcess(boolean readPeerProcess)
+    {
+        this.readPeerProcess = readPeerProcess;
+    }
+
+    public boolean isAudit()
+    {
+        return audit;
+    }
+
+    public void setAudit(boolean audit)
+    {
+        this.audit = audit;
+    }
+
+    public Integer getCallerMaxConnections()
+    {
+        return callerMaxConnections;
+    }
+
+    public void setCallerMaxConnections(Integer callerMaxConnections)
+    {
+        this.callerMaxConnections = callerMaxConnections;
+    }
+
+    public Integer getCallerMaxRequestsInFlight()
+    {
+        return callerMaxRequestsInFlight;
+    }
+
+    public void setCallerMaxRequestsInFlight(Integer callerMaxRequestsInFlight)
+    {
+        this.callerMaxRequestsInFlight = callerMaxRequestsInFlight;
+    }
+
+    public Double getCallerRequestRate()
+    {
+        return callerRequestRate;
+    }
+
+    public void setCallerRequestRate(Double callerRequestRate)
+    {
+        this.callerRequestRate = callerRequestRate;
+    }
+
     public String getSocketPath()
     {
         return socketPath;
@@ -263,7 +367,12 @@ public class UnixHttpServerProperties
             case ALLOW_UNSAFE_DIRECTORY -> String.valueOf(allowUnsafeDirectory);
             case TAKEOVER -> String.valueOf(takeover);
             case H2C -> String.valueOf(h2c);
-            case ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES, ACCEPT_QUEUE_SIZE -> null;
+            case READ_PEER_PROCESS -> String.valueOf(readPeerProcess);
+            case AUDIT -> String.valueOf(audit);
+            case CALLER_MAX_CONNECTIONS -> callerMaxConnections == null ? null : callerMaxConnections.toString();
+            case CALLER_MAX_REQUESTS_IN_FLIGHT -> callerMaxRequestsInFlight == null ? null : callerMaxRequestsInFlight.toString();
+            case CALLER_REQUEST_RATE -> callerRequestRate == null ? null : callerRequestRate.toString();
+            case ALLOW_USERS, ALLOW_GROUPS, TRUST_PROXIES, ACCEPT_QUEUE_SIZE, ALLOW_EXECUTABLES, ALLOW_UNITS, ALLOW_CGROUPS -> null;
         };
     }
 
@@ -274,6 +383,9 @@ public class UnixHttpServerProperties
             case ALLOW_USERS -> allowUsers;
             case ALLOW_GROUPS -> allowGroups;
             case TRUST_PROXIES -> trustProxies;
+            case ALLOW_EXECUTABLES -> allowExecutables;
+            case ALLOW_UNITS -> allowUnits;
+            case ALLOW_CGROUPS -> allowCgroups;
             default -> null;
         };
     }
@@ -296,6 +408,14 @@ public class UnixHttpServerProperties
             case TRUST_PROXIES -> "trust-proxies";
             case H2C -> "h2c";
             case ACCEPT_QUEUE_SIZE -> null;
+            case ALLOW_EXECUTABLES -> "allow-executables";
+            case ALLOW_UNITS -> "allow-units";
+            case ALLOW_CGROUPS -> "allow-cgroups";
+            case READ_PEER_PROCESS -> "read-peer-process";
+            case AUDIT -> "audit";
+            case CALLER_MAX_CONNECTIONS -> "caller-max-connections";
+            case CALLER_MAX_REQUESTS_IN_FLIGHT -> "caller-max-requests-in-flight";
+            case CALLER_REQUEST_RATE -> "caller-request-rate";
         };
         return name == null ? null : PREFIX + "." + name;
     }
