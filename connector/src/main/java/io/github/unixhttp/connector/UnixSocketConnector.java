@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -17,6 +18,9 @@ import io.github.unixhttp.connector.internal.JettyCallOrder;
 import io.github.unixhttp.connector.internal.ListeningSockets;
 import io.github.unixhttp.connector.internal.PeerGate;
 import io.github.unixhttp.connector.internal.ServingFactories;
+import io.github.unixhttp.connector.internal.limits.CallerLedger;
+import io.github.unixhttp.connector.limits.CallerActivity;
+import io.github.unixhttp.connector.limits.CallerLimits;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.TrustedProxiesSource;
 import io.github.unixhttp.core.PeerCredentials;
@@ -71,6 +75,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
 
     private final UnixSocketSelectorManager selectorManager;
     private final LongAdder refusedConnections = new LongAdder();
+    /** What each caller holds, across starts (its totals are JMX counters); enforces the limits of each start. */
+    private final CallerLedger callers = new CallerLedger(this);
     private UnixSocketAddress address;
     private SocketFileOptions socketFile = SocketFileOptions.DEFAULTS;
     private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE_SIZE;
@@ -80,6 +86,7 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private boolean readPeerProcess;
     private PeerPolicy peerPolicy; // null: not set, see getPeerPolicy()
     private PeerPolicy trustedProxies;
+    private CallerLimits callerLimits; // null: not set, CallerLimits.DEFAULTS
     // Made by each start: the factories that serve, the gate that admits peers, the socket, the takeover's watch.
     private volatile ServingFactories servingFactories;
     private volatile PeerGate peerGate;
@@ -318,6 +325,59 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
         return refusedConnections.sum();
     }
 
+    @ManagedAttribute("How much one caller (a uid, or a uid and its program) may hold: connections, requests in flight, request rate")
+    public CallerLimits getCallerLimits()
+    {
+        return callerLimits != null ? callerLimits : CallerLimits.DEFAULTS;
+    }
+
+    /**
+     * @param callerLimits how many connections, requests in flight and requests a second one caller may have, and how
+     *                     many of a user's refused connections wait for their answer at once. Over a limit, a
+     *                     connection gets 503 and a request 429, each with a {@code Retry-After}, before any handler
+     *                     runs. Default: {@link CallerLimits#DEFAULTS} (1024 connections per uid, 16 refused
+     *                     connections waiting per uid); {@link CallerLimits#none()} turns them off. Limits by program
+     *                     make the connector read the peers' processes
+     */
+    public void setCallerLimits(CallerLimits callerLimits)
+    {
+        checkNotStarted();
+        this.callerLimits = Objects.requireNonNull(callerLimits, "callerLimits");
+    }
+
+    @ManagedAttribute("Connections refused (503, or closed) because their caller held as many as its limits allow")
+    public long getConnectionsRefusedOverLimit()
+    {
+        return callers.connectionsRefused();
+    }
+
+    @ManagedAttribute("Requests refused (429) over their caller's limit of requests in flight or its request rate")
+    public long getRequestsRefusedOverLimit()
+    {
+        return callers.requestsRefused();
+    }
+
+    @ManagedAttribute("Refused connections closed at once, unanswered: their user had as many waiting for an answer as allowed")
+    public long getRefusedConnectionsClosedUnanswered()
+    {
+        return callers.closedUnanswered();
+    }
+
+    /**
+     * @return what each caller holds now (while limits are set and credentials are read), ordered by caller: JMX shows
+     *         it as the {@code callers} attribute, a line each
+     */
+    public List<CallerActivity> getCallerActivity()
+    {
+        return callers.activity();
+    }
+
+    /** The ledger the {@link UnixSocketCustomizer} admits requests through. */
+    CallerLedger callerLedger()
+    {
+        return callers;
+    }
+
     /**
      * The factory serving {@code protocol}: the one given, or while started, for a plain {@code HttpConnectionFactory}
      * whose configuration lacks the {@link UnixSocketCustomizer}, the copy that serves in its place.
@@ -366,10 +426,14 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     private void open() throws Exception
     {
         PeerPolicy policy = getPeerPolicy();
-        var reader = PeerGate.credentialsReader(readPeerCredentials, readPeerProcess, policy, peerPolicy != null, this);
+        CallerLimits limits = getCallerLimits();
+        var reader = PeerGate.credentialsReader(readPeerCredentials, readPeerProcess, policy, peerPolicy != null, limits,
+            callerLimits != null, this);
+        // Without credentials every peer is one caller: the default limits would be one limit for all of them.
+        callers.start(reader != null ? limits : CallerLimits.none(), getScheduler());
         servingFactories = ServingFactories.of(getConnectionFactories(), getDefaultProtocol(), this);
         peerGate = new PeerGate(this, servingFactories, policy, getTrustedProxies(), reader, this::getEventListeners,
-            refusedConnections);
+            refusedConnections, callers);
         getBeans(SelectorManager.SelectorManagerListener.class).forEach(selectorManager::addEventListener);
         ListeningSocket opened = ListeningSockets.open(address, socketFile, acceptQueueSize, getAcceptors(), this);
         selectorManager.useNativeSelectors(opened.needsNativeSelector());
@@ -476,6 +540,23 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     protected Connection newConnection(EndPoint endPoint)
     {
         return peerGate.newConnection(endPoint, UnixSocketCustomizer.peerOf(endPoint));
+    }
+
+    /**
+     * An endpoint closed: Jetty forgets it, and what its connection held of its caller's limits is given back. A
+     * subclass that overrides this must call it.
+     */
+    @Override
+    protected void onEndPointClosed(EndPoint endPoint)
+    {
+        try
+        {
+            callers.closed(endPoint);
+        }
+        finally
+        {
+            super.onEndPointClosed(endPoint);
+        }
     }
 
     /** Creates the manager of this connector's selectors; override to return a subclass, as with {@code ServerConnector}'s. */

@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import io.github.unixhttp.core.PeerCredentials;
 import io.github.unixhttp.core.PeerProcess;
+import io.github.unixhttp.connector.internal.limits.RequestPermit;
 import io.github.unixhttp.connector.internal.policy.ProxiedAddresses;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.EndPoint;
@@ -34,8 +35,9 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
 {
     /**
      * Per request, at most two small objects: the request wrapper that carries the credentials (which also wraps the
-     * stream), and the stream wrapper that ends the exchange. Jetty's {@code Request.addCompletionListener} and
-     * {@code AttributesWrapper} over {@code Attributes.Synthetic} cost six, some 200 bytes per request.
+     * stream), and the stream wrapper that ends the exchange; a third, the permit, where the caller limits limit
+     * requests. Jetty's {@code Request.addCompletionListener} and {@code AttributesWrapper} over {@code
+     * Attributes.Synthetic} cost six, some 200 bytes per request.
      */
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders)
@@ -52,16 +54,22 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
             if (connector != null)
             {
                 endPoint.exchangeStarted(connector);
-                request.addHttpStreamWrapper(stream -> new ExchangeEnd(stream, connector, endPoint));
+                request.addHttpStreamWrapper(stream -> new ExchangeEnd(stream, connector, endPoint, null));
             }
             return request;
         }
-        PeerRequest peerRequest = new PeerRequest(request, peer, connector, endPoint);
+        // Limits tell callers apart by their credentials: a connector that reads none limits no requests.
+        RequestPermit permit = connector == null ? null : connector.callerLedger().admitRequest(endPoint, peer);
+        PeerRequest peerRequest = new PeerRequest(request, peer, connector, endPoint, permit);
         if (connector != null)
         {
             endPoint.exchangeStarted(connector);
             request.addHttpStreamWrapper(peerRequest);
         }
+        // Jetty answers the exception's status without running any handler; the stream wrapper just added gives the
+        // answer its Retry-After (see RefusedExchange).
+        if (permit != null && permit.isRefused())
+            throw permit.refusal();
         return peerRequest;
     }
 
@@ -101,20 +109,25 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         private final PeerCredentials peer;
         private final UnixSocketConnector connector;
         private final UnixSocketEndPoint endPoint;
+        /** {@code null} if requests are not limited. */
+        private final RequestPermit permit;
         private volatile PeerAttributes layer;
 
-        PeerRequest(Request request, PeerCredentials peer, UnixSocketConnector connector, UnixSocketEndPoint endPoint)
+        PeerRequest(Request request, PeerCredentials peer, UnixSocketConnector connector, UnixSocketEndPoint endPoint,
+                    RequestPermit permit)
         {
             super(request);
             this.peer = peer;
             this.connector = connector;
             this.endPoint = endPoint;
+            this.permit = permit;
         }
 
         @Override
         public HttpStream apply(HttpStream stream)
         {
-            return new ExchangeEnd(stream, connector, endPoint);
+            return permit != null && permit.isRefused() ? new RefusedExchange(stream, connector, endPoint, permit)
+                : new ExchangeEnd(stream, connector, endPoint, permit);
         }
 
         private PeerAttributes layer()
@@ -167,17 +180,25 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         }
     }
 
-    /** Counts the end of an exchange before the stream completes, as Jetty's completion listeners are run. */
-    private static final class ExchangeEnd extends HttpStream.Wrapper
+    /**
+     * Counts the end of an exchange before the stream completes, as Jetty's completion listeners are run, and gives
+     * back the request's place among its caller's requests in flight. Jetty completes every stream it made, through
+     * one of these two, however the exchange ended: a response sent, a handler failure, an HTTP/2 reset, a
+     * connection closed under it.
+     */
+    private static class ExchangeEnd extends HttpStream.Wrapper
     {
         private final UnixSocketConnector connector;
         private final UnixSocketEndPoint endPoint;
+        /** {@code null} if requests are not limited; its release counts once, however often it is called. */
+        private final RequestPermit permit;
 
-        ExchangeEnd(HttpStream stream, UnixSocketConnector connector, UnixSocketEndPoint endPoint)
+        ExchangeEnd(HttpStream stream, UnixSocketConnector connector, UnixSocketEndPoint endPoint, RequestPermit permit)
         {
             super(stream);
             this.connector = connector;
             this.endPoint = endPoint;
+            this.permit = permit;
         }
 
         @Override
@@ -185,7 +206,7 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         {
             try
             {
-                endPoint.exchangeEnded(connector);
+                ended();
             }
             finally
             {
@@ -198,12 +219,48 @@ public class UnixSocketCustomizer implements HttpConfiguration.Customizer
         {
             try
             {
-                endPoint.exchangeEnded(connector);
+                ended();
             }
             finally
             {
                 super.failed(failure);
             }
+        }
+
+        private void ended()
+        {
+            try
+            {
+                endPoint.exchangeEnded(connector);
+            }
+            finally
+            {
+                if (permit != null)
+                    permit.release();
+            }
+        }
+    }
+
+    /**
+     * The stream of a request refused over its caller's limits: its answer, Jetty's error response for the status the
+     * customizer threw, gets a {@code Retry-After}. Jetty's error response drops the headers a customizer set before
+     * it threw, and prepares its own through the stream: this is where a header reaches it, in HTTP/1 and HTTP/2.
+     */
+    private static final class RefusedExchange extends ExchangeEnd
+    {
+        private final RequestPermit refusal;
+
+        RefusedExchange(HttpStream stream, UnixSocketConnector connector, UnixSocketEndPoint endPoint, RequestPermit refusal)
+        {
+            super(stream, connector, endPoint, refusal);
+            this.refusal = refusal;
+        }
+
+        @Override
+        public void prepareResponse(HttpFields.Mutable headers)
+        {
+            refusal.addRetryAfter(headers);
+            super.prepareResponse(headers);
         }
     }
 

@@ -14,7 +14,9 @@ import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
 import io.github.unixhttp.core.internal.nativeedge.PeerCredentialsReader;
 import io.github.unixhttp.core.internal.platform.Platform;
 import io.github.unixhttp.connector.credentials.PeerListener;
+import io.github.unixhttp.connector.internal.limits.CallerLedger;
 import io.github.unixhttp.connector.internal.policy.RefusalConnection;
+import io.github.unixhttp.connector.limits.CallerLimits;
 import io.github.unixhttp.connector.internal.policy.RefusalLog;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import io.github.unixhttp.connector.policy.Verdict;
@@ -28,9 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides, once per accepted connection, what serves it: a refusal for a peer the policy does not admit, the
  * connector's default protocol for trusted proxies (and everyone, when no PROXY protocol comes first), or the
- * protocol after a leading {@code ProxyConnectionFactory} for peers whose PROXY header must not be believed.
- * Listeners hear of every verdict. It also reads, at accept, the credentials it decides on. Made at each start from
- * the connector's settings.
+ * protocol after a leading {@code ProxyConnectionFactory} for peers whose PROXY header must not be believed; and,
+ * for a peer over its caller's connection limit, a 503 (see {@link CallerLedger}). A refused connection is answered
+ * only while its user has few enough refused connections waiting; beyond, it is closed at once. Listeners hear of
+ * every verdict of the policy. It also reads, at accept, the credentials it decides on. Made at each start from the
+ * connector's settings.
  */
 public final class PeerGate
 {
@@ -47,6 +51,7 @@ public final class PeerGate
     /** For peers that are not trusted proxies: the factory after a leading ProxyConnectionFactory, else null. */
     private final ConnectionFactory untrustedPeerFactory;
     private final Executor executor;
+    private final CallerLedger callers;
 
     /**
      * @param connector the connector the connections are made for, as Jetty's factories need it; named in the log
@@ -55,9 +60,11 @@ public final class PeerGate
      * @param listeners the connector's event listeners as they are at each verdict: the {@link PeerListener}s among
      *                  them hear of it
      * @param refused counts refused connections across starts
+     * @param callers what each caller holds, with the limits of this start
      */
     public PeerGate(Connector connector, ServingFactories factories, PeerPolicy policy, PeerPolicy trustedProxies,
-                    PeerCredentialsReader reader, Supplier<List<EventListener>> listeners, LongAdder refused)
+                    PeerCredentialsReader reader, Supplier<List<EventListener>> listeners, LongAdder refused,
+                    CallerLedger callers)
     {
         this.connector = connector;
         this.policy = policy;
@@ -68,6 +75,7 @@ public final class PeerGate
         this.defaultFactory = factories.defaultFactory();
         this.untrustedPeerFactory = factories.afterLeadingProxy();
         this.executor = connector.getExecutor();
+        this.callers = callers;
         warnOfUnknownNames(connector, "peer policy", policy);
         warnOfUnknownNames(connector, "trusted proxies", trustedProxies);
     }
@@ -81,19 +89,25 @@ public final class PeerGate
      * @param readProcess whether the connector was asked to read the peers' processes
      * @param policy the policy that applies, given or by default
      * @param given whether the policy was given (for an abstract name the default admits only the server's user)
+     * @param limits the caller limits that apply, given or by default
+     * @param limitsGiven whether the limits were given: the defaults apply only where credentials are read
      * @return what reads the credentials, or {@code null} if they are not read
-     * @throws IllegalStateException if the policy needs credentials that will not be read, or processes that cannot be
-     *         read here (the layer, the kernel, the JVM's flags), saying what to change: a policy never runs without
-     *         what it decides by
+     * @throws IllegalStateException if the policy or the limits need credentials that will not be read, or processes
+     *         that cannot be read here (the layer, the kernel, the JVM's flags), saying what to change: a policy never
+     *         runs without what it decides by, nor limits without what tells their callers apart
      */
     public static PeerCredentialsReader credentialsReader(boolean read, boolean readProcess, PeerPolicy policy, boolean given,
-                                                          Object connector)
+                                                          CallerLimits limits, boolean limitsGiven, Object connector)
     {
-        boolean processes = readProcess || policy.needsProcess();
+        if (!read && limitsGiven && !limits.isNone())
+            throw new IllegalStateException("Caller limits (" + limits + ") tell callers apart by the peers' credentials: " +
+                "do not turn off readPeerCredentials, or set CallerLimits.none(), on " + connector);
+        boolean processes = readProcess || policy.needsProcess() || limits.needsProcess();
         if (processes)
         {
             String why = NativeEdge.whyNoPeerProcess();
             String what = policy.needsProcess() ? "The peer policy (" + policy + ") decides by the calling program"
+                : limits.needsProcess() ? "The caller limits (" + limits + ") tell callers apart by their program"
                 : "readPeerProcess asks for the calling program";
             if (why != null)
                 throw new IllegalStateException(what + ", and " + why + ". Use user and group rules here, on " + connector);
@@ -151,14 +165,34 @@ public final class PeerGate
                 refused.increment();
                 tell(listener -> listener.onRefused(peer, verdict.reason()));
                 refusals.refused(connector, peer, verdict.reason(), policy);
-                return new RefusalConnection(endPoint, executor);
+                return callers.holdRefused(endPoint, peer) ? new RefusalConnection(endPoint, executor)
+                    : RefusalConnection.closeAtOnce(endPoint, executor);
             }
-            tell(listener -> listener.onAccepted(peer));
+            CallerLedger.Admission admission = callers.admit(endPoint, peer);
+            if (admission != CallerLedger.Admission.SERVE)
+            {
+                String reason = "over the per-caller connection limit (" + callers.limits() + ")";
+                tell(listener -> listener.onRefusedOverLimit(peer, reason));
+                return admission == CallerLedger.Admission.ANSWER_OVER_LIMIT
+                    ? new RefusalConnection(endPoint, executor, RefusalConnection.Answer.OVER_CONNECTION_LIMIT)
+                    : RefusalConnection.closeAtOnce(endPoint, executor);
+            }
         }
-        ConnectionFactory factory = untrustedPeerFactory;
-        if (factory == null || (peer != null && trustedProxies.evaluate(peer).allowed()))
-            factory = defaultFactory;
-        return factory.newConnection(connector, endPoint);
+        try
+        {
+            if (peer != null)
+                tell(listener -> listener.onAccepted(peer));
+            ConnectionFactory factory = untrustedPeerFactory;
+            if (factory == null || (peer != null && trustedProxies.evaluate(peer).allowed()))
+                factory = defaultFactory;
+            return factory.newConnection(connector, endPoint);
+        }
+        catch (RuntimeException | Error failure)
+        {
+            // Jetty closes the channel without ever opening the endpoint, whose close would give back what it holds.
+            callers.closed(endPoint);
+            throw failure;
+        }
     }
 
     private void tell(Consumer<PeerListener> call)

@@ -7,8 +7,8 @@ import org.eclipse.jetty.util.annotation.ManagedObject;
 
 /**
  * How JMX consoles see a {@link UnixSocketConnector}; Jetty's {@code MBeanContainer} finds this class by its name.
- * The connector's attributes whose types are its own (the address, socket file options and peer policies) are shown
- * as text: a remote console such as JConsole cannot load those classes, and would show them as
+ * The connector's attributes whose types are its own (the address, socket file options, peer policies and caller
+ * limits) are shown as text: a remote console such as JConsole cannot load those classes, and would show them as
  * "Unavailable". The other attributes are the connector's, unchanged.
  */
 @ManagedObject("HTTP over a Unix socket file")
@@ -52,6 +52,24 @@ public class UnixSocketConnectorMBean extends AbstractConnectorMBean
     public String getTrustedProxies()
     {
         return text(connector().getTrustedProxies());
+    }
+
+    @ManagedAttribute(value = "How much one caller (a uid, or a uid and its program) may hold: connections, requests in " +
+        "flight, request rate", name = "callerLimits", readonly = true)
+    public String getCallerLimits()
+    {
+        return text(connector().getCallerLimits());
+    }
+
+    /**
+     * @return a line per caller the connector knows now, e.g. {@code uid 1000: 3 connections, 1 in flight, 0 refused
+     *         waiting; refused 2 connections, 5 requests}
+     */
+    @ManagedAttribute(value = "Each caller holding anything now: connections, requests in flight, refused connections " +
+        "waiting, what it was refused", name = "callers", readonly = true)
+    public String[] getCallers()
+    {
+        return connector().getCallerActivity().stream().map(Object::toString).toArray(String[]::new);
     }
 
     private UnixSocketConnector connector()

@@ -57,6 +57,9 @@ class RefusalTest
         {
             connector.setPeerPolicy(PeerPolicy.builder().allowUid(Run.OTHER_UID).build());
             connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+            // These tests hold hundreds of refused connections of one uid on purpose; the per-caller cap on them (16
+            // by default) is RefusedFloodTest's subject.
+            connector.setCallerLimits(io.github.unixhttp.connector.limits.CallerLimits.none());
         }, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config));
         log = LogCapture.start();
     }

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bytes a refused peer gets: a {@code 403 Forbidden} in the protocol it spoke, with a short text body.
+ * The bytes a refused peer gets: a {@code 403 Forbidden} (or, over its caller's connection limit, a {@code 503
+ * Service Unavailable} with a {@code Retry-After}) in the protocol it spoke, with a short text body.
  */
 public final class RefusalAnswers
 {
@@ -18,31 +19,38 @@ public final class RefusalAnswers
     private static final int FLAG_END_HEADERS = 0x4;
     private static final int NO_ERROR = 0x0;
     private static final int REFUSED_STREAM = 0x7;
-    /** HPACK static table entries (RFC 7541 appendix A) whose names the 403's header fields use. */
+    /** HPACK static table entries (RFC 7541 appendix A) whose names the answer's header fields use. */
     private static final int STATUS_NAME = 8;
     private static final int CONTENT_LENGTH_NAME = 28;
     private static final int CONTENT_TYPE_NAME = 31;
+    private static final int RETRY_AFTER_NAME = 53;
     private static final String CONTENT_TYPE = "text/plain; charset=utf-8";
 
     private RefusalAnswers()
     {
     }
 
-    static ByteBuffer http1(String body)
+    /**
+     * @param retryAfterSeconds the {@code Retry-After} to send, or 0 for none
+     */
+    static ByteBuffer http1(int status, String reason, long retryAfterSeconds, String body)
     {
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 403 Forbidden\r\nContent-Type: " + CONTENT_TYPE + "\r\nContent-Length: " + bodyBytes.length +
+        String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: " + CONTENT_TYPE + "\r\nContent-Length: " +
+            bodyBytes.length + (retryAfterSeconds > 0 ? "\r\nRetry-After: " + retryAfterSeconds : "") +
             "\r\nConnection: close\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
         return ByteBuffer.allocate(headBytes.length + bodyBytes.length).put(headBytes).put(bodyBytes).flip();
     }
 
     /**
-     * The server's SETTINGS (and the acknowledgement of the client's), then, for a request on {@code stream}, a 403
-     * response on that stream; then GOAWAY, whose debug data carries the body's text for clients that show it:
+     * The server's SETTINGS (and the acknowledgement of the client's), then, for a request on {@code stream}, the
+     * answer on that stream; then GOAWAY, whose debug data carries the body's text for clients that show it:
      * NO_ERROR once the request is answered, REFUSED_STREAM if no request came.
+     *
+     * @param retryAfterSeconds the {@code retry-after} to send, or 0 for none
      */
-    static ByteBuffer http2(String body, int stream, boolean ackSettings)
+    static ByteBuffer http2(int status, long retryAfterSeconds, String body, int stream, boolean ackSettings)
     {
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -52,9 +60,11 @@ public final class RefusalAnswers
         if (stream > 0)
         {
             ByteArrayOutputStream fields = new ByteArrayOutputStream();
-            literalField(fields, STATUS_NAME, "403");
+            literalField(fields, STATUS_NAME, Integer.toString(status));
             literalField(fields, CONTENT_TYPE_NAME, CONTENT_TYPE);
             literalField(fields, CONTENT_LENGTH_NAME, Integer.toString(bodyBytes.length));
+            if (retryAfterSeconds > 0)
+                literalField(fields, RETRY_AFTER_NAME, Long.toString(retryAfterSeconds));
             frame(out, TYPE_HEADERS, FLAG_END_HEADERS, stream, fields.toByteArray());
             frame(out, TYPE_DATA, FLAG_END_STREAM, stream, bodyBytes);
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
@@ -15,15 +16,40 @@ import org.eclipse.jetty.util.Callback;
  * why it refused, go to the log, not to the peer), then the connection closes. The answer is in the protocol the
  * peer spoke: HTTP/1.1, or HTTP/2 for a client with prior knowledge (h2c), which could not read an HTTP/1.1
  * answer. Reading first means a client still writing its request sees the answer rather than a broken pipe; no
- * handler ever runs.
+ * handler ever runs. A peer over its caller's connection limit gets the same treatment with a {@code 503 Service
+ * Unavailable} and {@code Retry-After: 1} ({@link Answer#OVER_CONNECTION_LIMIT}); a refused peer whose user already
+ * has as many refused connections waiting as its limits allow gets no answer at all ({@link #closeAtOnce}).
  */
 public class RefusalConnection extends AbstractConnection
 {
     /** What the refused peer is told, after "Forbidden: ". */
     public static final String MESSAGE = "this server does not accept connections from your user";
+    /** What a peer over its caller's connection limit is told, after "Service Unavailable: ". */
+    public static final String OVER_LIMIT_MESSAGE = "too many connections of yours are open; close some, or retry later";
     /** Read at most this much of a refused request before answering anyway. */
     private static final int MAX_DISCARDED = 16 * 1024;
-    private static final String BODY = "Forbidden: " + MESSAGE + "\n";
+
+    /** What a refused connection is answered. */
+    public enum Answer
+    {
+        /** The peer policy refused it: {@code 403 Forbidden}. */
+        FORBIDDEN(403, "Forbidden", MESSAGE, 0),
+        /** Its caller holds as many connections as its limits allow: {@code 503 Service Unavailable}, retry in 1 s. */
+        OVER_CONNECTION_LIMIT(503, "Service Unavailable", OVER_LIMIT_MESSAGE, 1);
+
+        private final int status;
+        private final String reason;
+        private final String body;
+        private final long retryAfterSeconds;
+
+        Answer(int status, String reason, String message, long retryAfterSeconds)
+        {
+            this.status = status;
+            this.reason = reason;
+            this.body = reason + ": " + message + "\n";
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
 
     /**
      * A refused peer has this long between reads (the endpoint's idle timeout, if shorter, stands), and this long in
@@ -33,14 +59,32 @@ public class RefusalConnection extends AbstractConnection
     static final long REFUSED_IDLE_MILLIS = 2_000;
     static final long REFUSED_DEADLINE_MILLIS = 5_000;
 
+    private final Answer answer;
     private final RefusedPeerInput request = new RefusedPeerInput();
     private final long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REFUSED_DEADLINE_MILLIS);
     /** Made at the first byte: a silent refused peer costs no buffer. */
     private ByteBuffer input;
 
+    /** A connection the peer policy refused: answered {@link Answer#FORBIDDEN}. */
     public RefusalConnection(EndPoint endPoint, Executor executor)
     {
+        this(endPoint, executor, Answer.FORBIDDEN);
+    }
+
+    public RefusalConnection(EndPoint endPoint, Executor executor, Answer answer)
+    {
         super(endPoint, executor);
+        this.answer = answer;
+    }
+
+    /**
+     * @return a connection that closes as soon as it is open, reading and answering nothing: for a refused peer whose
+     *         user already has as many refused connections waiting for their answer as its limits allow, so that a
+     *         flood of them holds each descriptor only for the instant it takes to close
+     */
+    public static Connection closeAtOnce(EndPoint endPoint, Executor executor)
+    {
+        return new ClosedAtOnce(endPoint, executor);
     }
 
     @Override
@@ -84,14 +128,36 @@ public class RefusalConnection extends AbstractConnection
 
     private void respond()
     {
-        ByteBuffer answer = request.protocol() == RefusedPeerInput.Protocol.HTTP_2
-            ? RefusalAnswers.http2(BODY, request.requestStream(), request.sawSettings())
-            : RefusalAnswers.http1(BODY);
+        ByteBuffer bytes = request.protocol() == RefusedPeerInput.Protocol.HTTP_2
+            ? RefusalAnswers.http2(answer.status, answer.retryAfterSeconds, answer.body, request.requestStream(),
+                request.sawSettings())
+            : RefusalAnswers.http1(answer.status, answer.reason, answer.retryAfterSeconds, answer.body);
         EndPoint endPoint = getEndPoint();
         endPoint.write(Callback.from(() ->
         {
             endPoint.shutdownOutput();
             endPoint.close();
-        }, endPoint::close), answer);
+        }, endPoint::close), bytes);
+    }
+
+    private static final class ClosedAtOnce extends AbstractConnection
+    {
+        ClosedAtOnce(EndPoint endPoint, Executor executor)
+        {
+            super(endPoint, executor);
+        }
+
+        @Override
+        public void onOpen()
+        {
+            super.onOpen();
+            // Reads nothing: the peer sees its connection end at once (a reset, if it had sent something).
+            getEndPoint().close();
+        }
+
+        @Override
+        public void onFillable()
+        {
+        }
     }
 }

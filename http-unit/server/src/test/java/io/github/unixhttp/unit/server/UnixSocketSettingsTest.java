@@ -367,6 +367,62 @@ class UnixSocketSettingsTest
         assertEquals(SettingKey.values().length, Arrays.stream(SettingKey.values()).map(SettingKey::canonicalName).distinct().count());
     }
 
+    @Test
+    void programRulesCombineWithUserRulesAndBothMustHold()
+    {
+        UnixSocketSettings settings = PREFIXED.parse(text(Map.of(
+            SettingKey.SOCKET, "/run/app/app.sock",
+            SettingKey.ALLOW_USERS, "www-data",
+            SettingKey.ALLOW_UNITS, "nginx.service",
+            SettingKey.ALLOW_EXECUTABLES, "/usr/sbin/nginx",
+            SettingKey.READ_PEER_PROCESS, "true")));
+        settings.applyTo(connector);
+        PeerPolicy policy = connector.getPeerPolicy();
+        assertTrue(policy.needsProcess());
+        assertEquals("all of (allowed: users [www-data]; allowed: executables [/usr/sbin/nginx], units [nginx.service])",
+            policy.toString());
+        assertTrue(connector.isReadPeerProcess());
+        // Program rules alone are the policy.
+        UnixSocketSettings alone = PREFIXED.parse(text(Map.of(SettingKey.SOCKET, "/run/app/app.sock",
+            SettingKey.ALLOW_CGROUPS, "/system.slice/nginx.service")));
+        assertEquals("allowed: cgroups [/system.slice/nginx.service]", alone.peerPolicy().toString());
+    }
+
+    @Test
+    void badProgramRulesAndLimitsAreTypedProblemsNamingTheFrontEndsSetting()
+    {
+        SettingsException failure = assertThrows(SettingsException.class, () -> PREFIXED.parse(text(Map.of(
+            SettingKey.SOCKET, "/run/app/app.sock",
+            SettingKey.ALLOW_EXECUTABLES, "nginx",
+            SettingKey.ALLOW_UNITS, "nginx",
+            SettingKey.CALLER_REQUEST_RATE, "fast",
+            SettingKey.AUDIT, "yes"))));
+        assertEquals(List.of(SettingKey.ALLOW_EXECUTABLES, SettingKey.ALLOW_UNITS, SettingKey.AUDIT, SettingKey.CALLER_REQUEST_RATE),
+            keys(failure).stream().sorted().toList());
+        for (SettingsProblem problem : failure.problems())
+        {
+            assertEquals(Kind.INVALID_VALUE, problem.kind(), problem.toString());
+            assertTrue(problem.message().startsWith("jetty.unixhttp."), problem.message());
+        }
+    }
+
+    @Test
+    void auditAndCallerLimitsAreApplied()
+    {
+        UnixSocketSettings settings = PREFIXED.parse(text(Map.of(
+            SettingKey.SOCKET, "/run/app/app.sock",
+            SettingKey.AUDIT, "true",
+            SettingKey.CALLER_MAX_CONNECTIONS, "64",
+            SettingKey.CALLER_MAX_REQUESTS_IN_FLIGHT, "8",
+            SettingKey.CALLER_REQUEST_RATE, "50")));
+        settings.applyTo(connector);
+        settings.applyTo(connector);
+        assertEquals(1, connector.getBeans(io.github.unixhttp.connector.audit.AuditTrail.class).size(), "one trail, however often applied");
+        io.github.unixhttp.connector.limits.CallerLimits limits = connector.getCallerLimits();
+        assertEquals(64, limits.maxConnections());
+        assertEquals(8, limits.maxRequestsInFlight());
+    }
+
     private static SettingsSource text(Map<SettingKey, String> values)
     {
         return values::get;
