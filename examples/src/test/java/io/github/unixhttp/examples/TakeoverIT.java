@@ -31,10 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TakeoverIT
 {
     /**
-     * Takeovers per load test: ten in CI, which keeps a full run well under its time budget (each takeover starts a
+     * Takeovers per load test: six in CI, which keeps a full run well under its time budget (each takeover starts a
      * JVM); the figures in docs/takeover.md were taken with 20 ({@code -Dunixhttp.takeovers=20}).
      */
-    private static final int TAKEOVERS = Integer.getInteger("unixhttp.takeovers", 10);
+    private static final int TAKEOVERS = Integer.getInteger("unixhttp.takeovers", 6);
     private static final Path REPORT = Path.of(System.getProperty("unixhttp.takeoverReport", "target/takeover-report.md"));
     private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -53,6 +53,7 @@ class UnixHttpServerTest
     @Test
     void abstractNameWithAPolicyAndH2c() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         String name = "unixhttp-test-" + UUID.randomUUID();
         try (UnixHttpServer server = UnixHttpServer.builder(UnixSocketAddress.ofAbstractName(name)).handler(new TestHandler())
             .peerPolicy(PeerPolicy.builder().allowSameUser().build()).h2c(true).start())
@@ -70,6 +71,7 @@ class UnixHttpServerTest
     @Test
     void anAbstractNameAdmitsOnlyTheSameUserByDefault() throws Exception
     {
+        Requirements.requireLinuxLayer("abstract names");
         Requirements.requireRoot();
         String name = "unixhttp-test-" + UUID.randomUUID();
         try (UnixHttpServer server = UnixHttpServer.serve(UnixSocketAddress.ofAbstractName(name), new TestHandler()))
