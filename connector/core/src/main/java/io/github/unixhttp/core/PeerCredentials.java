@@ -161,7 +161,8 @@ public final class PeerCredentials
      */
     public PeerCredentials withProcess(PeerProcess process)
     {
-        return new PeerCredentials(known, pid, uid, gid, groups, userName(), groupName(), null, null,
+        // The names stay looked up on first use, as in the credentials this copies.
+        return new PeerCredentials(known, pid, uid, gid, groups, userName, groupName, userNames, groupNames,
             Objects.requireNonNull(process, "process"), null);
     }
 
@@ -171,7 +172,7 @@ public final class PeerCredentials
      */
     public PeerCredentials withUnknownProcess(String problem)
     {
-        return new PeerCredentials(known, pid, uid, gid, groups, userName(), groupName(), null, null, null,
+        return new PeerCredentials(known, pid, uid, gid, groups, userName, groupName, userNames, groupNames, null,
             Objects.requireNonNull(problem, "problem"));
     }
 

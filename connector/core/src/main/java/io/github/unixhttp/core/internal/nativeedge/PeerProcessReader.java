@@ -33,6 +33,8 @@ public final class PeerProcessReader
     private final LibC libc;
     private final Runtime runtime;
     private final SocketOptionCalls calls;
+    /** The option's value and length, per thread: accepts run on a few selector threads, and an allocation per read costs. */
+    private final ThreadLocal<Pointer[]> scratch;
 
     PeerProcessReader(ChannelFds fds, LibC libc)
     {
@@ -40,6 +42,8 @@ public final class PeerProcessReader
         this.libc = libc;
         this.runtime = Runtime.getRuntime(libc);
         this.calls = LibraryLoader.create(SocketOptionCalls.class).load("c");
+        this.scratch = ThreadLocal.withInitial(() -> new Pointer[]{Memory.allocateDirect(runtime, Integer.BYTES),
+            Memory.allocateDirect(runtime, Integer.BYTES)});
     }
 
     /**
@@ -91,8 +95,9 @@ public final class PeerProcessReader
 
     private int peerPidfd(int fd) throws PeerProcessException
     {
-        Pointer value = Memory.allocateDirect(runtime, Integer.BYTES);
-        Pointer length = Memory.allocateDirect(runtime, Integer.BYTES);
+        Pointer[] memory = scratch.get();
+        Pointer value = memory[0];
+        Pointer length = memory[1];
         length.putInt(0, Integer.BYTES);
         if (calls.getsockopt(fd, LibC.SOL_SOCKET, SO_PEERPIDFD, value, length) != 0)
         {
@@ -111,10 +116,14 @@ public final class PeerProcessReader
     {
         try
         {
-            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + pidfd), StandardCharsets.US_ASCII))
+            // Each line is "Name:\tvalue"; a newline put first lets the first line be found like the others.
+            String lines = "\n" + new String(Files.readAllBytes(Path.of("/proc/self/fdinfo/" + pidfd)), StandardCharsets.US_ASCII);
+            int at = lines.indexOf("\nPid:");
+            if (at >= 0)
             {
-                if (line.startsWith("Pid:"))
-                    return Integer.parseInt(line.substring(4).trim());
+                int start = at + "\nPid:".length();
+                int end = lines.indexOf('\n', start);
+                return Integer.parseInt(lines.substring(start, end < 0 ? lines.length() : end).trim());
             }
         }
         catch (IOException | NumberFormatException unreadable)
