@@ -65,7 +65,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * listeners are told of each peer, and of a takeover of the path.</p>
  *
  * <p>With zero acceptors (the default) the selector accepts connections when they are ready. The socket listens from
- * the connector's start; connections are accepted once its {@link Server} has started. Linux only, for now.</p>
+ * the connector's start; connections are accepted once its {@link Server} has started. On Linux with every feature; elsewhere (macOS,
+ * Windows, the BSDs) on the portable layer, which refuses what it cannot do when it is configured (see the README's
+ * platform table).</p>
  */
 @ManagedObject("HTTP over a Unix socket file")
 public class UnixSocketConnector extends AbstractConnector implements TrustedProxiesSource
@@ -481,8 +483,9 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
      * Begins a graceful stop: new connections are refused, those the kernel had queued are served, the socket closes
      * (its file removed if still ours); a connection with no request in progress gets the {@linkplain
      * #getShutdownIdleTimeout shutdown idle timeout}, one with a request in progress keeps its idle timeout until its
-     * response is complete. With acceptor threads, or where new connections cannot be refused first (not Linux), the
-     * socket closes at once; an inherited socket is left to its supervisor, whose backlog keeps what is queued.
+     * response is complete (on the portable layer new clients are kept out by removing the socket file first). With
+     * acceptor threads, or where new connections cannot be refused first (an abstract name whose descriptor this JVM
+     * may not reach), the socket closes at once; an inherited socket is left to its supervisor, whose backlog keeps what is queued.
      */
     @Override
     public CompletableFuture<Void> shutdown()

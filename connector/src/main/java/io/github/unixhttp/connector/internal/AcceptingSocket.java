@@ -199,7 +199,8 @@ public final class AcceptingSocket implements Closeable
      * The beginning of a graceful stop: refuses new connections, accepts what the kernel had already queued in the
      * backlog (closing would reset them: a failed request for a proxy), waits until the selectors have opened those
      * (see {@code JettyCallOrder.Assumption.SHUTDOWN_IS_DONE_WHEN_THE_LAST_ENDPOINT_CLOSES}), then closes. With
-     * acceptor threads, or where new connections cannot be refused first (not Linux), it closes at once.
+     * acceptor threads, or where new connections cannot be refused first (an abstract name whose descriptor this JVM
+     * may not reach), it closes at once.
      *
      * @param openedEndPoints how many endpoints the connector's selectors have opened so far
      */

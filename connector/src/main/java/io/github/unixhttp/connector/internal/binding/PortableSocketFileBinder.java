@@ -1,12 +1,10 @@
 package io.github.unixhttp.connector.internal.binding;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -219,27 +217,18 @@ public final class PortableSocketFileBinder
         Files.deleteIfExists(path);
     }
 
+    /** The Linux layer's probe by path, its typed failures said as a bind problem. */
     private static boolean isLive(Path path) throws IOException
     {
-        SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try (probe)
+        try
         {
-            probe.configureBlocking(false);
-            probe.connect(UnixDomainSocketAddress.of(path));
-            return true;
+            return SocketFileBinder.probe(path);
         }
-        catch (ConnectException refused)
+        catch (SocketException cannotTell)
         {
-            return false;
-        }
-        catch (SocketException busy)
-        {
-            // As in the Linux layer: the untyped SocketException of this connect is a full backlog, a live server.
-            if (busy.getClass() == SocketException.class)
-                return true;
-            throw new SocketBindException(path, "a socket is already there and probing it failed (" + busy.getMessage() +
+            throw new SocketBindException(path, "a socket is already there and probing it failed (" + cannotTell.getMessage() +
                 "), so it may belong to a live server. If it is yours and dead, remove it yourself; otherwise choose " +
-                "another socket path", BindProblem.IN_USE, busy);
+                "another socket path", BindProblem.IN_USE, cannotTell);
         }
     }
 

@@ -271,7 +271,7 @@ public final class SocketFileBinder
     /**
      * @return whether something listens on the socket at {@code address}; {@code false} if the connection is refused
      */
-    private static boolean probe(Path address) throws IOException
+    static boolean probe(Path address) throws IOException
     {
         // Opened outside the try: out of descriptors (EMFILE, also an untyped SocketException) is said as it is, not
         // taken for a busy server below.

@@ -3,6 +3,7 @@ package io.github.unixhttp.connector.internal.limits;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.github.unixhttp.connector.internal.BoundedWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +20,11 @@ final class LimitLog
 
     private static final Logger LOG = LoggerFactory.getLogger(LimitLog.class);
 
-    private final long intervalNanos;
-    private boolean warned;
-    private long lastWarning;
-    private long notLogged;
+    private final BoundedWarning warning;
 
     LimitLog(long intervalNanos)
     {
-        this.intervalNanos = intervalNanos;
+        this.warning = new BoundedWarning(LOG, intervalNanos, "like it was", "like it were");
     }
 
     /**
@@ -37,31 +35,6 @@ final class LimitLog
      */
     void refused(Object where, Supplier<String> what)
     {
-        long suppressed;
-        synchronized (this)
-        {
-            long now = System.nanoTime();
-            if (warned && now - lastWarning < intervalNanos)
-            {
-                notLogged++;
-                suppressed = -1;
-            }
-            else
-            {
-                suppressed = notLogged;
-                notLogged = 0;
-                warned = true;
-                lastWarning = now;
-            }
-        }
-        if (suppressed < 0)
-        {
-            if (LOG.isDebugEnabled())
-                LOG.debug("{} {}", where, what.get());
-            return;
-        }
-        LOG.warn("{} {}{}", where, what.get(), suppressed == 0 ? "" : "; " + suppressed + " more like it " +
-            (suppressed == 1 ? "was" : "were") + " not logged since the last warning (at most one every " +
-            TimeUnit.NANOSECONDS.toSeconds(intervalNanos) + " s; all at DEBUG)");
+        warning.warn(where, what);
     }
 }

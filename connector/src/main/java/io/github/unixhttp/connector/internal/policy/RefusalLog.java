@@ -3,6 +3,7 @@ package io.github.unixhttp.connector.internal.policy;
 import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.core.PeerCredentials;
+import io.github.unixhttp.connector.internal.BoundedWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.github.unixhttp.connector.policy.PeerPolicy;
@@ -19,10 +20,7 @@ public final class RefusalLog
 
     private static final Logger LOG = LoggerFactory.getLogger(RefusalLog.class);
 
-    private final long intervalNanos;
-    private boolean warned;
-    private long lastWarning;
-    private long notLogged;
+    private final BoundedWarning warning;
 
     public RefusalLog()
     {
@@ -34,7 +32,7 @@ public final class RefusalLog
      */
     public RefusalLog(long intervalNanos)
     {
-        this.intervalNanos = intervalNanos;
+        this.warning = new BoundedWarning(LOG, intervalNanos, "refusal was", "refusals were");
     }
 
     /**
@@ -47,30 +45,6 @@ public final class RefusalLog
      */
     public void refused(Object where, PeerCredentials peer, String reason, PeerPolicy policy)
     {
-        long suppressed;
-        synchronized (this)
-        {
-            long now = System.nanoTime();
-            if (warned && now - lastWarning < intervalNanos)
-            {
-                notLogged++;
-                suppressed = -1;
-            }
-            else
-            {
-                suppressed = notLogged;
-                notLogged = 0;
-                warned = true;
-                lastWarning = now;
-            }
-        }
-        if (suppressed < 0)
-        {
-            LOG.debug("{} refused {}: {} (peer policy: {})", where, peer, reason, policy);
-            return;
-        }
-        LOG.warn("{} refused {}: {} (peer policy: {}){}", where, peer, reason, policy, suppressed == 0 ? "" :
-            "; " + suppressed + " more refusal" + (suppressed == 1 ? " was" : "s were") + " not logged since the last " +
-            "warning (at most one per " + TimeUnit.NANOSECONDS.toSeconds(intervalNanos) + " s; all at DEBUG)");
+        warning.warn(where, () -> "refused " + peer + ": " + reason + " (peer policy: " + policy + ")");
     }
 }

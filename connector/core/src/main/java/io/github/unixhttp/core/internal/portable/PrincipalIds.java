@@ -6,6 +6,8 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Numeric user and group ids of the JDK's principals, proved rather than assumed. The JDK gives a principal
@@ -19,6 +21,12 @@ import java.util.OptionalInt;
 public final class PrincipalIds
 {
     private static final UserPrincipalLookupService LOOKUP = FileSystems.getDefault().getUserPrincipalLookupService();
+    /**
+     * Proved ids, since proving one asks the name service (which may be slow: LDAP, sssd) and a server reads a peer's
+     * at every accept. Bounded: a machine has few users that connect; past the bound it starts again.
+     */
+    private static final ConcurrentMap<UserPrincipal, Integer> PROVED = new ConcurrentHashMap<>();
+    private static final int MOST_REMEMBERED = 1024;
 
     private PrincipalIds()
     {
@@ -29,6 +37,21 @@ public final class PrincipalIds
     {
         if (principal == null)
             return -1;
+        Integer known = PROVED.get(principal);
+        if (known != null)
+            return known;
+        int id = prove(principal);
+        if (id >= 0)
+        {
+            if (PROVED.size() >= MOST_REMEMBERED)
+                PROVED.clear();
+            PROVED.put(principal, id);
+        }
+        return id;
+    }
+
+    private static int prove(UserPrincipal principal)
+    {
         int candidate = principal.hashCode();
         if (candidate < 0)
             return -1;
