@@ -22,7 +22,7 @@ import org.eclipse.jetty.util.Jetty;
  * (A B C ... A B C ...) so that machine noise hits all alike; ratios to Jetty's UnixDomainServerConnector are taken
  * within each round. Then the client side, abstract names, and 5000 idle connections.
  *
- * <pre>java -cp bench/target/unixhttp-bench.jar io.github.unixhttp.bench.Bench [--quick | --targets | --full | --smoke] [--rounds N] [--out DIR]</pre>
+ * <pre>java -cp bench/target/unixhttp-bench.jar io.github.unixhttp.bench.Bench [--quick | --targets | --full | --smoke | --features] [--rounds N] [--out DIR]</pre>
  */
 public final class Bench
 {
@@ -54,6 +54,13 @@ public final class Bench
          */
         TARGETS(3, 2.0, 2.0, standardWorkloads(), List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_POLICY, Kind.JETTY_UDS, Kind.JETTY_TCP),
             false, true, false, true, 5000),
+        /**
+         * What each optional feature costs against our defaults (issue #24): which program is calling (pidfd), the
+         * audit trail, and the per-caller limits (on by default: measured by turning them off), keep-alive and churn.
+         */
+        FEATURES(3, 2.0, 2.0, List.of(new Workload("c16", 16, false), new Workload("churn16", 16, true)),
+            List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.UNIXHTTP_PROCESS, Kind.UNIXHTTP_AUDIT, Kind.UNIXHTTP_NOLIMITS, Kind.JETTY_UDS),
+            false, false, false, false, 0),
         /** Only abstract names against a path, for working on them. */
         ABSTRACT(4, 2.0, 1.0, List.of(), List.of(), false, false, false, true, 0),
         /** Only the reverse-proxy scenario, with credentials off beside the defaults, for working on it. */
@@ -128,12 +135,13 @@ public final class Bench
                 case "--clients" -> mode = Mode.CLIENTS;
                 case "--targets" -> mode = Mode.TARGETS;
                 case "--abstract" -> mode = Mode.ABSTRACT;
+                case "--features" -> mode = Mode.FEATURES;
                 case "--proxy" -> mode = Mode.PROXY;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default ->
                 {
-                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract | --proxy] [--rounds N] [--out DIR]");
+                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract | --proxy | --features] [--rounds N] [--out DIR]");
                     System.exit(2);
                 }
             }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
+import io.github.unixhttp.connector.audit.AuditTrail;
 import io.github.unixhttp.connector.limits.CallerLimits;
 import io.github.unixhttp.connector.policy.PeerPolicy;
 import org.eclipse.jetty.http.HttpHeader;
@@ -36,6 +37,12 @@ public final class BenchServer
         UNIXHTTP_NOCREDS,
         /** Ours with credentials read and a peer policy checked (same user or group www-data). */
         UNIXHTTP_POLICY,
+        /** Ours with its defaults and which program is calling read at every accept (pidfd: executable, cgroup, unit). */
+        UNIXHTTP_PROCESS,
+        /** Ours with its defaults and the audit trail on, its JSON lines written to a file beside the socket. */
+        UNIXHTTP_AUDIT,
+        /** Ours with its defaults but no per-caller limits (their bookkeeping is on by default). */
+        UNIXHTTP_NOLIMITS,
         /** Ours on an abstract name, with its defaults. */
         UNIXHTTP_ABSTRACT,
         /** Ours on a socket inherited on fd 0 (started under s6-ipcserver-socketbinder). */
@@ -56,9 +63,25 @@ public final class BenchServer
     {
         Kind kind = Kind.valueOf(args[0]);
         String address = args[1];
+        if (kind == Kind.UNIXHTTP_AUDIT)
+        {
+            // Before the first logger is made: slf4j-simple reads its settings once.
+            System.setProperty("org.slf4j.simpleLogger.log." + AuditTrail.LOGGER_NAME, "info");
+            System.setProperty("org.slf4j.simpleLogger.logFile", address + ".audit.log");
+        }
         boolean nonBlocking = args.length > 2 && args[2].equals("nonblocking");
         Server server = newServer(kind, address, nonBlocking);
-        server.start();
+        try
+        {
+            server.start();
+        }
+        catch (Exception failed)
+        {
+            // The pool's threads would keep this JVM alive, and the bench would wait for READY for ever.
+            failed.printStackTrace();
+            System.out.println("FAILED: " + failed);
+            System.exit(1);
+        }
         System.out.println("READY");
         System.out.flush();
         server.join();
@@ -70,7 +93,8 @@ public final class BenchServer
         Server server = new Server();
         switch (kind)
         {
-            case UNIXHTTP, UNIXHTTP_NOCREDS, UNIXHTTP_POLICY, UNIXHTTP_ABSTRACT, UNIXHTTP_INHERITED -> server.addConnector(ours(server, kind, address));
+            case UNIXHTTP, UNIXHTTP_NOCREDS, UNIXHTTP_POLICY, UNIXHTTP_PROCESS, UNIXHTTP_AUDIT, UNIXHTTP_NOLIMITS, UNIXHTTP_ABSTRACT,
+                 UNIXHTTP_INHERITED -> server.addConnector(ours(server, kind, address));
             case JETTY_UDS ->
             {
                 UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
@@ -102,7 +126,13 @@ public final class BenchServer
         }
         // Every client of the bench is one uid: the idle run's 5000 connections must not meet the per-caller default
         // (1024). The limits' bookkeeping stays on, as in the defaults; only the connection cap is lifted.
-        connector.setCallerLimits(CallerLimits.builder().maxConnections(CallerLimits.UNLIMITED).build());
+        // Given limits need credentials: credentials off means no limits (as the defaults do by themselves).
+        connector.setCallerLimits(kind == Kind.UNIXHTTP_NOLIMITS || kind == Kind.UNIXHTTP_NOCREDS ? CallerLimits.none()
+            : CallerLimits.builder().maxConnections(CallerLimits.UNLIMITED).build());
+        if (kind == Kind.UNIXHTTP_PROCESS)
+            connector.setReadPeerProcess(true);
+        if (kind == Kind.UNIXHTTP_AUDIT)
+            connector.addBean(new AuditTrail());
         if (kind == Kind.UNIXHTTP_NOCREDS)
             connector.setReadPeerCredentials(false);
         if (kind == Kind.UNIXHTTP_POLICY)

@@ -34,7 +34,10 @@ final class Report
         md.append("Subjects: `unixhttp` is our connector with its defaults (peer credentials read at accept, every peer admitted); " +
             "`unixhttp-nocreds` has credentials off; `unixhttp-policy` reads them and checks a peer policy (same user or group " +
             "www-data); `jetty-uds` is Jetty's `UnixDomainServerConnector`, `jetty-tcp` Jetty's `ServerConnector` on loopback.\n\n");
-        md.append("## Targets\n\n").append(targetTable(results)).append('\n');
+        if (mode == Bench.Mode.FEATURES)
+            md.append("## What each feature costs (against our defaults, in the same round)\n\n").append(featureTable(results)).append('\n');
+        else
+            md.append("## Targets\n\n").append(targetTable(results)).append('\n');
         md.append("## Server throughput (h2load)\n\n").append(results.table(Bench.SERVER, Bench.REFERENCE, "requests/s")).append('\n');
         if (!results.select(m -> m.section().equals(Bench.PROXY)).isEmpty())
             md.append("## Behind nginx (h2load → nginx on loopback TCP, 1 worker → the app)\n\n")
@@ -110,6 +113,37 @@ final class Report
             table.append("| ").append(String.join(" | ", row)).append(" |\n");
         return table.append("\nRatios are taken within each round (the servers run one after another in every round), then the median " +
             "over rounds; a verdict compares that median to the target.\n").toString();
+    }
+
+    /**
+     * Issue #24's figures: each optional feature on, as a ratio to our defaults in the same round; pidfd identity has a
+     * target (at most 3% of churn throughput), the others are stated. CPU per churned connection beside them.
+     */
+    static String featureTable(Results results)
+    {
+        List<String[]> rows = new ArrayList<>();
+        for (String workload : List.of("c16", "churn16"))
+            target(rows, "which program is calling (pidfd) ≥ 0.97x defaults, " + workload,
+                results.ratios(Bench.SERVER, "unixhttp-process", OURS, workload, "blocking"), 0.97);
+        for (String workload : List.of("c16", "churn16"))
+            target(rows, "audit trail on (JSON lines to a file): ours / defaults (stated), " + workload,
+                results.ratios(Bench.SERVER, "unixhttp-audit", OURS, workload, "blocking"), Double.NaN);
+        for (String workload : List.of("c16", "churn16"))
+            target(rows, "defaults (per-caller limits on) ≥ 0.98x limits off, " + workload,
+                results.ratios(Bench.SERVER, OURS, "unixhttp-nolimits", workload, "blocking"), 0.98);
+        for (String workload : List.of("c16", "churn16"))
+            target(rows, "defaults (credentials read) / credentials off (stated), " + workload,
+                results.ratios(Bench.SERVER, OURS, NO_CREDENTIALS, workload, "blocking"), Double.NaN);
+        for (String subject : List.of("unixhttp-process", "unixhttp-audit", "unixhttp-nolimits", NO_CREDENTIALS, JETTY))
+            target(rows, "server CPU per churned connection, " + subject + " / defaults (stated; lower is better)",
+                results.ratios(Bench.CPU, subject, OURS, "per-connection", "user+sys"), Double.NaN);
+        StringBuilder table = new StringBuilder("| figure | median | rounds (lowest–highest) | verdict |\n|---|---|---|---|\n");
+        for (String[] row : rows)
+            table.append("| ").append(String.join(" | ", row)).append(" |\n");
+        return table.append("\nSubjects: `unixhttp-process` reads which program is calling at every accept (`setReadPeerProcess(true)`: " +
+            "pidfd, executable, cgroup); `unixhttp-audit` has the `AuditTrail` bean, its lines written by slf4j-simple to a file; " +
+            "`unixhttp-nolimits` has `CallerLimits.none()`. Every client is h2load, one process: pidfd identity is read " +
+            "for every connection, and the per-process cache (a second, keyed by the pidfd's inode) answers after the first.\n").toString();
     }
 
     private static List<String[]> otherTargets(Results results)

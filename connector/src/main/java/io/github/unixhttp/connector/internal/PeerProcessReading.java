@@ -30,7 +30,7 @@ final class PeerProcessReading implements PeerCredentialsReader
         PeerCredentials peer = credentials.read(channel);
         try
         {
-            return peer.withProcess(processes.read(channel));
+            return peer.withProcess(processes.read(channel, Math.max(peer.pid(), 0)));
         }
         catch (PeerProcessException unknown)
         {

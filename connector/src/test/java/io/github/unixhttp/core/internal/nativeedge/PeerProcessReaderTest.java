@@ -137,6 +137,65 @@ class PeerProcessReaderTest
     }
 
     @Test
+    void aPeerThatHasExitedIsGoneEvenWhenItsCredentialsStillNameItsPid() throws Exception
+    {
+        Requirements.requireCommand("python3");
+        try (ServerSocketChannel server = listen())
+        {
+            Process peer = new ProcessBuilder(pythonPeer(socket, true)).redirectErrorStream(true).start();
+            assertTrue(peer.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "the peer did not exit");
+            try (SocketChannel accepted = server.accept())
+            {
+                // SO_PEERCRED still gives the reaped process's pid, which another process may have by now.
+                int stalePid = NativeEdge.peerCredentialsReader().read(accepted).pid();
+                assertEquals(peer.pid(), stalePid);
+                PeerProcessException gone = assertThrows(PeerProcessException.class, () -> reader.read(accepted, stalePid));
+                assertEquals(PeerProcessException.Reason.GONE, gone.reason(), gone.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void theConnectionsOfOneProcessAreReadWithTheCredentialsPid() throws Exception
+    {
+        try (ServerSocketChannel server = listen();
+             SocketChannel first = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+             SocketChannel firstAccepted = server.accept();
+             SocketChannel second = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+             SocketChannel secondAccepted = server.accept())
+        {
+            int self = (int) ProcessHandle.current().pid();
+            PeerProcess once = reader.read(firstAccepted, self);
+            PeerProcess again = reader.read(secondAccepted, self);
+            assertEquals(self, once.pid());
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/self/exe")), once.executable());
+            assertEquals(once.executable(), again.executable());
+            assertEquals(once.cgroup(), again.cgroup());
+            assertEquals(reader.read(firstAccepted), once, "by the credentials' pid or by the pidfd's fdinfo, the same process");
+        }
+    }
+
+    @Test
+    void theCgroupIsTakenFromTheUnifiedHierarchyElseFromSystemds()
+    {
+        assertEquals("/system.slice/nginx.service", PeerProcessReader.cgroupIn("0::/system.slice/nginx.service\n"));
+        assertEquals("/v2", PeerProcessReader.cgroupIn("12:cpu:/x\n1:name=systemd:/user.slice/a.scope\n0::/v2\n"));
+        assertEquals("/user.slice/a.scope", PeerProcessReader.cgroupIn("12:cpu:/x\n1:name=systemd:/user.slice/a.scope\n"));
+        assertNull(PeerProcessReader.cgroupIn("12:cpu:/x\n"));
+        assertNull(PeerProcessReader.cgroupIn(""));
+    }
+
+    @Test
+    void onlyKernelsWithPidfsHaveOnePidfdInodePerProcess()
+    {
+        assertTrue(PeerProcessReader.pidfdsHaveOwnInodes("6.9.0", "amd64"));
+        assertTrue(PeerProcessReader.pidfdsHaveOwnInodes("6.18.44-fc", "aarch64"));
+        assertTrue(!PeerProcessReader.pidfdsHaveOwnInodes("6.8.12", "amd64"));
+        assertTrue(!PeerProcessReader.pidfdsHaveOwnInodes("6.18.0", "x86"));
+        assertTrue(!PeerProcessReader.pidfdsHaveOwnInodes("6.18.0", "arm"));
+    }
+
+    @Test
     void theKernelVersionDecidesWhetherPidfdsCanBeAskedFor()
     {
         assertTrue(PeerProcessReader.kernelHasPeerPidfd("6.18.44-fc-v1272"));

@@ -89,7 +89,7 @@ public final class NativeEdge
     /** Made at first use, so that a server that never asks for processes never loads the calls. */
     private static final class ProcessHolder
     {
-        private static final PeerProcessReader READER = new PeerProcessReader(Holder.FDS, Holder.LIBC);
+        private static final PeerProcessReader READER = new PeerProcessReader(Holder.FDS, Holder.LIBC, Holder.POSIX_CALLS);
     }
 
     /**
