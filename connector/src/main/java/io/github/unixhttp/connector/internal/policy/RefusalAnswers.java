@@ -33,6 +33,17 @@ public final class RefusalAnswers
     /**
      * @param retryAfterSeconds the {@code Retry-After} to send, or 0 for none
      */
+    /**
+     * @param description the alert's description (RFC 8446 section 6)
+     * @return a fatal TLS alert record, in the clear: what a TLS client can read before any handshake, and reports
+     *         by name ("tlsv1 alert access denied")
+     */
+    static ByteBuffer tlsAlert(int description)
+    {
+        // Record type 21 (alert), legacy record version TLS 1.2, length 2; level 2 (fatal), then the description.
+        return ByteBuffer.wrap(new byte[]{21, 3, 3, 0, 2, 2, (byte)description});
+    }
+
     static ByteBuffer http1(int status, String reason, long retryAfterSeconds, String body)
     {
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);

@@ -15,7 +15,8 @@ import org.eclipse.jetty.util.Callback;
  * {@code 403 Forbidden} saying only that this server does not take its connections (whom the policy admits, and
  * why it refused, go to the log, not to the peer), then the connection closes. The answer is in the protocol the
  * peer spoke: HTTP/1.1, or HTTP/2 for a client with prior knowledge (h2c), which could not read an HTTP/1.1
- * answer. Reading first means a client still writing its request sees the answer rather than a broken pipe; no
+ * answer; a TLS client (on a connector serving TLS: the peer is refused at accept, before any handshake) gets a fatal
+ * TLS alert in the clear instead, {@code access_denied} (or {@code internal_error} over a limit), which clients name. Reading first means a client still writing its request sees the answer rather than a broken pipe; no
  * handler ever runs. A peer over its caller's connection limit gets the same treatment with a {@code 503 Service
  * Unavailable} and {@code Retry-After: 1} ({@link Answer#OVER_CONNECTION_LIMIT}); a refused peer whose user already
  * has as many refused connections waiting as its limits allow gets no answer at all ({@link #closeAtOnce}).
@@ -33,17 +34,23 @@ public class RefusalConnection extends AbstractConnection
     public enum Answer
     {
         /** The peer policy refused it: {@code 403 Forbidden}. */
-        FORBIDDEN(403, "Forbidden", MESSAGE, 0),
-        /** Its caller holds as many connections as its limits allow: {@code 503 Service Unavailable}, retry in 1 s. */
-        OVER_CONNECTION_LIMIT(503, "Service Unavailable", OVER_LIMIT_MESSAGE, 1);
+        FORBIDDEN(403, "Forbidden", MESSAGE, 0, 49),
+        /**
+         * Its caller holds as many connections as its limits allow: {@code 503 Service Unavailable}, retry in 1 s (TLS
+         * has no alert that says "later").
+         */
+        OVER_CONNECTION_LIMIT(503, "Service Unavailable", OVER_LIMIT_MESSAGE, 1, 80);
 
         private final int status;
         private final String reason;
         private final String body;
         private final long retryAfterSeconds;
+        /** The TLS alert's description: {@code access_denied} (49) or {@code internal_error} (80). */
+        private final int tlsAlert;
 
-        Answer(int status, String reason, String message, long retryAfterSeconds)
+        Answer(int status, String reason, String message, long retryAfterSeconds, int tlsAlert)
         {
+            this.tlsAlert = tlsAlert;
             this.status = status;
             this.reason = reason;
             this.body = reason + ": " + message + "\n";
@@ -128,10 +135,13 @@ public class RefusalConnection extends AbstractConnection
 
     private void respond()
     {
-        ByteBuffer bytes = request.protocol() == RefusedPeerInput.Protocol.HTTP_2
-            ? RefusalAnswers.http2(answer.status, answer.retryAfterSeconds, answer.body, request.requestStream(),
-                request.sawSettings())
-            : RefusalAnswers.http1(answer.status, answer.reason, answer.retryAfterSeconds, answer.body);
+        ByteBuffer bytes = switch (request.protocol())
+        {
+            case HTTP_2 -> RefusalAnswers.http2(answer.status, answer.retryAfterSeconds, answer.body, request.requestStream(),
+                request.sawSettings());
+            case TLS -> RefusalAnswers.tlsAlert(answer.tlsAlert);
+            default -> RefusalAnswers.http1(answer.status, answer.reason, answer.retryAfterSeconds, answer.body);
+        };
         EndPoint endPoint = getEndPoint();
         endPoint.write(Callback.from(() ->
         {

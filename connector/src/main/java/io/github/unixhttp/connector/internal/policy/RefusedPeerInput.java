@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * Follows what a refused peer sends, only as far as needed to know when its first request has arrived and in which
  * protocol to answer: an HTTP/1 request head ends at an empty line (CRLF or a bare LF, which clients and attackers
  * send too); an HTTP/2 client with prior knowledge sends the connection preface, then frames, the first request
- * being a HEADERS frame. Nothing is parsed beyond that.
+ * being a HEADERS frame; a TLS client (on a connector serving TLS) starts with a handshake record, read whole (its
+ * length is in its header) so that closing leaves nothing unread. Nothing is parsed beyond that.
  */
 public final class RefusedPeerInput
 {
@@ -16,8 +17,14 @@ public final class RefusedPeerInput
         /** Too little has arrived to tell. */
         UNDECIDED,
         HTTP_1,
-        HTTP_2
+        HTTP_2,
+        /** A TLS handshake record: no HTTP answer could be read by the peer, a TLS alert can. */
+        TLS
     }
+
+    /** The first byte of a TLS record carrying a handshake message (a ClientHello, here). */
+    static final int TLS_HANDSHAKE_RECORD = 0x16;
+    private static final int TLS_RECORD_HEADER_LENGTH = 5;
 
     static final byte[] HTTP_2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int FRAME_HEADER_LENGTH = 9;
@@ -40,6 +47,11 @@ public final class RefusedPeerInput
     private boolean sawSettings;
     private int requestStream;
 
+    // TLS: the record header being read, then how much of the record remains to skip.
+    private final byte[] recordHeader = new byte[TLS_RECORD_HEADER_LENGTH];
+    private int recordHeaderRead;
+    private int recordLeft;
+
     /**
      * Consumes bytes until the first request is complete, leaving the rest in the buffer.
      *
@@ -56,6 +68,7 @@ public final class RefusedPeerInput
                 case UNDECIDED -> decide(b);
                 case HTTP_1 -> http1(b);
                 case HTTP_2 -> http2(b);
+                case TLS -> tls(b);
             }
         }
         return complete;
@@ -87,6 +100,12 @@ public final class RefusedPeerInput
     private void decide(byte b)
     {
         int index = consumed - 1;
+        if (index == 0 && (b & 0xFF) == TLS_HANDSHAKE_RECORD)
+        {
+            protocol = Protocol.TLS;
+            tls(b);
+            return;
+        }
         if (b == HTTP_2_PREFACE[index])
         {
             if (index == HTTP_2_PREFACE.length - 1)
@@ -99,6 +118,21 @@ public final class RefusedPeerInput
             http1(HTTP_2_PREFACE[i]);
         if (!complete)
             http1(b);
+    }
+
+    private void tls(byte b)
+    {
+        if (recordHeaderRead < TLS_RECORD_HEADER_LENGTH)
+        {
+            recordHeader[recordHeaderRead++] = b;
+            if (recordHeaderRead == TLS_RECORD_HEADER_LENGTH)
+            {
+                recordLeft = (recordHeader[3] & 0xFF) << 8 | recordHeader[4] & 0xFF;
+                complete = recordLeft == 0;
+            }
+            return;
+        }
+        complete = --recordLeft == 0;
     }
 
     private void http1(byte b)

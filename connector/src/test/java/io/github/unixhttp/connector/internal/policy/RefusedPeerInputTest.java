@@ -46,6 +46,25 @@ class RefusedPeerInputTest
     }
 
     @Test
+    void aTlsClientHelloIsReadToTheEndOfItsRecordAndNoFurther()
+    {
+        RefusedPeerInput input = new RefusedPeerInput();
+        // A handshake record of 300 bytes (its length in bytes 4 and 5), then the start of another record.
+        ByteBuffer bytes = ByteBuffer.allocate(5 + 300 + 2);
+        bytes.put(new byte[]{0x16, 3, 1, 1, 44});
+        bytes.put(new byte[300]);
+        bytes.put(new byte[]{0x17, 3});
+        bytes.flip();
+        ByteBuffer head = bytes.duplicate().limit(3);
+        assertFalse(input.consume(head));
+        assertEquals(RefusedPeerInput.Protocol.TLS, input.protocol());
+        bytes.position(3);
+        assertTrue(input.consume(bytes));
+        assertEquals(305, input.consumed());
+        assertEquals(2, bytes.remaining());
+    }
+
+    @Test
     void tooLittleToTellStaysUndecided()
     {
         RefusedPeerInput input = new RefusedPeerInput();
