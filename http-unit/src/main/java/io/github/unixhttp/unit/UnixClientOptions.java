@@ -19,8 +19,10 @@ import io.github.unixhttp.core.UnixSocketAddress;
  *                       permissions ({@link #serverIdentityFor}); {@link ServerIdentityCheck#none()} opts out
  * @param maxConnections how many connections the Apache clients pool to the socket; default 25 (HttpClient's own
  *                       default of 5 per route would cap a busy client, and a socket is a single route)
+ * @param tls            TLS over the socket for {@code https} URLs, or {@code null} (the default): then {@code https}
+ *                       is refused with a {@link UnixRouteException}
  */
-public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck serverIdentity, int maxConnections)
+public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck serverIdentity, int maxConnections, UnixTls tls)
 {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_CONNECTIONS = 25;
@@ -31,6 +33,12 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
         Objects.requireNonNull(serverIdentity, "serverIdentity");
         if (maxConnections < 1)
             throw new IllegalArgumentException("maxConnections must be at least 1, not " + maxConnections);
+    }
+
+    /** Options without TLS: {@code https} is refused. */
+    public UnixClientOptions(Duration connectTimeout, ServerIdentityCheck serverIdentity, int maxConnections)
+    {
+        this(connectTimeout, serverIdentity, maxConnections, null);
     }
 
     /**
@@ -68,6 +76,7 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private ServerIdentityCheck serverIdentity = ServerIdentityCheck.DEFAULT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private UnixTls tls;
 
         private Builder()
         {
@@ -99,9 +108,20 @@ public record UnixClientOptions(Duration connectTimeout, ServerIdentityCheck ser
             return this;
         }
 
+        /**
+         * TLS over the socket for {@code https} URLs, the server's certificate checked against the name the
+         * {@link UnixTls} gives (not the URL's host). Default none: {@code https} is refused. {@code http} URLs stay
+         * plain either way.
+         */
+        public Builder tls(UnixTls tls)
+        {
+            this.tls = tls;
+            return this;
+        }
+
         public UnixClientOptions build()
         {
-            return new UnixClientOptions(connectTimeout, serverIdentity, maxConnections);
+            return new UnixClientOptions(connectTimeout, serverIdentity, maxConnections, tls);
         }
     }
 }

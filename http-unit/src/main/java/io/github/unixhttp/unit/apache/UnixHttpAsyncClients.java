@@ -66,7 +66,7 @@ public final class UnixHttpAsyncClients
         return HttpAsyncClients.custom()
             .setConnectionManager(UnixConnectionManagers.async(address, options))
             .setDefaultRequestConfig(UnixRoutes.defaultRequestConfig(address.path()))
-            .addExecInterceptorBefore(ChainElement.CONNECT.name(), UnixRoutes.NAME, new UnixRoutes(address))
+            .addExecInterceptorBefore(ChainElement.CONNECT.name(), UnixRoutes.NAME, new UnixRoutes(address, options.tls()))
             .setRedirectStrategy(SameSocketRedirects.INSTANCE)
             .setRetryStrategy(RefusalsAreFinal.DEFAULT);
     }

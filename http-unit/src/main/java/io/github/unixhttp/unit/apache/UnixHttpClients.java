@@ -63,7 +63,7 @@ public final class UnixHttpClients
         return HttpClients.custom()
             .setConnectionManager(UnixConnectionManagers.classic(address, options))
             .setDefaultRequestConfig(UnixRoutes.defaultRequestConfig(UnixRoutes.routeSocketOf(address)))
-            .addExecInterceptorBefore(ChainElement.CONNECT.name(), UnixRoutes.NAME, new UnixRoutes(address))
+            .addExecInterceptorBefore(ChainElement.CONNECT.name(), UnixRoutes.NAME, new UnixRoutes(address, options.tls()))
             .setRedirectStrategy(SameSocketRedirects.INSTANCE)
             .setRetryStrategy(RefusalsAreFinal.DEFAULT);
     }

@@ -111,7 +111,7 @@ public final class JettyUnixClients
      */
     public static HttpClient newHttpClient(UnixClientOptions options)
     {
-        return withOptions(new UnixHttpClient(null, SocketOnlyConnector.anySocketFile()), options);
+        return withOptions(new UnixHttpClient(null, SocketOnlyConnector.anySocketFile(), options.tls()), options);
     }
 
     /**
@@ -124,7 +124,7 @@ public final class JettyUnixClients
     public static HttpClient newHttpClient(UnixSocketAddress address, UnixClientOptions options)
     {
         UnixDialer.requireConnectable(address);
-        return withOptions(new UnixHttpClient(transport(address, options), SocketOnlyConnector.only(address)), options);
+        return withOptions(new UnixHttpClient(transport(address, options), SocketOnlyConnector.only(address), options.tls()), options);
     }
 
     private static HttpClient withOptions(HttpClient client, UnixClientOptions options)

@@ -40,7 +40,7 @@ public final class UnixConnectionManagers
                                                                             TlsSocketStrategy tlsSocketStrategy)
             {
                 return new UnixConnectionOperator(address, super.createConnectionOperator(schemePortResolver, dnsResolver,
-                    tlsSocketStrategy), options.serverIdentityFor(address));
+                    tlsSocketStrategy), options.serverIdentityFor(address), options.tls());
             }
         }
             .setMaxConnTotal(options.maxConnections())
@@ -63,7 +63,9 @@ public final class UnixConnectionManagers
             protected AsyncClientConnectionOperator createConnectionOperator(TlsStrategy tlsStrategy, SchemePortResolver schemePortResolver,
                                                                              DnsResolver dnsResolver)
             {
-                return new UnixAsyncConnectionOperator(super.createConnectionOperator(tlsStrategy, schemePortResolver, dnsResolver),
+                // With TLS, HttpClient's own operator runs it on the socket's connection, for the name the options give.
+                TlsStrategy overSocket = options.tls() == null ? tlsStrategy : new NamedServerTlsStrategy(options.tls());
+                return new UnixAsyncConnectionOperator(super.createConnectionOperator(overSocket, schemePortResolver, dnsResolver),
                     address, options.serverIdentityFor(address));
             }
         }

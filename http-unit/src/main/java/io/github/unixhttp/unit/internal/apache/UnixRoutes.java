@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import io.github.unixhttp.core.UnixSocketAddress;
+import io.github.unixhttp.unit.UnixTls;
 import io.github.unixhttp.unit.UnixRouteException;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
@@ -21,8 +22,8 @@ import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 /**
  * Refuses, in the execution chain of both Apache clients, a request whose route the client cannot serve over its
  * socket: one through a proxy (from a {@code RequestConfig}, the builder, a route planner or the proxy system
- * properties), one to another Unix socket, or an {@code https} one (nothing layers TLS on the socket: the classic
- * client would send it in plaintext). It sits just before the connect step, so it sees the route of every hop: of a
+ * properties), one to another Unix socket, or an {@code https} one unless the client was given {@link UnixTls} (the
+ * connection layer then runs TLS over the socket; without it the classic client would send it in plaintext). It sits just before the connect step, so it sees the route of every hop: of a
  * redirect or a retry too, not only of the request as the application made it. Routes without a socket are served:
  * the connection layer takes every connect to the client's own address, and is what makes TCP impossible.
  */
@@ -32,10 +33,15 @@ public final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
     public static final String NAME = "unixhttp-unix-routes";
 
     private final UnixSocketAddress address;
+    private final UnixTls tls;
 
-    public UnixRoutes(UnixSocketAddress address)
+    /**
+     * @param tls the client's TLS over the socket, or {@code null}: then {@code https} is refused
+     */
+    public UnixRoutes(UnixSocketAddress address, UnixTls tls)
     {
         this.address = address;
+        this.tls = tls;
     }
 
     @Override
@@ -60,10 +66,12 @@ public final class UnixRoutes implements ExecChainHandler, AsyncExecChainHandler
                 "is built for unix:" + address + " and sends every request over that socket, never over TCP. Remove the " +
                 "proxy (RequestConfig.setProxy, HttpClientBuilder.setProxy, a route planner, or the proxy system properties), " +
                 "or use a separate client for TCP");
-        if (route.isSecure())
+        if (route.isSecure() && tls == null)
             throw new UnixRouteException("Refusing to send a request for " + route.getTargetHost() + " over unix:" + address +
                 ": https asks for TLS, and this client speaks plain HTTP over the socket (which never leaves the machine; its " +
-                "file's permissions and the server identity check are what protect it). Write the URL as http://localhost/...");
+                "file's permissions and the server identity check are what protect it). Write the URL as http://localhost/..., " +
+                "or, for a server that speaks TLS on its socket, give the client UnixClientOptions.builder().tls(UnixTls.trusting(" +
+                "caPem, \"server.name\"))");
         // Before httpclient5 5.6 a route cannot name a socket: there is none to check.
         if (HttpClientVersion.ROUTES_NAME_SOCKETS)
             requireOwnSocket(address, route.getUnixDomainSocket());

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.github.unixhttp.unit.UnixRouteException;
+import io.github.unixhttp.unit.UnixTls;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.ProxyConfiguration;
 import org.eclipse.jetty.client.RedirectProtocolHandler;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpScheme;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.transport.HttpConversation;
@@ -35,19 +37,27 @@ import org.eclipse.jetty.util.Promise;
  *
  * <p>Bound to an address, a request without a transport goes to the address, and a request with another
  * transport is refused.</p>
+ *
+ * <p>{@code https} (and {@code wss}) is refused unless the client was given {@link UnixTls}: then TLS runs over the
+ * socket, the server's certificate checked against the name it gives.</p>
  */
 public final class UnixHttpClient extends HttpClient
 {
     private final Transport bound;
+    private final UnixTls tls;
 
     /**
      * @param bound the transport every request must use (and gets if it has none), or {@code null} for any Unix
      *              transport given per request
+     * @param tls   TLS over the socket for {@code https}, or {@code null}: then {@code https} is refused
      */
-    public UnixHttpClient(Transport bound, SocketOnlyConnector connector)
+    public UnixHttpClient(Transport bound, SocketOnlyConnector connector, UnixTls tls)
     {
         super(new DefaultTransport(connector, bound));
         this.bound = bound;
+        this.tls = tls;
+        if (tls != null)
+            connector.setSslContextFactory(new NamedServerSslContextFactory(tls));
     }
 
     /** Puts {@link SameHostRedirects} in the place of HttpClient's own redirect handler, which {@code doStart} installs. */
@@ -90,7 +100,13 @@ public final class UnixHttpClient extends HttpClient
         Origin origin = destination.getOrigin();
         ProxyConfiguration.Proxy proxy = destination.getProxy();
         Transport transport = origin.getTransport();
-        if (proxy != null)
+        if (tls == null && HttpScheme.isSecure(origin.getScheme()))
+            promise.failed(new UnixRouteException("Refusing to send a request for " + origin.asString() + " over " + transport +
+                ": https asks for TLS, and this HttpClient speaks plain HTTP over the socket (which never leaves the machine; its " +
+                "file's permissions and the server identity check are what protect it). Write the URL as http://localhost/..., " +
+                "or, for a server that speaks TLS on its socket, give the client UnixClientOptions.builder().tls(UnixTls.trusting(" +
+                "caPem, \"server.name\"))"));
+        else if (proxy != null)
             promise.failed(new UnixRouteException("Refusing to send a request for " + origin.asString() + " through the proxy " +
                 proxy.getURI() + ": this HttpClient sends requests over Unix sockets only, never over TCP. Remove the " +
                 "proxy from its ProxyConfiguration, or use another HttpClient for proxied requests"));

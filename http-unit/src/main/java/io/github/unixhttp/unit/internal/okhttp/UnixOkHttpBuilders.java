@@ -49,12 +49,18 @@ public final class UnixOkHttpBuilders
             .dns(new NoDns(address))
             .proxy(Proxy.NO_PROXY)
             .proxySelector(NoProxies.INSTANCE)
-            .sslSocketFactory(new NoTls(address), NoTls.trustManager())
             .followSslRedirects(false)
             .connectTimeout(millis(options.connectTimeout()), TimeUnit.MILLISECONDS)
             .connectionPool(new ConnectionPool(options.maxConnections(), KEEP_ALIVE_MINUTES, TimeUnit.MINUTES))
             .dispatcher(dispatcher);
-        builder.interceptors().add(0, new UnixRouteGuard(sockets));
+        if (options.tls() == null)
+            builder.sslSocketFactory(new NoTls(address), NoTls.trustManager());
+        else
+        {
+            TlsOverSocket tls = new TlsOverSocket(address, options.tls());
+            builder.sslSocketFactory(tls, tls.trustManager()).hostnameVerifier(tls.hostnameVerifier());
+        }
+        builder.interceptors().add(0, new UnixRouteGuard(sockets, options.tls() != null));
         return builder;
     }
 

@@ -14,7 +14,8 @@ import okhttp3.Response;
  * The OkHttp client's first application interceptor: refuses, before anything is connected, a call the client
  * cannot serve over its socket, with a {@link UnixRouteException}:
  * <ul>
- *   <li>an {@code https} URL: the socket carries plain HTTP, and OkHttp would run TLS over it;</li>
+ *   <li>an {@code https} URL, unless the client was given {@code UnixTls}: the socket carries plain HTTP, and OkHttp
+ *       would run TLS over it;</li>
  *   <li>a proxy (set on the builder with {@code proxy(...)}, or chosen by a {@code proxySelector} of the
  *       application's): OkHttp connects a SOCKS proxy with a socket of its own, over TCP, never asking the socket
  *       factory, and an HTTP proxy's requests would go down the socket in the proxy's form;</li>
@@ -31,21 +32,24 @@ public final class UnixRouteGuard implements Interceptor
 {
     private final UnixSocketAddress address;
     private final UnixSocketFactory socketFactory;
+    private final boolean tls;
 
     /**
      * @param socketFactory the client's own: a call must run with it
+     * @param tls           whether the client runs TLS over the socket for {@code https} (else {@code https} is refused)
      */
-    public UnixRouteGuard(UnixSocketFactory socketFactory)
+    public UnixRouteGuard(UnixSocketFactory socketFactory, boolean tls)
     {
         this.address = socketFactory.address();
         this.socketFactory = socketFactory;
+        this.tls = tls;
     }
 
     @Override
     public Response intercept(Chain chain) throws IOException
     {
         Request request = chain.request();
-        if (request.url().isHttps())
+        if (request.url().isHttps() && !tls)
             throw refuseHttps(address, request.url().toString());
         if (chain.getSocketFactory() != socketFactory)
             throw new UnixRouteException("Refusing to send a request for " + request.url() + " with the socket factory " +
@@ -70,7 +74,9 @@ public final class UnixRouteGuard implements Interceptor
     {
         return new UnixRouteException("Refusing to send a request for " + url + " over unix:" + address + ": https asks " +
             "for TLS, and this client speaks plain HTTP over the socket (which never leaves the machine; its file's " +
-            "permissions and the server identity check are what protect it). Write the URL as http://localhost/...");
+            "permissions and the server identity check are what protect it). Write the URL as http://localhost/..., or, for " +
+            "a server that speaks TLS on its socket, give the client UnixClientOptions.builder().tls(UnixTls.trusting(caPem, " +
+            "\"server.name\"))");
     }
 
     @Override
