@@ -17,6 +17,6 @@ class DocSnippetsTest
     @Test
     void everyJavaBlockCompilesAsWritten() throws Exception
     {
-        DocSnippets.assertAllCompile(work, 13, "README.md", "docs/connector.md", "docs/settings.md", "docs/peer-credentials.md", "docs/audit.md", "docs/limits.md", "docs/abstract-names-and-activation.md", "docs/takeover.md", "docs/clients.md", "docs/from-jetty-unixdomain.md");
+        DocSnippets.assertAllCompile(work, 15, "README.md", "docs/connector.md", "docs/settings.md", "docs/peer-credentials.md", "docs/audit.md", "docs/limits.md", "docs/abstract-names-and-activation.md", "docs/takeover.md", "docs/clients.md", "docs/from-jetty-unixdomain.md", "docs/tls.md");
     }
 }
