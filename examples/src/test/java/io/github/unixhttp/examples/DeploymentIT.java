@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The deployment recipes under {@code examples/deploy}, run for real: nginx in front (and a browser through it),
- * HAProxy in front (PROXY protocol v2 and X-Forwarded-For), systemd socket activation, s6, and the embedded
- * desktop-style app.
+ * HAProxy in front (PROXY protocol v2 and X-Forwarded-For), Caddy in front (h2c upstream), Apache httpd in front
+ * (HTTP/1.1 and h2c upstream), systemd socket activation, s6, and the embedded desktop-style app.
  */
 class DeploymentIT
 {
@@ -114,6 +114,74 @@ class DeploymentIT
             String answer = Run.run(WAIT, direct).requireSuccess().stdout();
             assertFalse(answer.contains("203.0.113.66") || answer.contains("<dd id=\"peer-client\">127.0.0.1</dd>"), answer);
         }
+    }
+
+    @Test
+    void caddyProxiesToTheDemoOverH2cAndTheClientsOwnForwardedHeadersAreNotBelieved() throws Exception
+    {
+        Requirements.requireRoot();
+        Requirements.requireCommand("caddy");
+        Path socket = sharedSocketDirectory().resolve("demo.sock");
+        int port = DemoProcess.freeLoopbackPort();
+        // Caddy runs as its own user, as the Debian package's service runs it; its home is its own.
+        Path home = Files.createDirectory(tmp.resolve("caddy-home"));
+        Run.run(WAIT, "chown", "caddy:caddy", home.toString()).requireSuccess();
+        String config = Files.readString(DEPLOY.resolve("caddy/Caddyfile"))
+            .replace("@SOCKET@", socket.toString()).replace("@PORT@", Integer.toString(port));
+        Path configFile = Files.writeString(tmp.resolve("Caddyfile"), config);
+        Map<String, String> environment = Map.of("HOME", home.toString(), "XDG_DATA_HOME", home.toString(), "XDG_CONFIG_HOME", home.toString());
+        List<String> caddy = List.of("setpriv", "--reuid", "caddy", "--regid", "caddy", "--init-groups",
+            "caddy", "run", "--config", configFile.toString(), "--adapter", "caddyfile");
+        try (DemoProcess demo = DemoProcess.start(tmp, "--socket", socket.toString(), "--mode", "0660", "--group", "caddy",
+                 "--trust-proxy", "caddy", "--h2c");
+             DemoProcess proxy = DemoProcess.start(tmp, caddy, environment))
+        {
+            demo.awaitOutput("try: ");
+            String base = "http://127.0.0.1:" + port;
+            String page = DemoProcess.awaitHttp(base + "/", proxy, WAIT);
+            assertTrue(page.contains("<dd id=\"peer-user\">caddy</dd>"), "the peer behind Caddy should be Caddy's user: " + page);
+            assertTrue(page.contains("<dd id=\"peer-protocol\">HTTP/2.0</dd>"), "Caddy should speak h2c to the app: " + page);
+            assertShowsTheProxysView(spoofing(base + "/"), "caddy", port);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"unixhttp-demo.conf", "unixhttp-demo-h2c.conf"})
+    void apacheProxiesToTheDemoAndTheClientsOwnForwardedHeadersAreNotBelieved(String recipe) throws Exception
+    {
+        Requirements.requireRoot();
+        Requirements.requireCommand("apache2");
+        Path socket = sharedSocketDirectory().resolve("demo.sock");
+        int port = DemoProcess.freeLoopbackPort();
+        Path prefix = Files.createDirectory(tmp.resolve("apache"));
+        String config = Files.readString(DEPLOY.resolve("apache/" + recipe))
+            .replace("@PREFIX@", prefix.toString()).replace("@SOCKET@", socket.toString()).replace("@PORT@", Integer.toString(port));
+        Path configFile = Files.writeString(prefix.resolve("httpd.conf"), config);
+        Run.run(WAIT, "apache2", "-t", "-f", configFile.toString()).requireSuccess();
+        boolean h2c = config.contains("h2c://");
+        List<String> demoArguments = new ArrayList<>(List.of("--socket", socket.toString(), "--mode", "0660", "--group", "www-data",
+            "--trust-proxy", "www-data"));
+        if (h2c)
+            demoArguments.add("--h2c");
+        try (DemoProcess demo = DemoProcess.start(tmp, demoArguments.toArray(String[]::new));
+             DemoProcess proxy = DemoProcess.start(tmp, List.of("apache2", "-f", configFile.toString(), "-DFOREGROUND"), Map.of()))
+        {
+            demo.awaitOutput("try: ");
+            String base = "http://127.0.0.1:" + port;
+            String page = DemoProcess.awaitHttp(base + "/", proxy, WAIT);
+            assertTrue(page.contains("<dd id=\"peer-user\">www-data</dd>"), "the peer behind Apache should be its user: " + page);
+            assertTrue(page.contains("<dd id=\"peer-protocol\">" + (h2c ? "HTTP/2.0" : "HTTP/1.1") + "</dd>"), page);
+            assertShowsTheProxysView(spoofing(base + "/"), "www-data", port);
+        }
+    }
+
+    /** A directory for the socket that the proxy's user may enter (JUnit makes temporary directories 0700). */
+    private Path sharedSocketDirectory() throws Exception
+    {
+        Path dir = Files.createDirectory(tmp.resolve("run"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
     }
 
     /** Every forwarding header a client might send to be taken for someone else. */
