@@ -38,6 +38,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.annotation.Name;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -534,7 +535,8 @@ public class UnixSocketConnector extends AbstractConnector implements TrustedPro
     protected EndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) throws IOException
     {
         PeerCredentials peer = peerGate.readCredentials(channel);
-        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), getLocalSocketAddress(), peer);
+        UnixSocketEndPoint endPoint = new UnixSocketEndPoint(channel, selector, key, getScheduler(), getLocalSocketAddress(), peer,
+            VirtualThreads.isUseVirtualThreads(getExecutor()));
         endPoint.setIdleTimeout(getIdleTimeout());
         return endPoint;
     }

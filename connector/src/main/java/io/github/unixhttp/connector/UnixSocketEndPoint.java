@@ -14,6 +14,7 @@ import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -71,6 +72,12 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
     private final PeerCredentials peerCredentials;
     private volatile int exchangesInProgress;
     private volatile int firstFill;
+    /**
+     * Whether the server runs its blocking tasks on virtual threads: then the first request is served in place only if
+     * the opening thread is itself virtual (a {@code VirtualThreadPool}), else a handler the application wants on a
+     * virtual thread would run on a pooled platform thread.
+     */
+    private final boolean virtualThreads;
 
     /**
      * @param localAddress the address clients connect to (the kernel reports the name the socket was bound under)
@@ -79,9 +86,20 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
     public UnixSocketEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
                               SocketAddress localAddress, PeerCredentials peerCredentials)
     {
+        this(channel, selector, key, scheduler, localAddress, peerCredentials, false);
+    }
+
+    /**
+     * @param virtualThreads whether the server's executor runs blocking tasks on virtual threads
+     *                       ({@code VirtualThreads.isUseVirtualThreads(executor)})
+     */
+    public UnixSocketEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
+                              SocketAddress localAddress, PeerCredentials peerCredentials, boolean virtualThreads)
+    {
         super(channel, selector, key, scheduler);
         this.localAddress = localAddress;
         this.peerCredentials = peerCredentials;
+        this.virtualThreads = virtualThreads;
     }
 
     /**
@@ -145,7 +163,7 @@ public class UnixSocketEndPoint extends SocketChannelEndPoint
     @Override
     protected void needsFillInterest()
     {
-        if (firstFill == OPENING && FIRST_FILL.compareAndSet(this, OPENING, HELD))
+        if (firstFill == OPENING && (!virtualThreads || VirtualThreads.isVirtualThread()) && FIRST_FILL.compareAndSet(this, OPENING, HELD))
             return;
         if (isOutputShutdown() && !isInputShutdown() && !isExchangeInProgress() && getConnection() instanceof HttpConnection)
         {
