@@ -256,7 +256,7 @@ public final class Bench
                      ServerProcess nginx = ServerProcess.startNginxProxy(dir, nginxPort, upstream, keepAlive))
                 {
                     for (Workload workload : PROXY_WORKLOADS)
-                        measure(round, PROXY, subject, variant, workload, "tcp:" + nginxPort, null);
+                        measure(round, PROXY, subject, variant, workload, "tcp:" + nginxPort, app);
                 }
             }
         }
@@ -292,12 +292,16 @@ public final class Bench
         {
             H2load.Outcome outcome = H2load.run(target, workload, mode.seconds, mode.warmUp, server);
             results.add(new Results.Measurement(round, section, subject, workload.name(), variant, outcome.rate(), "req/s"));
-            ServerProcess.CpuTime cpu = outcome.cpuPerConnection();
-            if (cpu != null && variant.equals("blocking"))
+            ServerProcess.CpuTime cpu = outcome.cpuPerRequest();
+            if (cpu != null && (variant.equals("blocking") || section.equals(PROXY)))
             {
-                // Per connection served in the measured churn run: the profile of where it goes is in churn-profile.md.
-                results.add(new Results.Measurement(round, CPU, subject, "per-connection", "user+sys", (cpu.userNanos() + cpu.systemNanos()) / 1e3, "µs"));
-                results.add(new Results.Measurement(round, CPU, subject, "per-connection", "sys", cpu.systemNanos() / 1e3, "µs"));
+                // Beside each throughput figure: the server's CPU per request, read from /proc around the measured run;
+                // for churn that is per connection (where it goes: churn-profile.md).
+                String what = workload.churn() ? "per-connection" : "per-request-" + workload.name();
+                if (section.equals(PROXY))
+                    what = "behind-" + variant + "-per-request-" + workload.name();
+                results.add(new Results.Measurement(round, CPU, subject, what, "user+sys", (cpu.userNanos() + cpu.systemNanos()) / 1e3, "µs"));
+                results.add(new Results.Measurement(round, CPU, subject, what, "sys", cpu.systemNanos() / 1e3, "µs"));
             }
         }
         catch (IOException failure)
@@ -381,6 +385,10 @@ public final class Bench
             Files.deleteIfExists(socket);
             try (ServerProcess server = ServerProcess.startJvm(List.of(), kind, socket.toString(), false))
             {
+                // What a desktop app embedding the server notices first: its resident memory before any connection,
+                // a second after it said READY (the same JVM options for every server).
+                Thread.sleep(1000);
+                results.add(new Results.Measurement(round, "idle", subject, "fresh-rss", "-", server.residentBytes() / 1e6, "MB"));
                 IdleConnectionsBench.Outcome outcome = IdleConnectionsBench.run(server, socket, mode.idleConnections);
                 results.add(new Results.Measurement(round, "idle", subject, "accept-all", "-", outcome.acceptAllMillis(), "ms"));
                 results.add(new Results.Measurement(round, "idle", subject, "memory", "-", outcome.bytesPerConnection(), "bytes/connection"));

@@ -26,15 +26,21 @@ final class H2load
 
     /**
      * @param target {@code unix:/path} or {@code tcp:PORT}
-     * @param server the process whose CPU time to read around the measured part of a churn run, or {@code null}
-     * @return requests per second, counting only succeeded requests; for churn with a server, its CPU per connection
+     * @param server the process whose CPU time to read around the measured part of the run, or {@code null}
+     * @return requests per second, counting only succeeded requests; with a server, its CPU per request (for churn,
+     *         where every request has its own connection, that is its CPU per connection)
      */
     static Outcome run(String target, Workload workload, double seconds, double warmUpSeconds, ServerProcess server)
         throws IOException, InterruptedException
     {
         if (!workload.churn())
-            return new Outcome(once(target, workload, List.of("-D", format(seconds), "--warm-up-time", format(warmUpSeconds)), seconds + warmUpSeconds)
-                .rate(), null);
+        {
+            // Warm-up, then the measured run, in two runs of h2load: the server's CPU is read around the second only.
+            once(target, workload, List.of("-D", format(warmUpSeconds)), warmUpSeconds);
+            ServerProcess.CpuTime before = server == null ? null : server.cpuTime();
+            Counted measured = once(target, workload, List.of("-D", format(seconds)), seconds);
+            return new Outcome(measured.rate(), perRequest(server, before, measured));
+        }
         // h2load's timed mode never ends when every request closes its connection: count requests instead,
         // sized for about the same time, after a separate warm-up run. That warm-up is three times as long as the
         // keep-alive ones: connection setup and close are code the keep-alive loads before it never ran, and until
@@ -42,15 +48,22 @@ final class H2load
         once(target, workload, List.of("-n", Long.toString(Math.max(500, Math.round(3 * warmUpSeconds * CHURN_PER_SECOND)))), 3 * warmUpSeconds);
         ServerProcess.CpuTime before = server == null ? null : server.cpuTime();
         Counted measured = once(target, workload, List.of("-n", Long.toString(Math.max(1000, Math.round(seconds * CHURN_PER_SECOND)))), seconds);
-        if (before == null || measured.succeeded() == 0)
-            return new Outcome(measured.rate(), null);
-        ServerProcess.CpuTime used = server.cpuTime().minus(before);
         // Every request had its own connection: the requests h2load started are the connections the server served.
-        return new Outcome(measured.rate(), new ServerProcess.CpuTime(used.userNanos() / measured.total(), used.systemNanos() / measured.total()));
+        return new Outcome(measured.rate(), perRequest(server, before, measured));
     }
 
-    /** Requests per second, and for churn the server's CPU time per connection (or {@code null}). */
-    record Outcome(double rate, ServerProcess.CpuTime cpuPerConnection)
+    /** @return the server's CPU time since {@code before}, per request h2load started; {@code null} without a server */
+    private static ServerProcess.CpuTime perRequest(ServerProcess server, ServerProcess.CpuTime before, Counted measured)
+        throws IOException
+    {
+        if (before == null || measured.succeeded() == 0)
+            return null;
+        ServerProcess.CpuTime used = server.cpuTime().minus(before);
+        return new ServerProcess.CpuTime(used.userNanos() / measured.total(), used.systemNanos() / measured.total());
+    }
+
+    /** Requests per second, and the server's CPU time per request (per connection for churn), or {@code null}. */
+    record Outcome(double rate, ServerProcess.CpuTime cpuPerRequest)
     {
     }
 

@@ -48,10 +48,12 @@ final class Report
         if (mode != Bench.Mode.SMOKE && !results.select(m -> m.section().equals(Bench.SERVER)).isEmpty())
             md.append("![ratios](bench-").append(name).append("-ratios.png)\n\n");
         if (!results.select(m -> m.section().equals(Bench.CPU)).isEmpty())
-            md.append("## Server CPU per churned connection (blocking handler, c=16, a connection per request)\n\n")
-                .append("Read from /proc/PID/stat (10 ms ticks) around the measured churn run, divided by its connections. " +
-                    "Where it goes: [churn-profile.md](churn-profile.md).\n\n")
-                .append(results.table(Bench.CPU, JETTY, "µs of server CPU per connection (lower is better)")).append('\n');
+            md.append("## Server CPU per request (blocking handler), and per connection in churn\n\n")
+                .append("Read from /proc/PID/stat (10 ms ticks) around each measured run (after its warm-up, in a run of h2load " +
+                    "of its own), divided by the requests h2load started; in churn every request has its own connection, so that is " +
+                    "per connection. `behind-...`: the app's CPU behind nginx. Where a churned connection's goes: " +
+                    "[churn-profile.md](churn-profile.md).\n\n")
+                .append(results.table(Bench.CPU, JETTY, "µs of server CPU (lower is better)")).append('\n');
         for (String family : List.of("classic", "async", "jetty"))
         {
             if (!results.select(m -> m.section().equals("client-" + family)).isEmpty())
@@ -102,6 +104,11 @@ final class Report
             results.ratios("abstract", "unixhttp-abstract", "unixhttp-path", "jetty100", "nonblocking"), 0.95);
         target(rows, "4. idle memory (RSS) per connection ≤ Jetty UDS (ours/Jetty, lower is better)", results.ratios("idle", OURS, JETTY, "memory", "-"), -1.0);
         target(rows, "4. idle live heap per connection ≤ Jetty UDS (ours/Jetty, lower is better)", results.ratios("idle", OURS, JETTY, "heap", "-"), -1.0);
+        difference(rows, "4. a fresh server's resident memory ≤ Jetty UDS + 10 MB (ours − Jetty, MB; same JVM options)",
+            results.differences("idle", OURS, JETTY, "fresh-rss", "-"), 10.0);
+        for (String workload : List.of("c16", "c256"))
+            target(rows, "5. server CPU per keep-alive request, ours / Jetty UDS (stated; lower is better), " + workload,
+                results.ratios(Bench.CPU, OURS, JETTY, "per-request-" + workload, "user+sys"), Double.NaN);
         for (String variant : List.of("nginx-default", "nginx-keepalive"))
         {
             for (String workload : List.of("c16", "c256"))
@@ -167,6 +174,22 @@ final class Report
     }
 
     /** A negative goal is a ceiling (lower is better); NaN means stated, not judged. */
+    /** A target on a per-round difference (at most {@code most}), with the median and the spread. */
+    private static void difference(List<String[]> rows, String target, List<Double> differences, double most)
+    {
+        if (differences.isEmpty())
+        {
+            rows.add(new String[]{target, "not measured in this run", "–", "–"});
+            return;
+        }
+        double measured = Results.median(differences);
+        double lowest = differences.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double highest = differences.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        rows.add(new String[]{target, String.format(Locale.ROOT, "%+.1f", measured),
+            String.format(Locale.ROOT, "%+.1f–%+.1f (%d)", lowest, highest, differences.size()),
+            measured <= most ? "met" : String.format(Locale.ROOT, "missed by %.1f", measured - most)});
+    }
+
     private static void target(List<String[]> rows, String target, List<Double> ratios, double goal)
     {
         if (ratios.isEmpty())

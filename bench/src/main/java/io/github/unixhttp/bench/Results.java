@@ -71,6 +71,20 @@ final class Results
         return ratios;
     }
 
+    /** @return per round, the subject's value minus the reference's (the rounds where both were measured) */
+    List<Double> differences(String section, String subject, String reference, String workload, String variant)
+    {
+        List<Double> differences = new ArrayList<>();
+        for (Measurement measured : select(m -> m.section().equals(section) && m.subject().equals(subject) && m.workload().equals(workload) &&
+            m.variant().equals(variant)))
+        {
+            select(m -> m.section().equals(section) && m.subject().equals(reference) && m.workload().equals(workload) &&
+                m.variant().equals(variant) && m.round() == measured.round()).stream().findFirst()
+                .ifPresent(base -> differences.add(measured.value() - base.value()));
+        }
+        return differences;
+    }
+
     static double median(List<Double> values)
     {
         if (values.isEmpty())

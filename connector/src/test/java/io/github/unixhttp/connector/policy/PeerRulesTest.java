@@ -32,7 +32,7 @@ class PeerRulesTest
     @Test
     void idRulesMatchNameOnlyCredentialsThroughTheNameService()
     {
-        Requirements.requireLinuxLayer("names of ids (getpwuid through jnr-posix)");
+        Requirements.requireLinuxLayer("names of ids (getpwuid_r through jnr-ffi)");
         assertTrue(PeerPolicy.builder().allowUid(65534).build().evaluate(NOBODY_BY_NAME).allowed());
         assertTrue(PeerPolicy.builder().allowGid(65534).build().evaluate(NOBODY_BY_NAME).allowed());
         assertFalse(PeerPolicy.builder().allowUid(0).build().evaluate(NOBODY_BY_NAME).allowed());

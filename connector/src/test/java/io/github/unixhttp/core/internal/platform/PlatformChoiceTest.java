@@ -47,8 +47,8 @@ class PlatformChoiceTest
         String elsewhere = assertThrows(IllegalStateException.class, () -> Platform.choose("linux", null, "Mac OS X", () -> null)).getMessage();
         assertTrue(elsewhere.contains("Mac OS X") && elsewhere.contains("-Dunixhttp.platform=linux"), elsewhere);
         String noJnr = assertThrows(IllegalStateException.class,
-            () -> Platform.choose(null, "linux", "Linux", () -> "jnr-posix has no native access")).getMessage();
-        assertTrue(noJnr.contains("jnr-posix has no native access") && noJnr.contains("portable layer"), noJnr);
+            () -> Platform.choose(null, "linux", "Linux", () -> "jnr-ffi could not load the C library")).getMessage();
+        assertTrue(noJnr.contains("jnr-ffi could not load the C library") && noJnr.contains("portable layer"), noJnr);
         String typo = assertThrows(IllegalStateException.class, () -> Platform.choose("portabel", null, "Linux", () -> null)).getMessage();
         assertTrue(typo.contains("portabel") && typo.contains("linux, portable or auto"), typo);
     }

@@ -41,6 +41,11 @@ public interface LibC
 
     int dup3(int from, int to, int flags);
 
+    int dup2(int from, int to);
+
+    /** {@code name} NUL-terminated. */
+    int unsetenv(@In byte[] name);
+
     /** {@code address} receives the {@code struct sockaddr_un}; {@code length} its room in, its size out. */
     int getsockname(int fd, @Out byte[] address, @In @Out IntByReference length);
 

@@ -21,8 +21,6 @@ import jnr.unixsocket.UnixSocketAddress;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,20 +87,16 @@ public final class NativeEdge
     /** Made at first use, so that a server that never asks for processes never loads the calls. */
     private static final class ProcessHolder
     {
-        private static final PeerProcessReader READER = new PeerProcessReader(Holder.FDS, Holder.LIBC, Holder.POSIX_CALLS);
+        private static final PeerProcessReader READER = new PeerProcessReader(Holder.FDS, Holder.LIBC);
     }
 
     /**
-     * @return why the Linux layer cannot be used in this JVM, or {@code null} if it can (jnr loads the C library and
-     *         jnr-posix); asked by {@link Platform} on Linux only
+     * @return why the Linux layer cannot be used in this JVM, or {@code null} if it can (jnr loads the C library);
+     *         asked by {@link Platform} on Linux only
      */
     public static String whyNoLinuxLayer()
     {
-        if (Holder.LIBC == null)
-            return "jnr-ffi could not load the C library";
-        if (Holder.POSIX_CALLS == null)
-            return "jnr-posix has no native access";
-        return null;
+        return Holder.LIBC == null ? "jnr-ffi could not load the C library" : null;
     }
 
     private static boolean portable()
@@ -269,11 +263,11 @@ public final class NativeEdge
         if (portable())
             throw Platform.current().refusal("Taking up a LISTEN_FDS descriptor (" + from + ")",
                 "have the supervisor pass the socket on standard input (systemd: StandardInput=socket; s6-ipcserver-socketbinder)");
-        POSIX posix = Holder.POSIX_CALLS;
-        if (posix == null)
-            throw new IOException("dup2 needs native calls, and jnr-posix could not load here");
-        if (posix.dup2(from, to) < 0)
-            throw new IOException("dup2(" + from + ", " + to + ") failed: errno " + posix.errno());
+        LibC libc = Holder.LIBC;
+        if (libc == null)
+            throw new IOException("dup2 needs native calls, and jnr-ffi could not load the C library here");
+        if (libc.dup2(from, to) < 0)
+            throw new IOException("dup2(" + from + ", " + to + ") failed: errno " + jnr.ffi.LastError.getLastError(Runtime.getRuntime(libc)));
     }
 
     /**
@@ -284,9 +278,9 @@ public final class NativeEdge
     {
         if (portable())
             return;
-        POSIX posix = Holder.POSIX_CALLS;
-        if (posix != null)
-            posix.unsetenv(name);
+        LibC libc = Holder.LIBC;
+        if (libc != null)
+            libc.unsetenv((name + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -473,26 +467,25 @@ public final class NativeEdge
 
     private static final class Holder
     {
-        private static final POSIX POSIX_CALLS = loadPosix();
-        private static final NameService NAMES = POSIX_CALLS == null ? new NoNames() : new JnrNameService(POSIX_CALLS);
         private static final LibC LIBC = loadLibC();
+        private static final NameService NAMES = loadNames();
         private static final ChannelFds FDS = ChannelFds.open();
         private static final PeerCredentialsReader READER = chooseReader();
 
-        private static POSIX loadPosix()
+        private static NameService loadNames()
         {
+            if (LIBC == null)
+                return new NoNames();
             try
             {
-                POSIX posix = POSIXFactory.getNativePOSIX();
-                if (posix.isNative())
-                    return posix;
-                LOG.warn("jnr-posix has no native access here: peer user and group names will be missing");
+                return new LibcNameService(LibraryLoader.create(NameCalls.class).load("c"));
             }
             catch (LinkageError | RuntimeException unavailable)
             {
-                LOG.warn("jnr-posix could not load ({}): peer user and group names will be missing", unavailable.toString());
+                LOG.warn("The C library's name lookups could not be bound ({}): peer user and group names will be missing",
+                    unavailable.toString());
+                return new NoNames();
             }
-            return null;
         }
 
         private static LibC loadLibC()

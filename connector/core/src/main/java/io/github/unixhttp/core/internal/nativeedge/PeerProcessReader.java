@@ -14,8 +14,6 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.posix.FileStat;
-import jnr.posix.POSIX;
 
 /**
  * Reads which program is a connection's peer, without trusting a pid: {@code getsockopt(SO_PEERPIDFD)} (Linux 6.5+)
@@ -26,7 +24,7 @@ import jnr.posix.POSIX;
  * ({@link PeerProcessException.Reason}): a rule that needs the answer then refuses.
  * <p>
  * Where pidfds have their own inodes (pidfs, Linux 6.9+, 64-bit), what was read is remembered per process for a
- * second ({@link PeerProcessCache}): a peer that opens many connections costs one pidfd and one {@code fstat} each.
+ * second ({@link PeerProcessCache}): a peer that opens many connections costs one pidfd and one {@code statx} each.
  */
 public final class PeerProcessReader
 {
@@ -40,9 +38,10 @@ public final class PeerProcessReader
     /** A cgroup file larger than this (cgroup v1 with very long paths) is not read: no cgroup is then known. */
     private static final int MAX_CGROUP_FILE = 1 << 20;
 
+    private static final byte[] EMPTY_PATH = {0};
+
     private final ChannelFds fds;
     private final LibC libc;
-    private final POSIX posix;
     private final Runtime runtime;
     private final SocketOptionCalls calls;
     private final PidfdCalls pidfds;
@@ -55,15 +54,14 @@ public final class PeerProcessReader
     {
         final Pointer value = Memory.allocateDirect(runtime, Integer.BYTES);
         final Pointer length = Memory.allocateDirect(runtime, Integer.BYTES);
-        final FileStat stat = posix.allocateStat();
+        final Pointer statx = Memory.allocateDirect(runtime, PidfdCalls.STATX_SIZE);
         byte[] file = new byte[4096];
     }
 
-    PeerProcessReader(ChannelFds fds, LibC libc, POSIX posix)
+    PeerProcessReader(ChannelFds fds, LibC libc)
     {
         this.fds = fds;
         this.libc = libc;
-        this.posix = posix;
         this.runtime = Runtime.getRuntime(libc);
         this.calls = LibraryLoader.create(SocketOptionCalls.class).load("c");
         this.pidfds = LibraryLoader.create(PidfdCalls.class).load("c");
@@ -168,7 +166,10 @@ public final class PeerProcessReader
     /** @return the pidfd's inode, or 0 if it cannot be had (then nothing is remembered) */
     private long inodeOf(int pidfd, Scratch memory)
     {
-        return posix.fstat(pidfd, memory.stat) == 0 ? memory.stat.ino() : 0;
+        if (pidfds.statx(pidfd, EMPTY_PATH, PidfdCalls.AT_EMPTY_PATH, PidfdCalls.STATX_INO, memory.statx) != 0 ||
+            (memory.statx.getInt(0) & PidfdCalls.STATX_INO) == 0)
+            return 0;
+        return memory.statx.getLong(PidfdCalls.STATX_INO_OFFSET);
     }
 
     /** Signal 0 through the pidfd: sent (or refused for permission) while the process lives, ESRCH once it has exited. */
