@@ -60,29 +60,28 @@ final class Results
      */
     List<Double> ratios(String section, String subject, String reference, String workload, String variant)
     {
-        List<Double> ratios = new ArrayList<>();
-        for (Measurement measured : select(m -> m.section().equals(section) && m.subject().equals(subject) && m.workload().equals(workload) &&
-            m.variant().equals(variant)))
-        {
-            select(m -> m.section().equals(section) && m.subject().equals(reference) && m.workload().equals(workload) &&
-                m.variant().equals(variant) && m.round() == measured.round()).stream().findFirst()
-                .filter(base -> base.value() > 0).ifPresent(base -> ratios.add(measured.value() / base.value()));
-        }
-        return ratios;
+        return perRound(section, subject, reference, workload, variant, (measured, base) -> base > 0 ? measured / base : Double.NaN);
     }
 
     /** @return per round, the subject's value minus the reference's (the rounds where both were measured) */
     List<Double> differences(String section, String subject, String reference, String workload, String variant)
     {
-        List<Double> differences = new ArrayList<>();
+        return perRound(section, subject, reference, workload, variant, (measured, base) -> measured - base);
+    }
+
+    /** @return per round where both were measured, the subject's value and the reference's combined (NaN: left out) */
+    private List<Double> perRound(String section, String subject, String reference, String workload, String variant,
+                                  java.util.function.DoubleBinaryOperator combined)
+    {
+        List<Double> values = new ArrayList<>();
         for (Measurement measured : select(m -> m.section().equals(section) && m.subject().equals(subject) && m.workload().equals(workload) &&
             m.variant().equals(variant)))
         {
             select(m -> m.section().equals(section) && m.subject().equals(reference) && m.workload().equals(workload) &&
                 m.variant().equals(variant) && m.round() == measured.round()).stream().findFirst()
-                .ifPresent(base -> differences.add(measured.value() - base.value()));
+                .map(base -> combined.applyAsDouble(measured.value(), base.value())).filter(value -> !value.isNaN()).ifPresent(values::add);
         }
-        return differences;
+        return values;
     }
 
     static double median(List<Double> values)

@@ -64,40 +64,52 @@ final class LibcNameService implements NameService
         int call(Pointer entry, Pointer buffer, long bufferLength, Pointer result);
     }
 
+    /** A lookup by id or by name, as the C library's {@code get*_r} calls take it. */
+    @FunctionalInterface
+    private interface ByKey<K>
+    {
+        int call(K key, Pointer entry, Pointer buffer, long bufferLength, Pointer result);
+    }
+
     @Override
     public String userName(int uid)
     {
-        Optional<String> name = cached(userNames, uid, id -> lookUp("user " + id,
-            (entry, buffer, length, result) -> calls.getpwuid_r(id, entry, buffer, length, result), this::nameAt), Optional::isPresent);
-        return name == null ? null : name.orElse(null);
+        return nameOf(userNames, "user ", uid, calls::getpwuid_r);
     }
 
     @Override
     public String groupName(int gid)
     {
-        Optional<String> name = cached(groupNames, gid, id -> lookUp("group " + id,
-            (entry, buffer, length, result) -> calls.getgrgid_r(id, entry, buffer, length, result), this::nameAt), Optional::isPresent);
-        return name == null ? null : name.orElse(null);
+        return nameOf(groupNames, "group ", gid, calls::getgrgid_r);
     }
 
     @Override
     public OptionalInt uidOf(String name)
     {
-        OptionalInt uid = cached(uids, name, key -> lookUp("user " + key,
-            (entry, buffer, length, result) -> calls.getpwnam_r(cString(key), entry, buffer, length, result),
-            entry -> entry.getInt(2L * pointerSize)).map(found -> found.map(OptionalInt::of).orElse(OptionalInt.empty())),
-            OptionalInt::isPresent);
-        return uid == null ? OptionalInt.empty() : uid;
+        return idOf(uids, "user ", name, calls::getpwnam_r);
     }
 
     @Override
     public OptionalInt gidOf(String name)
     {
-        OptionalInt gid = cached(gids, name, key -> lookUp("group " + key,
-            (entry, buffer, length, result) -> calls.getgrnam_r(cString(key), entry, buffer, length, result),
+        return idOf(gids, "group ", name, calls::getgrnam_r);
+    }
+
+    private String nameOf(Map<Integer, Entry<Optional<String>>> cache, String what, int id, ByKey<Integer> call)
+    {
+        Optional<String> name = cached(cache, id, key -> lookUp(what + key,
+            (entry, buffer, length, result) -> call.call(key, entry, buffer, length, result), this::nameAt), Optional::isPresent);
+        return name == null ? null : name.orElse(null);
+    }
+
+    /** The id is the third field of both structures, after two pointers. */
+    private OptionalInt idOf(Map<String, Entry<OptionalInt>> cache, String what, String name, ByKey<byte[]> call)
+    {
+        OptionalInt id = cached(cache, name, key -> lookUp(what + key,
+            (entry, buffer, length, result) -> call.call(cString(key), entry, buffer, length, result),
             entry -> entry.getInt(2L * pointerSize)).map(found -> found.map(OptionalInt::of).orElse(OptionalInt.empty())),
             OptionalInt::isPresent);
-        return gid == null ? OptionalInt.empty() : gid;
+        return id == null ? OptionalInt.empty() : id;
     }
 
     /** The name a {@code struct passwd} or {@code struct group} starts with. */
