@@ -138,10 +138,11 @@ public final class Bench
                 case "--features" -> mode = Mode.FEATURES;
                 case "--proxy" -> mode = Mode.PROXY;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--pin" -> System.setProperty(CorePinning.PROPERTY, "true");
                 case "--out" -> out = Path.of(args[++i]);
                 default ->
                 {
-                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract | --proxy | --features] [--rounds N] [--out DIR]");
+                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract | --proxy | --features] [--rounds N] [--pin] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -418,6 +419,7 @@ public final class Bench
             "JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + "\n" +
             "Jetty: " + Jetty.VERSION + " (reference connector jetty-unixdomain-server " + Jetty.VERSION + ", from the same BOM)\n" +
             "load generator: " + H2load.version() + "\n" +
+            "cores: " + CorePinning.describe() + "\n" +
             "nginx: " + nginx + "\n" +
             "Netty reference: " + io.netty.util.Version.identify().getOrDefault("netty-transport-native-epoll",
                 io.netty.util.Version.identify().values().iterator().next()).artifactVersion() + " (epoll domain sockets, non-blocking slot only)";

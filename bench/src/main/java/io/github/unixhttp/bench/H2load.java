@@ -79,7 +79,8 @@ final class H2load
 
     private static Counted once(String target, Workload workload, List<String> amount, double seconds) throws IOException, InterruptedException
     {
-        List<String> command = new ArrayList<>(List.of("h2load", "--h1"));
+        List<String> command = new ArrayList<>(CorePinning.load());
+        command.addAll(List.of("h2load", "--h1"));
         command.addAll(amount);
         command.addAll(List.of("-c", Integer.toString(workload.clients()), "-t", Integer.toString(workload.clients() >= 64 ? 2 : 1)));
         if (workload.churn())

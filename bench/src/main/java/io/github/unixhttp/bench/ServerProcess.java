@@ -40,7 +40,8 @@ final class ServerProcess implements AutoCloseable
     /** The same, with more JVM options (a profiler's, say). */
     static ServerProcess startJvm(List<String> prefix, List<String> jvmOptions, String description, String mainClass, String... args) throws Exception
     {
-        List<String> command = new ArrayList<>(prefix);
+        List<String> command = new ArrayList<>(CorePinning.server());
+        command.addAll(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
         command.addAll(jvmOptions);
@@ -72,7 +73,9 @@ final class ServerProcess implements AutoCloseable
             "  server { listen unix:" + socket + " backlog=1024; location / { return 200 \"hello, world\\n\"; } }",
             "}", "");
         Path file = Files.writeString(dir.resolve("nginx.conf"), config);
-        Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", file.toString())
+        List<String> command = new ArrayList<>(CorePinning.server());
+        command.addAll(List.of("nginx", "-p", dir.toString(), "-c", file.toString()));
+        Process process = new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         ServerProcess server = new ServerProcess(process, "nginx " + socket);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -110,7 +113,10 @@ final class ServerProcess implements AutoCloseable
                 (keepAlive ? " proxy_http_version 1.1; proxy_set_header Connection \"\";" : "") + " } }",
             "}", "");
         Path file = Files.writeString(dir.resolve("nginx.conf"), config);
-        Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", file.toString())
+        // nginx in front is part of the load: it runs where h2load does.
+        List<String> command = new ArrayList<>(CorePinning.load());
+        command.addAll(List.of("nginx", "-p", dir.toString(), "-c", file.toString()));
+        Process process = new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         ServerProcess server = new ServerProcess(process, "nginx proxy on " + port + " to " + upstream);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

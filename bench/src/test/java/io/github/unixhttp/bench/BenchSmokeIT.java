@@ -10,6 +10,7 @@ import io.github.unixhttp.testing.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,6 +31,10 @@ class BenchSmokeIT
             "-jar", jar, "--smoke", "--out", out.toString())).requireSuccess();
         String report = Files.readString(out.resolve("bench-smoke.md"));
         assertTrue(report.contains("| unixhttp |") && report.contains("| jetty-uds |"), report + "\n" + run.stdout());
-        assertTrue(Files.readString(out.resolve("bench-smoke.csv")).lines().count() == 3, "one header and two measurements expected");
+        List<String> rows = Files.readString(out.resolve("bench-smoke.csv")).lines().skip(1).toList();
+        // Per server: its throughput, and beside it its CPU per request (user+sys, and sys alone) read from /proc.
+        assertEquals(2, rows.stream().filter(row -> row.contains(",server,") && row.endsWith(",req/s")).count(), rows.toString());
+        assertEquals(4, rows.stream().filter(row -> row.contains(",cpu,") && row.contains(",per-request-c16,")).count(), rows.toString());
+        assertEquals(6, rows.size(), rows.toString());
     }
 }
