@@ -157,7 +157,8 @@ public final class PeerCredentials
 
     /**
      * @param process the peer process, read through a pidfd for this very connection
-     * @return these credentials with the peer's process (never shared with another connection: pids are reused)
+     * @return these credentials with the peer's process (read through this connection's pidfd, never looked up by
+     *         pid: pids are reused)
      */
     public PeerCredentials withProcess(PeerProcess process)
     {

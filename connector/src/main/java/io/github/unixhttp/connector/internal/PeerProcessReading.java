@@ -10,7 +10,8 @@ import io.github.unixhttp.core.internal.nativeedge.PeerProcessReader;
 
 /**
  * Credentials with the peer's process, for connectors whose policy decides by the calling program or that were asked
- * to read it: read per connection, never taken from a cache (a pid is reused, a pidfd pins one process). A process
+ * to read it: a pidfd per connection (a pid is reused, a pidfd pins one process), what was read of that process
+ * remembered for a second by the pidfd's inode, never by pid (see PeerProcessReader). A process
  * that cannot be read is said so in the credentials, and the policy refuses on that, with the reason in its log line.
  */
 final class PeerProcessReading implements PeerCredentialsReader
