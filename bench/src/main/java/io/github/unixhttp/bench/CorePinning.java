@@ -34,7 +34,7 @@ final class CorePinning
 
     static String describe()
     {
-        return enabled() ? "pinned: the server under test on CPU " + (cores() - 1) + ", the load on CPU " + String.join("", load().subList(2, 3))
+        return enabled() ? "pinned: the server under test on CPU " + (cores() - 1) + ", the load on CPU " + load().get(2)
             : "not pinned (the scheduler places servers and load on any core)";
     }
 

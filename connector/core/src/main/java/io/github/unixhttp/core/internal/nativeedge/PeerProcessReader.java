@@ -241,7 +241,7 @@ public final class PeerProcessReader
         int fd = libc.open(("/proc/" + pid + "/cgroup\0").getBytes(StandardCharsets.US_ASCII), O_RDONLY_CLOEXEC, 0);
         if (fd < 0)
         {
-            if (LastError.getLastError(runtime) == 2)
+            if (LastError.getLastError(runtime) == NativeCallException.ENOENT)
                 throw new PeerProcessException(PeerProcessException.Reason.GONE, "the peer process has exited (pid " + pid + ")");
             return null;
         }
