@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.github.unixhttp.bench.BenchServer.Kind;
 import io.github.unixhttp.bench.H2load.Workload;
@@ -22,7 +23,10 @@ import org.eclipse.jetty.util.Jetty;
  * (A B C ... A B C ...) so that machine noise hits all alike; ratios to Jetty's UnixDomainServerConnector are taken
  * within each round. Then the client side, abstract names, and 5000 idle connections.
  *
- * <pre>java -cp bench/target/unixhttp-bench.jar io.github.unixhttp.bench.Bench [--quick | --targets | --full | --smoke | --features] [--rounds N] [--out DIR]</pre>
+ * <pre>java -cp bench/target/unixhttp-bench.jar io.github.unixhttp.bench.Bench [--quick | --targets | --full | --smoke | --features] [--rounds N] [--pin] [--jvm-options "OPTIONS"] [--out DIR]</pre>
+ *
+ * <p>Every server runs in its JVM's defaults unless {@code --jvm-options} gives options (the same for every server):
+ * {@code --jvm-options "-Xms256m -XX:+UseParallelGC"} was the bench's setting before issue #26.</p>
  */
 public final class Bench
 {
@@ -111,6 +115,7 @@ public final class Bench
     static final List<Workload> PROXY_WORKLOADS = List.of(new Workload("c16", 16, false), new Workload("c256", 256, false));
     static final String PROXY = "proxy";
     static final String CPU = "cpu";
+    static final String SYSCALLS = "syscalls";
 
     private Bench(Mode mode, int rounds, Path out) throws IOException
     {
@@ -139,10 +144,11 @@ public final class Bench
                 case "--proxy" -> mode = Mode.PROXY;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--pin" -> System.setProperty(CorePinning.PROPERTY, "true");
+                case "--jvm-options" -> System.setProperty(ServerProcess.JVM_OPTIONS_PROPERTY, args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default ->
                 {
-                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract | --proxy | --features] [--rounds N] [--pin] [--out DIR]");
+                    System.err.println("usage: Bench [--quick | --targets | --full | --smoke | --clients | --abstract | --proxy | --features] [--rounds N] [--pin] [--jvm-options \"OPTIONS\"] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -174,6 +180,8 @@ public final class Bench
             if (mode.idleConnections > 0)
                 idleConnections(round);
         }
+        if (mode == Mode.TARGETS || mode == Mode.FULL)
+            countSystemCalls();
         Duration took = Duration.between(start, Instant.now());
         String name = "bench-" + mode.name().toLowerCase(Locale.ROOT);
         if (!heapByClass.isEmpty())
@@ -376,6 +384,43 @@ public final class Bench
             results.add(new Results.Measurement(round, "abstract", subject, "c16", "blocking", client.classicRate(address), "req/s"));
     }
 
+    /**
+     * System calls per keep-alive request and per churned connection, counted by strace once (counts do not move with
+     * the machine's load as throughput does): our defaults, credentials off, and Jetty's connector, each warmed up first.
+     */
+    private void countSystemCalls() throws Exception
+    {
+        if (!SyscallCount.available())
+        {
+            System.out.println("strace is not installed: system calls not counted");
+            return;
+        }
+        for (Kind kind : List.of(Kind.UNIXHTTP, Kind.UNIXHTTP_NOCREDS, Kind.JETTY_UDS))
+        {
+            String subject = subject(kind);
+            Path socket = work.resolve("counted-" + subject + ".sock");
+            Files.deleteIfExists(socket);
+            try (ServerProcess server = ServerProcess.startJvm(List.of(), kind, socket.toString(), false))
+            {
+                String target = "unix:" + socket;
+                for (Workload workload : List.of(new Workload("c16", 16, false), new Workload("churn16", 16, true)))
+                {
+                    H2load.run(target, workload, mode.warmUp, mode.warmUp, null);
+                    Map<String, Double> calls = SyscallCount.perRequest(server, target, workload, workload.churn() ? 3_000 : 20_000,
+                        work.resolve(subject + "-" + workload.name() + ".strace"));
+                    if (calls.isEmpty())
+                        System.out.println("  strace counted nothing for " + subject + " (may it attach? ptrace_scope)");
+                    String what = workload.churn() ? "per-connection" : "per-request-" + workload.name();
+                    // Calls made less than once per hundred requests (start-up stragglers, timers) are left out.
+                    calls.forEach((name, count) -> {
+                        if (count >= 0.01)
+                            results.add(new Results.Measurement(1, SYSCALLS, subject, what, name, count, "calls"));
+                    });
+                }
+            }
+        }
+    }
+
     /** Each server once per round: accept and answer N connections, then memory per idle connection. */
     private void idleConnections(int round) throws Exception
     {
@@ -420,6 +465,8 @@ public final class Bench
             "Jetty: " + Jetty.VERSION + " (reference connector jetty-unixdomain-server " + Jetty.VERSION + ", from the same BOM)\n" +
             "load generator: " + H2load.version() + "\n" +
             "cores: " + CorePinning.describe() + "\n" +
+            "server JVMs: " + (ServerProcess.benchJvmOptions().isEmpty() ? "the JVM's defaults (no heap or collector options)"
+                : String.join(" ", ServerProcess.benchJvmOptions())) + "\n" +
             "nginx: " + nginx + "\n" +
             "Netty reference: " + io.netty.util.Version.identify().getOrDefault("netty-transport-native-epoll",
                 io.netty.util.Version.identify().values().iterator().next()).artifactVersion() + " (epoll domain sockets, non-blocking slot only)";

@@ -298,24 +298,12 @@ public final class ChurnProfile
 
     private static void strace(ServerProcess server, String target, Path output, Profile profile) throws Exception
     {
-        long connections = 3_000;
-        Process strace = new ProcessBuilder("strace", "-c", "-f", "-o", output.toString(), "-p", Long.toString(server.pid()))
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Thread.sleep(1000);
-        H2load.Counted run = H2load.requests(target, CHURN, connections);
-        new ProcessBuilder("kill", "-INT", Long.toString(strace.pid())).start().waitFor();
-        strace.waitFor(20, TimeUnit.SECONDS);
-        Map<String, Long> calls = new HashMap<>();
-        for (String line : Files.readAllLines(output))
-        {
-            // "% time     seconds  usecs/call     calls    errors syscall": calls is the 4th field, the name the last
-            String[] fields = line.trim().split("\\s+");
-            if (fields.length >= 5 && fields[0].matches("[0-9.]+") && fields[3].matches("\\d+") && !fields[fields.length - 1].equals("total"))
-                calls.put(fields[fields.length - 1], Long.parseLong(fields[3]));
-        }
-        calls.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-            .filter(e -> e.getValue() >= run.total() / 20)
-            .forEach(e -> profile.syscallsByName.put(e.getKey(), e.getValue() / (double)run.total()));
+        Map<String, Double> perConnection = SyscallCount.perRequest(server, target, CHURN, 3_000, output);
+        // The calls made at least once per 20 connections.
+        perConnection.forEach((name, calls) -> {
+            if (!name.equals("total") && calls >= 0.05)
+                profile.syscallsByName.put(name, calls);
+        });
     }
 
     private static void jcmd(ServerProcess server, String... command) throws Exception

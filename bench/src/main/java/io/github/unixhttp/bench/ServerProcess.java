@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess implements AutoCloseable
 {
+    static final String JVM_OPTIONS_PROPERTY = "unixhttp.bench.jvmOptions";
+
     private final Process process;
     private final String description;
 
@@ -31,6 +33,16 @@ final class ServerProcess implements AutoCloseable
         return startJvm(prefix, kind + " " + address, BenchServer.class.getName(), kind.name(), address, nonBlocking ? "nonblocking" : "blocking");
     }
 
+    /**
+     * The options every server JVM gets ({@code --jvm-options}): none by default, so each server runs in its JVM's
+     * defaults (heap, collector), as an application embedding it would; the same for every server of a run.
+     */
+    static List<String> benchJvmOptions()
+    {
+        String options = System.getProperty(JVM_OPTIONS_PROPERTY, "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
     /** Any main class of this jar in a fresh JVM, which prints "READY" once it serves. */
     static ServerProcess startJvm(List<String> prefix, String description, String mainClass, String... args) throws Exception
     {
@@ -43,7 +55,8 @@ final class ServerProcess implements AutoCloseable
         List<String> command = new ArrayList<>(CorePinning.server());
         command.addAll(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
+        command.addAll(benchJvmOptions());
         command.addAll(jvmOptions);
         if (Runtime.version().feature() >= 22)
             command.add("--enable-native-access=ALL-UNNAMED");
