@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Whether runs of the bench agree: reads the targets table of each report given and prints, per target, each run's
- * verdict and whether they all agree (a verdict is compared by its kind: met, missed, undecided, stated).
+ * verdict and whether they all agree (a verdict is compared by its kind: met, missed, undecided, stated), and how many
+ * targets one run says are met and another missed: the contradictions a verdict rule must not produce.
  *
  * <pre>java -cp bench/target/unixhttp-bench.jar io.github.unixhttp.bench.VerdictAgreement run1.md run2.md run3.md [--out FILE]</pre>
  */
@@ -72,6 +73,7 @@ public final class VerdictAgreement
         md.append(" agree |\n|---|").append("---|".repeat(runs.size())).append("---|\n");
         int judged = 0;
         int agreeing = 0;
+        int contradicting = 0;
         for (String target : runs.get(0).keySet())
         {
             List<String> kinds = new ArrayList<>();
@@ -83,16 +85,20 @@ public final class VerdictAgreement
                 kinds.add(row == null ? "absent" : kind(row[2]));
             }
             boolean agree = kinds.stream().distinct().count() == 1;
+            boolean contradict = kinds.contains("met") && kinds.contains("missed");
             if (!kinds.contains("stated") && !kinds.contains("–"))
             {
                 judged++;
                 if (agree)
                     agreeing++;
+                if (contradict)
+                    contradicting++;
             }
-            md.append(agree ? " yes |" : " **no** |").append('\n');
+            md.append(agree ? " yes |" : contradict ? " **no: met and missed** |" : " no |").append('\n');
         }
-        return String.format(Locale.ROOT, "Verdicts of %d runs (%s): **%d of %d judged targets agree**.%n%n",
-            runs.size(), String.join(", ", reports.stream().map(Path::toString).toList()), agreeing, judged) + md;
+        return String.format(Locale.ROOT, "Verdicts of %d runs (%s): **%d of %d judged targets agree**; %d met in one run and " +
+            "missed in another (the others that differ are undecided in some run).%n%n",
+            runs.size(), String.join(", ", reports.stream().map(Path::toString).toList()), agreeing, judged, contradicting) + md;
     }
 
     /** met, missed, undecided, stated, or "–" (not measured). */
