@@ -6,7 +6,6 @@ import java.util.function.IntFunction;
 
 import io.github.unixhttp.core.PeerCredentials;
 import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -45,7 +44,7 @@ final class JnrPeerCredentialsReader implements PeerCredentialsReader
         this.fds = fds;
         this.jdkFallback = jdkFallback;
         this.runtime = Runtime.getRuntime(libc);
-        this.calls = LibraryLoader.create(SocketOptionCalls.class).load("c");
+        this.calls = NativeEdge.bindC(SocketOptionCalls.class);
         this.scratch = new Scratch[Integer.highestOneBit(Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()) * 4)];
         for (int i = 0; i < scratch.length; i++)
             scratch[i] = new Scratch(runtime);

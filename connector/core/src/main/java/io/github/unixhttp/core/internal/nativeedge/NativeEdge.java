@@ -411,6 +411,20 @@ public final class NativeEdge
         return Holder.LIBC;
     }
 
+    /**
+     * Binds an interface of C library calls, looking its functions up among the symbols already loaded in this process
+     * ({@code dlsym(RTLD_DEFAULT)}), where the C library the JVM itself runs on always is. Asked for the library by
+     * name ({@code "c"}), jnr first fails to open a file called {@code c}, then lists every file of the system's
+     * library directories and matches each name against a pattern, at every binding: measured, some 3 MB of garbage
+     * and half of the binding's time at a server's start.
+     *
+     * @throws LinkageError or RuntimeException if jnr cannot bind it here
+     */
+    static <T> T bindC(Class<T> calls)
+    {
+        return LibraryLoader.create(calls).load(LibraryLoader.DEFAULT_LIBRARY);
+    }
+
     /** The client side of abstract names on the JDK's channels, made at first use; {@code null} where it cannot be. */
     private static final class ClientHolder
     {
@@ -478,7 +492,7 @@ public final class NativeEdge
                 return new NoNames();
             try
             {
-                return new LibcNameService(LibraryLoader.create(NameCalls.class).load("c"));
+                return new LibcNameService(bindC(NameCalls.class));
             }
             catch (LinkageError | RuntimeException unavailable)
             {
@@ -492,7 +506,7 @@ public final class NativeEdge
         {
             try
             {
-                return LibraryLoader.create(LibC.class).load("c");
+                return bindC(LibC.class);
             }
             catch (LinkageError | RuntimeException unavailable)
             {

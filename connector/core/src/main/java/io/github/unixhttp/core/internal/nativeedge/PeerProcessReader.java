@@ -10,7 +10,6 @@ import java.nio.file.Path;
 
 import io.github.unixhttp.core.PeerProcess;
 import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -63,8 +62,8 @@ public final class PeerProcessReader
         this.fds = fds;
         this.libc = libc;
         this.runtime = Runtime.getRuntime(libc);
-        this.calls = LibraryLoader.create(SocketOptionCalls.class).load("c");
-        this.pidfds = LibraryLoader.create(PidfdCalls.class).load("c");
+        this.calls = NativeEdge.bindC(SocketOptionCalls.class);
+        this.pidfds = NativeEdge.bindC(PidfdCalls.class);
         this.cache = pidfdsHaveOwnInodes(System.getProperty("os.version"), System.getProperty("os.arch")) ? new PeerProcessCache() : null;
         this.scratch = ThreadLocal.withInitial(Scratch::new);
     }
