@@ -386,7 +386,8 @@ public final class Bench
 
     /**
      * System calls per keep-alive request and per churned connection, counted by strace once (counts do not move with
-     * the machine's load as throughput does): our defaults, credentials off, and Jetty's connector, each warmed up first.
+     * the machine's load as throughput does): our defaults, credentials off, and Jetty's connector, each warmed up first;
+     * then, where the run has the reverse-proxy scenario, ours and Jetty's per request behind nginx with upstream keep-alive.
      */
     private void countSystemCalls() throws Exception
     {
@@ -408,17 +409,36 @@ public final class Bench
                     H2load.run(target, workload, mode.warmUp, mode.warmUp, null);
                     Map<String, Double> calls = SyscallCount.perRequest(server, target, workload, workload.churn() ? 3_000 : 20_000,
                         work.resolve(subject + "-" + workload.name() + ".strace"));
-                    if (calls.isEmpty())
-                        System.out.println("  strace counted nothing for " + subject + " (may it attach? ptrace_scope)");
                     String what = workload.churn() ? "per-connection" : "per-request-" + workload.name();
-                    // Calls made less than once per hundred requests (start-up stragglers, timers) are left out.
-                    calls.forEach((name, count) -> {
-                        if (count >= 0.01)
-                            results.add(new Results.Measurement(1, SYSCALLS, subject, what, name, count, "calls"));
-                    });
+                    record(subject, what, calls);
                 }
             }
+            if (!mode.proxy || which("nginx") == null || kind == Kind.UNIXHTTP_NOCREDS)
+                continue;
+            // The app behind nginx with upstream keep-alive: nginx's requests, on connections it keeps.
+            Files.deleteIfExists(socket);
+            Path dir = Files.createDirectories(work.resolve("counted-proxy-" + subject));
+            int nginxPort = freePort();
+            Workload c16 = new Workload("c16", 16, false);
+            try (ServerProcess app = ServerProcess.startJvm(List.of(), kind, socket.toString(), false);
+                 ServerProcess nginx = ServerProcess.startNginxProxy(dir, nginxPort, "unix:" + socket, true))
+            {
+                H2load.run("tcp:" + nginxPort, c16, mode.warmUp, mode.warmUp, null);
+                record(subject, "behind-nginx-keepalive-per-request-c16",
+                    SyscallCount.perRequest(app, "tcp:" + nginxPort, c16, 20_000, work.resolve(subject + "-proxied.strace")));
+            }
         }
+    }
+
+    /** The calls made at least once per hundred requests (the rarer ones are start-up stragglers and timers). */
+    private void record(String subject, String what, Map<String, Double> calls)
+    {
+        if (calls.isEmpty())
+            System.out.println("  strace counted nothing for " + subject + " (may it attach? ptrace_scope)");
+        calls.forEach((name, count) -> {
+            if (count >= 0.01)
+                results.add(new Results.Measurement(1, SYSCALLS, subject, what, name, count, "calls"));
+        });
     }
 
     /** Each server once per round: accept and answer N connections, then memory per idle connection. */

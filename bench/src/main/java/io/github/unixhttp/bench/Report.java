@@ -66,7 +66,8 @@ final class Report
         if (!results.select(m -> m.section().equals(Bench.SYSCALLS)).isEmpty())
             md.append("## System calls (counted)\n\n")
                 .append("`strace -c -f` attached to each server (warmed up, in a process of its own) while h2load sends 20,000 keep-alive " +
-                    "requests or 3,000 churned connections; the calls some server makes at least once per 20. Counted once: " +
+                    "requests or 3,000 churned connections (and, with the reverse-proxy scenario, while h2load sends 20,000 requests to nginx " +
+                    "in front of it with upstream keep-alive); the calls some server makes at least once per 20. Counted once: " +
                     "strace slows a server several times over, but what it counts does not move with the machine's load.\n\n")
                 .append(syscallTable(results));
         if (!results.select(m -> m.section().equals("idle")).isEmpty())
@@ -115,6 +116,8 @@ final class Report
             results.ratios(Bench.SYSCALLS, OURS, JETTY, "per-request-c16", "total"), Double.NaN);
         target(rows, "5. system calls per churned connection (counted), ours / Jetty UDS (stated)",
             results.ratios(Bench.SYSCALLS, OURS, JETTY, "per-connection", "total"), Double.NaN);
+        target(rows, "5. system calls per request behind nginx-keepalive (counted, c16), ours / Jetty UDS (stated)",
+            results.ratios(Bench.SYSCALLS, OURS, JETTY, "behind-nginx-keepalive-per-request-c16", "total"), Double.NaN);
         target(rows, "#14. defaults ≥ 1.00x Jetty UDS, c1", results.ratios(Bench.SERVER, OURS, JETTY, "c1", "blocking"), 1.00);
         for (String workload : WORKLOADS)
             target(rows, "#14. peer policy ≥ 0.98x credentials off, " + workload, results.ratios(Bench.SERVER, POLICY, NO_CREDENTIALS, workload, "blocking"), 0.98);
@@ -154,7 +157,7 @@ final class Report
     {
         List<Results.Measurement> counted = results.select(m -> m.section().equals(Bench.SYSCALLS));
         StringBuilder md = new StringBuilder();
-        for (String workload : List.of("per-request-c16", "per-connection"))
+        for (String workload : List.of("per-request-c16", "per-connection", "behind-nginx-keepalive-per-request-c16"))
         {
             // Every call some server makes at least once per 20 requests, the most frequent first ("total" leads).
             List<String> names = counted.stream().filter(m -> m.workload().equals(workload) && m.value() >= 0.05)
@@ -162,8 +165,12 @@ final class Report
             if (names.isEmpty())
                 continue;
             List<String> subjects = counted.stream().filter(m -> m.workload().equals(workload)).map(Results.Measurement::subject).distinct().toList();
-            md.append(workload.equals("per-connection") ? "Per churned connection (c16, `Connection: close`)" : "Per keep-alive request (c16)")
-                .append(":\n\n| call |");
+            md.append(switch (workload)
+                {
+                    case "per-connection" -> "Per churned connection (c16, `Connection: close`)";
+                    case "per-request-c16" -> "Per keep-alive request (c16)";
+                    default -> "Per request behind nginx with upstream keep-alive (h2load c16 to nginx; the app's calls)";
+                }).append(":\n\n| call |");
             subjects.forEach(subject -> md.append(' ').append(subject).append(" |"));
             md.append("\n|---|").append("---:|".repeat(subjects.size())).append('\n');
             for (String name : names)
