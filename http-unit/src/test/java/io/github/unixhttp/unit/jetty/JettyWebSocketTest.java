@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import javax.net.ssl.SSLException;
+
 import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.testing.TestCertificates;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.unit.ServerIdentityCheck;
@@ -19,8 +22,15 @@ import io.github.unixhttp.unit.ServerIdentityException;
 import io.github.unixhttp.unit.TcpTrap;
 import io.github.unixhttp.unit.UnixClientOptions;
 import io.github.unixhttp.unit.UnixRouteException;
+import io.github.unixhttp.unit.UnixTls;
 import org.eclipse.jetty.client.HttpProxy;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -98,6 +108,48 @@ class JettyWebSocketTest
         }
     }
 
+    /**
+     * wss:// over the socket: the server's certificate is checked against the name {@link UnixTls} gives (the URI says
+     * localhost), before the upgrade request is written; a certificate for another name fails the connect.
+     */
+    @Test
+    void echoesOverTlsAfterCheckingTheServersCertificateAgainstTheGivenName() throws Exception
+    {
+        TestCertificates certificates = TestCertificates.make(tmp, "app.internal");
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(certificates.keyStore().toString());
+        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStorePassword(TestCertificates.PASSWORD);
+        HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // The URI's host is localhost, not the certificate's name: the server does not hold requests to it.
+        secure.setSniHostCheck(false);
+        configuration.addCustomizer(secure);
+        Path socket = tmp.resolve("wss.sock");
+        URI uri = URI.create("wss://localhost/echo");
+        try (EchoServer server = EchoServer.start(connector -> connector.setSocketPath(socket),
+            new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(configuration)))
+        {
+            UnixSocketAddress address = UnixSocketAddress.ofPath(socket);
+            UnixClientOptions otherName = UnixClientOptions.builder()
+                .tls(UnixTls.trusting(certificates.certificatePem(), "other.internal")).build();
+            WebSocketClient refused = JettyUnixWebSockets.newWebSocketClient(address, otherName);
+            refused.start();
+            try
+            {
+                Exception failure = assertThrows(Exception.class, () -> refused.connect(new Collector(), uri).get(30, TimeUnit.SECONDS));
+                assertTrue(hasCause(failure, SSLException.class), "not refused by the certificate check: " + failure);
+            }
+            finally
+            {
+                refused.stop();
+            }
+            assertEquals(0, server.upgrades(), "an upgrade request reached the server over an unchecked connection");
+            echoes(address, UnixClientOptions.builder().tls(UnixTls.trusting(certificates.certificatePem(), "app.internal")).build(),
+                server, uri);
+        }
+    }
+
     /** A ws:// URI naming a TCP listener still goes to the socket; a proxy (over TCP) is refused. */
     @Test
     void neverOverTcp() throws Exception
@@ -154,13 +206,18 @@ class JettyWebSocketTest
     /** {@value #ECHOES} text messages of growing size (up to about 60 KB), each echoed before the next is sent. */
     private static void echoes(UnixSocketAddress address, UnixClientOptions options, EchoServer server) throws Exception
     {
+        echoes(address, options, server, URI.create("ws://localhost/echo"));
+    }
+
+    private static void echoes(UnixSocketAddress address, UnixClientOptions options, EchoServer server, URI uri) throws Exception
+    {
         int upgradesBefore = server.upgrades();
         WebSocketClient client = JettyUnixWebSockets.newWebSocketClient(address, options);
         client.start();
         try
         {
             Collector collector = new Collector();
-            Session session = client.connect(collector, URI.create("ws://localhost/echo")).get(30, TimeUnit.SECONDS);
+            Session session = client.connect(collector, uri).get(30, TimeUnit.SECONDS);
             for (int i = 1; i <= ECHOES; i++)
             {
                 String message = i + ":" + "x".repeat(i * 600);
@@ -266,12 +323,12 @@ class JettyWebSocketTest
         private final Server server;
         private final AtomicInteger upgrades = new AtomicInteger();
 
-        private EchoServer(Consumer<UnixSocketConnector> configure)
+        private EchoServer(Consumer<UnixSocketConnector> configure, ConnectionFactory... factories)
         {
             QueuedThreadPool threads = new QueuedThreadPool(32, 4);
             threads.setName("ws-test-server");
             server = new Server(threads);
-            UnixSocketConnector connector = new UnixSocketConnector(server);
+            UnixSocketConnector connector = new UnixSocketConnector(server, factories);
             configure.accept(connector);
             server.addConnector(connector);
             server.setHandler(WebSocketUpgradeHandler.from(server, container -> container.addMapping("/echo", (request, response, callback) ->
@@ -281,9 +338,10 @@ class JettyWebSocketTest
             })));
         }
 
-        static EchoServer start(Consumer<UnixSocketConnector> configure) throws Exception
+        /** @param factories the connector's, or none for its default (HTTP/1.1) */
+        static EchoServer start(Consumer<UnixSocketConnector> configure, ConnectionFactory... factories) throws Exception
         {
-            EchoServer echo = new EchoServer(configure);
+            EchoServer echo = new EchoServer(configure, factories);
             try
             {
                 echo.server.start();
