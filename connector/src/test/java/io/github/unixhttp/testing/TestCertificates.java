@@ -3,6 +3,11 @@ package io.github.unixhttp.testing;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.unixhttp.connector.UnixSocketConnector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
 /**
  * A self-signed server certificate made by the JDK's own {@code keytool}: a PKCS#12 key store for the server and the
  * certificate in PEM for clients (curl's {@code --cacert}) and as a trust store.
@@ -32,6 +37,29 @@ public record TestCertificates(Path keyStore, Path certificatePem, Path trustSto
         run(keytool.toString(), "-importcert", "-noprompt", "-alias", "server", "-file", pem.toString(), "-keystore",
             trustStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
         return new TestCertificates(keyStore, pem, trustStore);
+    }
+
+    /** @return Jetty's server-side TLS with this key store */
+    public SslContextFactory.Server serverTls()
+    {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(keyStore.toString());
+        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStorePassword(PASSWORD);
+        return tls;
+    }
+
+    /**
+     * @return our HTTP configuration with Jetty's {@code SecureRequestCustomizer}, which here does not hold requests to
+     *         the certificate's name: clients over a socket say {@code localhost}
+     */
+    public static HttpConfiguration httpsConfigurationForAnyHost()
+    {
+        HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        configuration.addCustomizer(secure);
+        return configuration;
     }
 
     private static void run(String... command) throws Exception

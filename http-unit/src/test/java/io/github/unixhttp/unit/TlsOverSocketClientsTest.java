@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
-import io.github.unixhttp.connector.UnixSocketConnector;
 import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.testing.TestCertificates;
 import io.github.unixhttp.testing.TestServer;
@@ -27,11 +26,8 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,17 +58,8 @@ class TlsOverSocketClientsTest
     void startTlsServer() throws Exception
     {
         certificates = TestCertificates.make(dir, NAME);
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStorePath(certificates.keyStore().toString());
-        tls.setKeyStoreType("PKCS12");
-        tls.setKeyStorePassword(TestCertificates.PASSWORD);
-        // The server does not hold requests to the name of its certificate: the clients' URLs say localhost.
-        HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
-        SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        secure.setSniHostCheck(false);
-        configuration.addCustomizer(secure);
-        server = TestServer.start(dir.resolve("tls.sock"), connector -> {}, new SslConnectionFactory(tls, "http/1.1"),
-            new HttpConnectionFactory(configuration));
+        server = TestServer.start(dir.resolve("tls.sock"), connector -> {}, new SslConnectionFactory(certificates.serverTls(), "http/1.1"),
+            new HttpConnectionFactory(TestCertificates.httpsConfigurationForAnyHost()));
         address = UnixSocketAddress.ofPath(server.socket());
     }
 

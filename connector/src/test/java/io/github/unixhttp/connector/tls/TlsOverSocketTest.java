@@ -113,10 +113,7 @@ class TlsOverSocketTest
 
     private TestServer startTls(Consumer<UnixSocketConnector> configure) throws Exception
     {
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStorePath(certificates.keyStore().toString());
-        tls.setKeyStoreType("PKCS12");
-        tls.setKeyStorePassword(TestCertificates.PASSWORD);
+        SslContextFactory.Server tls = certificates.serverTls();
         HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
         configuration.addCustomizer(new SecureRequestCustomizer());
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");

@@ -25,12 +25,9 @@ import io.github.unixhttp.unit.UnixRouteException;
 import io.github.unixhttp.unit.UnixTls;
 import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -116,19 +113,11 @@ class JettyWebSocketTest
     void echoesOverTlsAfterCheckingTheServersCertificateAgainstTheGivenName() throws Exception
     {
         TestCertificates certificates = TestCertificates.make(tmp, "app.internal");
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStorePath(certificates.keyStore().toString());
-        tls.setKeyStoreType("PKCS12");
-        tls.setKeyStorePassword(TestCertificates.PASSWORD);
-        HttpConfiguration configuration = UnixSocketConnector.newHttpConfiguration();
-        SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        // The URI's host is localhost, not the certificate's name: the server does not hold requests to it.
-        secure.setSniHostCheck(false);
-        configuration.addCustomizer(secure);
         Path socket = tmp.resolve("wss.sock");
         URI uri = URI.create("wss://localhost/echo");
         try (EchoServer server = EchoServer.start(connector -> connector.setSocketPath(socket),
-            new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(configuration)))
+            new SslConnectionFactory(certificates.serverTls(), "http/1.1"),
+            new HttpConnectionFactory(TestCertificates.httpsConfigurationForAnyHost())))
         {
             UnixSocketAddress address = UnixSocketAddress.ofPath(socket);
             UnixClientOptions otherName = UnixClientOptions.builder()
