@@ -68,7 +68,9 @@ class GivenBackTest
                 connectAndSend(server, "GET /hold HTTP/1.1\r\nHo").close();
             for (int i = 0; i < 20; i++)
                 connectAndSend(server, "").close();
-            // Once the server has seen all of those go (it hears of a client's close a little later)...
+            // Once the server has taken all 360 from its backlog and seen them go (it hears of a client's close a little
+            // later); a connection still in the backlog would count against the crowd's limit below...
+            server.awaitOpened(360, PATIENCE);
             assertEquals(List.of(), server.awaitCallers(List::isEmpty, PATIENCE));
             // ...sixty at once against a limit of fifty: ten refused, four of them waiting for their answer.
             List<SocketChannel> crowd = new ArrayList<>();

@@ -5,12 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.github.unixhttp.connector.UnixSocketConnector;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -25,6 +27,7 @@ final class LimitsServer implements AutoCloseable
     private final Server server;
     private final UnixSocketConnector connector;
     private final LimitsHandler handler = new LimitsHandler();
+    private final AtomicLong opened = new AtomicLong();
 
     private LimitsServer(Path socket, Consumer<UnixSocketConnector> configure)
     {
@@ -35,6 +38,14 @@ final class LimitsServer implements AutoCloseable
         connector = new UnixSocketConnector(server, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config));
         connector.setSocketPath(socket);
         configure.accept(connector);
+        connector.addEventListener(new Connection.Listener()
+        {
+            @Override
+            public void onOpened(Connection connection)
+            {
+                opened.incrementAndGet();
+            }
+        });
         server.addConnector(connector);
         server.setHandler(handler);
     }
@@ -72,6 +83,20 @@ final class LimitsServer implements AutoCloseable
     Path socket()
     {
         return connector.getSocketPath();
+    }
+
+    /**
+     * Waits until the connector has opened at least {@code count} connections since it started: a client that closes
+     * right after connecting leaves its connection in the backlog until the server accepts it, and only then is it
+     * counted against its caller (and forgotten again).
+     */
+    void awaitOpened(long count, Duration patience) throws InterruptedException
+    {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (opened.get() < count && System.nanoTime() - deadline < 0)
+            Thread.sleep(10);
+        if (opened.get() < count)
+            throw new AssertionError("the server opened " + opened.get() + " connections, not " + count);
     }
 
     /** @return the callers the connector knows now */
