@@ -39,7 +39,15 @@ public final class VerdictAgreement
         }
         List<Map<String, String[]>> runs = new ArrayList<>();
         for (Path report : reports)
-            runs.add(targetRows(Files.readAllLines(report)));
+        {
+            Map<String, String[]> rows = targetRows(Files.readAllLines(report));
+            if (rows.isEmpty())
+            {
+                System.err.println(report + " has no targets table (\"## Targets\"): give the .md reports of --targets runs");
+                System.exit(2);
+            }
+            runs.add(rows);
+        }
         String md = compare(reports, runs);
         System.out.print(md);
         if (out != null)
@@ -74,6 +82,7 @@ public final class VerdictAgreement
         int judged = 0;
         int agreeing = 0;
         int contradicting = 0;
+        int undecidedInEvery = 0;
         for (String target : runs.get(0).keySet())
         {
             List<String> kinds = new ArrayList<>();
@@ -91,14 +100,17 @@ public final class VerdictAgreement
                 judged++;
                 if (agree)
                     agreeing++;
+                if (agree && kinds.get(0).equals("undecided"))
+                    undecidedInEvery++;
                 if (contradict)
                     contradicting++;
             }
             md.append(agree ? " yes |" : contradict ? " **no: met and missed** |" : " no |").append('\n');
         }
-        return String.format(Locale.ROOT, "Verdicts of %d runs (%s): **%d of %d judged targets agree**; %d met in one run and " +
-            "missed in another (the others that differ are undecided in some run).%n%n",
-            runs.size(), String.join(", ", reports.stream().map(Path::toString).toList()), agreeing, judged, contradicting) + md;
+        return String.format(Locale.ROOT, "Verdicts of %d runs (%s): **%d of %d judged targets agree** (%d of them on " +
+            "undecided); %d met in one run and missed in another (the others that differ are undecided in some run).%n%n",
+            runs.size(), String.join(", ", reports.stream().map(Path::toString).toList()), agreeing, judged, undecidedInEvery,
+            contradicting) + md;
     }
 
     /** met, missed, undecided, stated, or "–" (not measured). */

@@ -57,9 +57,14 @@ class VerdictsTest
         Map<String, String[]> third = Map.of("a", new String[]{"1.0x", "-", "undecided (1 of 3 rounds met it)"},
             "b", new String[]{"0.95x", "-", "missed by 5%"});
         String table = VerdictAgreement.compare(List.of(Path.of("1"), Path.of("2"), Path.of("3")), List.of(first, second, third));
-        assertTrue(table.contains("**1 of 2 judged targets agree**; 0 met in one run and missed in another"), table);
+        assertTrue(table.contains("**1 of 2 judged targets agree** (0 of them on undecided); 0 met in one run and missed in another"), table);
         Map<String, String[]> fourth = Map.of("a", new String[]{"0.9x", "-", "missed by 10%"}, "b", new String[]{"0.9x", "-", "missed by 10%"});
         String contradicting = VerdictAgreement.compare(List.of(Path.of("1"), Path.of("4")), List.of(first, fourth));
-        assertTrue(contradicting.contains("**1 of 2 judged targets agree**; 1 met in one run and missed in another"), contradicting);
+        assertTrue(contradicting.contains("**1 of 2 judged targets agree** (0 of them on undecided); 1 met in one run and missed in another"), contradicting);
+        // Agreeing that a target cannot be decided is agreement, and said apart.
+        Map<String, String[]> undecided = Map.of("a", new String[]{"1.0x", "-", "undecided (2 of 3 rounds met it)"},
+            "b", new String[]{"0.9x", "-", "missed by 10%"});
+        String onUndecided = VerdictAgreement.compare(List.of(Path.of("3"), Path.of("5")), List.of(third, undecided));
+        assertTrue(onUndecided.contains("**2 of 2 judged targets agree** (1 of them on undecided)"), onUndecided);
     }
 }

@@ -70,10 +70,11 @@ public final class UnixTls
     }
 
     /**
-     * TLS with a context of your own. The name is checked by the context's trust manager, as HTTPS endpoint
-     * identification asks it to: a trust manager that accepts every certificate (the "trust all" kind written for
-     * tests) accepts every name too, and then nothing here checks which server answered. Give a context that trusts only the server's certificate or
-     * its CA ({@link #trusting} builds one).
+     * TLS with a context of your own. The name is checked as HTTPS endpoint identification does it: by the JDK for a
+     * plain {@code X509TrustManager}, but by the trust manager itself for an {@code X509ExtendedTrustManager}, and one
+     * of those that accepts every certificate (the "trust all" kind written for tests) accepts every name too: then
+     * nothing checks which server answered. Give a context that trusts only the server's certificate or its CA
+     * ({@link #trusting} builds one).
      *
      * @param context    the TLS context: its trust managers decide which certificates are trusted, its key managers (if any)
      *                   give the client's own certificate for mutual TLS

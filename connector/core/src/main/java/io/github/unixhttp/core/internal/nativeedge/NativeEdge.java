@@ -416,7 +416,9 @@ public final class NativeEdge
      * ({@code dlsym(RTLD_DEFAULT)}), where the C library the JVM itself runs on always is. Asked for the library by
      * name ({@code "c"}), jnr first fails to open a file called {@code c}, then lists every file of the system's
      * library directories and matches each name against a pattern, at every binding: measured, some 3 MB of garbage
-     * and half of the binding's time at a server's start.
+     * and half of the binding's time at a server's start. The lookup follows the process's global symbol order, as the
+     * JDK's own calls into the C library do: a library preloaded into the process ({@code LD_PRELOAD}) that wraps a
+     * call wraps ours too, where looking up through a handle to {@code libc.so.6} went around it.
      *
      * @throws LinkageError or RuntimeException if jnr cannot bind it here
      */
