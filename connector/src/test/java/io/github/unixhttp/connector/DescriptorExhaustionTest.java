@@ -27,7 +27,8 @@ class DescriptorExhaustionTest
 {
     private static final int FILE_LIMIT = 256;
     private static final int HELD_CONNECTIONS = 600;
-    private static final long HOLD_SECONDS = 10;
+    /** Long enough to see a spin (a busy acceptor burns the whole of it) or a log line per retry. */
+    private static final long HOLD_SECONDS = 5;
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     @TempDir
@@ -67,7 +68,7 @@ class DescriptorExhaustionTest
                 long newLines = lines(server.stderr()) - linesBefore;
                 double cpuShare = (double)ticks / CLOCK_TICKS_PER_SECOND / HOLD_SECONDS;
                 assertTrue(cpuShare < 0.05, "the server used " + Math.round(cpuShare * 100) + "% of a CPU while out of descriptors");
-                assertTrue(newLines <= 5, newLines + " log lines while out of descriptors:\n" + server.stderr());
+                assertTrue(newLines <= 2, newLines + " log lines while out of descriptors:\n" + server.stderr());
                 assertTrue(server.stderr().contains("Cannot accept connections on unix:" + socket), server.stderr());
                 holder.finish();
                 released = System.nanoTime();
