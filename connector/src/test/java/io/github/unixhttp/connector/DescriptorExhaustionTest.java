@@ -67,7 +67,8 @@ class DescriptorExhaustionTest
                 long ticks = cpuTicks(server.pid()) - ticksBefore;
                 long newLines = lines(server.stderr()) - linesBefore;
                 double cpuShare = (double)ticks / CLOCK_TICKS_PER_SECOND / HOLD_SECONDS;
-                assertTrue(cpuShare < 0.05, "the server used " + Math.round(cpuShare * 100) + "% of a CPU while out of descriptors");
+                // A spinning acceptor burns a whole CPU; an idle one a few ticks (a stray GC or JIT may add some).
+                assertTrue(cpuShare < 0.2, "the server used " + Math.round(cpuShare * 100) + "% of a CPU while out of descriptors");
                 assertTrue(newLines <= 2, newLines + " log lines while out of descriptors:\n" + server.stderr());
                 assertTrue(server.stderr().contains("Cannot accept connections on unix:" + socket), server.stderr());
                 holder.finish();
@@ -75,10 +76,12 @@ class DescriptorExhaustionTest
                 cpuTicks = ticks;
                 logLines = newLines;
             }
-            String response = getWithin(socket, "/", 2000);
+            // Accepting is retried at most a second apart, then the ~350 closed connections still in the backlog are
+            // taken in turn before ours: about a second and a half here; 5 s leaves room for a loaded machine.
+            String response = getWithin(socket, "/", 5000);
             long recoveredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released);
             assertTrue(response.startsWith("HTTP/1.1 200"), response);
-            assertTrue(recoveredMillis <= 2000, "served again " + recoveredMillis + " ms after the connections closed");
+            assertTrue(recoveredMillis <= 5000, "served again " + recoveredMillis + " ms after the connections closed");
             System.out.println("Out of descriptors (acceptors=" + acceptors + "): " + cpuTicks + " CPU ticks in " + HOLD_SECONDS +
                 " s, " + logLines + " log lines; served again " + recoveredMillis + " ms after the connections closed");
             Run.Result whoamiRun = Run.run(Duration.ofSeconds(30), Run.asOtherUser(List.of("/usr/bin/python3",

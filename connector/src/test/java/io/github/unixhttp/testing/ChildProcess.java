@@ -90,7 +90,8 @@ public class ChildProcess implements AutoCloseable
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!Files.readString(file).contains(text))
         {
-            if (!process.isAlive() || System.nanoTime() > deadline)
+            // Read once more after seeing it dead: it may have printed the text just before it exited.
+            if ((!process.isAlive() && !Files.readString(file).contains(text)) || System.nanoTime() > deadline)
                 throw new AssertionError("never printed '" + text + "'" + (process.isAlive() ? "" : " (it exited)") + described());
             Thread.sleep(25);
         }

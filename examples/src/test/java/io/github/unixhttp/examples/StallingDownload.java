@@ -3,6 +3,8 @@ package io.github.unixhttp.examples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,14 +20,30 @@ final class StallingDownload
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final CompletableFuture<Run.Result> result;
+    private final Path resumeFile;
 
-    private StallingDownload(CompletableFuture<Run.Result> result)
+    private StallingDownload(CompletableFuture<Run.Result> result, Path resumeFile)
     {
         this.result = result;
+        this.resumeFile = resumeFile;
     }
 
-    /** Starts the download and returns once the client has stalled (or already finished). */
+    /** Starts the download and returns once the client has stalled (or already finished); it stalls for the given time. */
     static StallingDownload startAndAwaitStall(Path tmp, Path socket, int size, int stallSeconds) throws Exception
+    {
+        return start(tmp, socket, size, stallSeconds, null);
+    }
+
+    /**
+     * Starts the download and returns once the client has stalled (or already finished); it stalls until
+     * {@link #resume} (60 s at most), so that the stall spans whatever the test waits for, however slow the machine.
+     */
+    static StallingDownload startAndHoldStall(Path tmp, Path socket, int size) throws Exception
+    {
+        return start(tmp, socket, size, 0, tmp.resolve("resume"));
+    }
+
+    private static StallingDownload start(Path tmp, Path socket, int size, int stallSeconds, Path resumeFile) throws Exception
     {
         Path client = Scripts.copy("stalling_download.py", tmp);
         Path marker = tmp.resolve("half-way");
@@ -33,8 +51,11 @@ final class StallingDownload
         {
             try
             {
-                return Run.run(WAIT, "python3", client.toString(), socket.toString(), "/bytes?n=" + size,
-                    String.valueOf(512 * 1024), marker.toString(), String.valueOf(stallSeconds));
+                List<String> command = new ArrayList<>(List.of("python3", client.toString(), socket.toString(),
+                    "/bytes?n=" + size, String.valueOf(512 * 1024), marker.toString(), String.valueOf(stallSeconds)));
+                if (resumeFile != null)
+                    command.add(resumeFile.toString());
+                return Run.run(WAIT, command);
             }
             catch (Exception e)
             {
@@ -43,7 +64,13 @@ final class StallingDownload
         });
         while (!Files.exists(marker) && !result.isDone())
             Thread.sleep(20);
-        return new StallingDownload(result);
+        return new StallingDownload(result, resumeFile);
+    }
+
+    /** Lets a download started by {@link #startAndHoldStall} read on. */
+    void resume() throws Exception
+    {
+        Files.createFile(resumeFile);
     }
 
     /** @return whether the client has ended (read everything, or failed) */

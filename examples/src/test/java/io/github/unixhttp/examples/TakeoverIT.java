@@ -120,10 +120,10 @@ class TakeoverIT
         try (DemoProcess old = DemoProcess.start(tmp, "--socket", socket.toString()))
         {
             old.awaitOutput("try: ");
-            // The client stops reading for 5 s: the new server starts in about 2, so the old one begins its drain
-            // with the response stalled for longer than the 1 s a graceful stop gives idle connections, which must
-            // not cut a response in progress (Jetty checks a shortened idle timeout at once).
-            StallingDownload download = StallingDownload.startAndAwaitStall(tmp, socket, size, 5);
+            // The client stops reading until told: the old server begins its drain with the response stalled, and
+            // the stall goes on for longer than the 1 s a graceful stop gives idle connections, which must not cut a
+            // response in progress (Jetty checks a shortened idle timeout at once).
+            StallingDownload download = StallingDownload.startAndHoldStall(tmp, socket, size);
             Object before = inode(socket);
             try (DemoProcess next = DemoProcess.start(tmp, "--socket", socket.toString(), "--takeover"))
             {
@@ -131,7 +131,10 @@ class TakeoverIT
                 assertFalse(before.equals(inode(socket)), "the path names the new server's socket");
                 old.awaitOutput("replaced");
                 assertFalse(download.isDone(), "the download ended before the takeover: no drain was tested");
+                Thread.sleep(1500);
                 assertTrue(old.isAlive(), "the old server waits for its download");
+                assertFalse(download.isDone(), "the stalled download was cut during the drain");
+                download.resume();
                 Run.Result result = download.awaitSuccess();
                 assertEquals("HTTP/1.1 200 OK\n" + size + "\n", result.stdout(), "the old server:\n" + old.output() + old.errors());
                 assertEquals(0, old.exitCode(), "the old server's exit code; stderr: " + old.errors());

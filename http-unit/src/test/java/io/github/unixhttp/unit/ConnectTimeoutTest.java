@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.core.internal.ListeningSocket;
 import io.github.unixhttp.core.internal.nativeedge.NativeCallException;
 import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
-import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.unit.apache.UnixHttpAsyncClients;
 import io.github.unixhttp.unit.apache.UnixHttpClients;
 import io.github.unixhttp.unit.jetty.JettyUnixClients;
@@ -258,32 +255,6 @@ class ConnectTimeoutTest
         }
     }
 
-    /** Whether the peer sends a first byte within the time; the byte is consumed, the channel left blocking. */
-    private static boolean hasRequestWithin(SocketChannel channel, long millis) throws Exception
-    {
-        channel.configureBlocking(false);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        ByteBuffer first = ByteBuffer.allocate(1);
-        while (System.nanoTime() < deadline)
-        {
-            int read = channel.read(first);
-            if (read > 0)
-            {
-                channel.configureBlocking(true);
-                return true;
-            }
-            if (read < 0)
-                return false;
-            Thread.sleep(20);
-        }
-        return false;
-    }
-
-    private interface Acceptor
-    {
-        SocketChannel accept() throws IOException;
-    }
-
     /** A server on an abstract name that never accepts, its backlog filled by clients. */
     private record FullAbstractBacklog(UnixSocketAddress address, ListeningSocket listening, List<SocketChannel> queued, int waiting)
         implements AutoCloseable
@@ -348,7 +319,7 @@ class ConnectTimeoutTest
         assertGetsThroughAfterDraining(request, stuck::accept, waiting);
     }
 
-    private static void assertGetsThroughAfterDraining(Callable<String> request, Acceptor server, int waiting) throws Exception
+    private static void assertGetsThroughAfterDraining(Callable<String> request, BacklogDrain.Acceptor server, int waiting) throws Exception
     {
         CompletableFuture<String> response = CompletableFuture.supplyAsync(() ->
         {
@@ -363,36 +334,7 @@ class ConnectTimeoutTest
         });
         Thread.sleep(300);
         assertFalse(response.isDone(), "the request ended while the backlog was full: " + response);
-        // Drain: the queued fillers never send anything; the client's connection is the one that brings a request.
-        // It is told apart by that, not by its place in the queue, which a retrying client makes hard to predict.
-        List<SocketChannel> fillers = new ArrayList<>();
-        try
-        {
-            while (true)
-            {
-                SocketChannel accepted = server.accept();
-                if (!hasRequestWithin(accepted, 1000))
-                {
-                    fillers.add(accepted);
-                    continue;
-                }
-                try (SocketChannel client = accepted)
-                {
-                    // The rest of the head after its first byte.
-                    Exchange.readHead(client);
-                    client.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\ndrained"
-                        .getBytes(StandardCharsets.US_ASCII)));
-                }
-                break;
-            }
-        }
-        finally
-        {
-            for (SocketChannel filler : fillers)
-                filler.close();
-        }
-        assertTrue(fillers.size() <= waiting, fillers.size() + " connections without a request before the client's, " +
-            "though only " + waiting + " were queued");
-        assertEquals("drained", response.get(30, TimeUnit.SECONDS));
+        BacklogDrain.answerTheClient(server, waiting);
+        assertEquals(BacklogDrain.BODY, response.get(30, TimeUnit.SECONDS));
     }
 }

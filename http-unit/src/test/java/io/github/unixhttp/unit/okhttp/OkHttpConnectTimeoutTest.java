@@ -6,10 +6,8 @@ import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +21,8 @@ import io.github.unixhttp.core.UnixSocketAddress;
 import io.github.unixhttp.core.internal.ListeningSocket;
 import io.github.unixhttp.core.internal.nativeedge.NativeCallException;
 import io.github.unixhttp.core.internal.nativeedge.NativeEdge;
-import io.github.unixhttp.testing.Exchange;
 import io.github.unixhttp.testing.Requirements;
+import io.github.unixhttp.unit.BacklogDrain;
 import io.github.unixhttp.unit.UnixClientOptions;
 import okhttp3.Call;
 import okhttp3.EventListener;
@@ -132,35 +130,8 @@ class OkHttpConnectTimeoutTest
         });
         Thread.sleep(300);
         assertFalse(response.isDone(), "the request ended while the backlog was full: " + response);
-        // The queued fillers never send anything; the client's connection is the one that brings a request.
-        List<SocketChannel> fillers = new ArrayList<>();
-        try
-        {
-            while (true)
-            {
-                SocketChannel accepted = stuck.accept();
-                if (!hasRequestWithin(accepted, 1000))
-                {
-                    fillers.add(accepted);
-                    continue;
-                }
-                try (SocketChannel connection = accepted)
-                {
-                    Exchange.readHead(connection);
-                    connection.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\ndrained"
-                        .getBytes(StandardCharsets.US_ASCII)));
-                }
-                break;
-            }
-        }
-        finally
-        {
-            for (SocketChannel filler : fillers)
-                filler.close();
-        }
-        assertTrue(fillers.size() <= waiting, fillers.size() + " connections without a request before the client's, though only " +
-            waiting + " were queued");
-        assertEquals("drained", response.get(30, TimeUnit.SECONDS));
+        BacklogDrain.answerTheClient(stuck::accept, waiting);
+        assertEquals(BacklogDrain.BODY, response.get(30, TimeUnit.SECONDS));
     }
 
     @Test
@@ -213,26 +184,5 @@ class OkHttpConnectTimeoutTest
         assertInstanceOf(SocketTimeoutException.class, failure, "failed otherwise than by its connect timeout");
         assertTrue(elapsed >= timeout.toMillis() - 50, "gave up after " + elapsed + " ms, before its timeout");
         assertTrue(elapsed < ALLOWED_MILLIS, "took " + elapsed + " ms: " + failure);
-    }
-
-    /** Whether the peer sends a first byte within the time; the byte is consumed, the channel left blocking. */
-    private static boolean hasRequestWithin(SocketChannel channel, long millis) throws Exception
-    {
-        channel.configureBlocking(false);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        ByteBuffer first = ByteBuffer.allocate(1);
-        while (System.nanoTime() < deadline)
-        {
-            int read = channel.read(first);
-            if (read > 0)
-            {
-                channel.configureBlocking(true);
-                return true;
-            }
-            if (read < 0)
-                return false;
-            Thread.sleep(20);
-        }
-        return false;
     }
 }

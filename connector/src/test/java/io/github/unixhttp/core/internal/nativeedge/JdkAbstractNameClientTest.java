@@ -98,7 +98,9 @@ class JdkAbstractNameClientTest
             for (SocketChannel channel : queued)
                 channel.close();
         }
-        assertEquals(before, openDescriptors());
+        // At most as many: the JVM may close descriptors of its own meanwhile (a reaped child's pipes, a cleaner).
+        long after = openDescriptors();
+        assertTrue(after <= before, "descriptors before " + before + ", after " + after);
     }
 
     @Test
