@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.github.unixhttp.testing.Requirements;
 import io.github.unixhttp.core.internal.ListeningSocket;
@@ -98,9 +99,7 @@ class JdkAbstractNameClientTest
             for (SocketChannel channel : queued)
                 channel.close();
         }
-        // At most as many: the JVM may close descriptors of its own meanwhile (a reaped child's pipes, a cleaner).
-        long after = openDescriptors();
-        assertTrue(after <= before, "descriptors before " + before + ", after " + after);
+        assertNoDescriptorLeftAbove(before);
     }
 
     @Test
@@ -162,7 +161,7 @@ class JdkAbstractNameClientTest
                     assertEquals("reply " + i, readSome(client));
                 }
             }
-            assertTrue(openDescriptors() <= before, "descriptors before " + before + ", after " + openDescriptors());
+            assertNoDescriptorLeftAbove(before);
         }
         finally
         {
@@ -238,6 +237,23 @@ class JdkAbstractNameClientTest
             channel.read(buffer);
         }
         return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The process's descriptors come back to at most {@code before} within 2 s. The JVM opens and closes some of its
+     * own meanwhile (CI saw one more for an instant: the count was 150 when checked, 149 when the message was made),
+     * and may close others (a reaped child's pipes): a leak stays, those do not.
+     */
+    private static void assertNoDescriptorLeftAbove(long before) throws Exception
+    {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long now = openDescriptors();
+        while (now > before && System.nanoTime() < deadline)
+        {
+            Thread.sleep(20);
+            now = openDescriptors();
+        }
+        assertTrue(now <= before, "descriptors before " + before + ", now " + now);
     }
 
     private static long openDescriptors() throws IOException
