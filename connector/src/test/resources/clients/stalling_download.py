@@ -32,10 +32,9 @@ while True:
     if not stalled and count >= mark_bytes:
         open(marker, "w").close()
         time.sleep(stall)
-        waited = 0.0
-        while resume is not None and not os.path.exists(resume) and waited < 60:
+        give_up = time.monotonic() + 60
+        while resume is not None and not os.path.exists(resume) and time.monotonic() < give_up:
             time.sleep(0.02)
-            waited += 0.02
         stalled = True
     chunk = s.recv(16384)
     if not chunk:

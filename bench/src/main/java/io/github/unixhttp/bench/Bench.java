@@ -67,7 +67,10 @@ public final class Bench
             false, false, false, false, 0),
         /** Only abstract names against a path, for working on them. */
         ABSTRACT(4, 2.0, 1.0, List.of(), List.of(), false, false, false, true, 0),
-        /** Only the reverse-proxy scenario, with credentials off beside the defaults, for working on it. */
+        /**
+         * Only the reverse-proxy scenario, with credentials off beside the defaults, for working on it; then the system
+         * calls counted, as in {@link #TARGETS} (the app's behind nginx among them).
+         */
         PROXY(5, 2.0, 1.0, List.of(), List.of(), false, true, false, false, 0),
         /** Only the client side, for working on the clients. */
         CLIENTS(3, 1.5, 1.0, List.of(), List.of(), false, false, true, false, 0),

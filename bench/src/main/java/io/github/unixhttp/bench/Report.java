@@ -116,8 +116,9 @@ final class Report
             results.ratios(Bench.SYSCALLS, OURS, JETTY, "per-request-c16", "total"), Double.NaN);
         target(rows, "5. system calls per churned connection (counted), ours / Jetty UDS (stated)",
             results.ratios(Bench.SYSCALLS, OURS, JETTY, "per-connection", "total"), Double.NaN);
-        target(rows, "5. system calls per request behind nginx-keepalive (counted, c16), ours / Jetty UDS (stated)",
-            results.ratios(Bench.SYSCALLS, OURS, JETTY, "behind-nginx-keepalive-per-request-c16", "total"), Double.NaN);
+        for (String workload : List.of("c16", "c256"))
+            target(rows, "5. system calls per request behind nginx-keepalive (counted, " + workload + "), ours / Jetty UDS (stated)",
+                results.ratios(Bench.SYSCALLS, OURS, JETTY, "behind-nginx-keepalive-per-request-" + workload, "total"), Double.NaN);
         target(rows, "#14. defaults ≥ 1.00x Jetty UDS, c1", results.ratios(Bench.SERVER, OURS, JETTY, "c1", "blocking"), 1.00);
         for (String workload : WORKLOADS)
             target(rows, "#14. peer policy ≥ 0.98x credentials off, " + workload, results.ratios(Bench.SERVER, POLICY, NO_CREDENTIALS, workload, "blocking"), 0.98);
@@ -157,7 +158,8 @@ final class Report
     {
         List<Results.Measurement> counted = results.select(m -> m.section().equals(Bench.SYSCALLS));
         StringBuilder md = new StringBuilder();
-        for (String workload : List.of("per-request-c16", "per-connection", "behind-nginx-keepalive-per-request-c16"))
+        for (String workload : List.of("per-request-c16", "per-connection", "behind-nginx-keepalive-per-request-c16",
+            "behind-nginx-keepalive-per-request-c256"))
         {
             // Every call some server makes at least once per 20 requests, the most frequent first ("total" leads).
             List<String> names = counted.stream().filter(m -> m.workload().equals(workload) && m.value() >= 0.05)
@@ -169,7 +171,8 @@ final class Report
                 {
                     case "per-connection" -> "Per churned connection (c16, `Connection: close`)";
                     case "per-request-c16" -> "Per keep-alive request (c16)";
-                    default -> "Per request behind nginx with upstream keep-alive (h2load c16 to nginx; the app's calls)";
+                    default -> "Per request behind nginx with upstream keep-alive (h2load " +
+                        workload.substring(workload.lastIndexOf('-') + 1) + " to nginx; the app's calls)";
                 }).append(":\n\n| call |");
             subjects.forEach(subject -> md.append(' ').append(subject).append(" |"));
             md.append("\n|---|").append("---:|".repeat(subjects.size())).append('\n');

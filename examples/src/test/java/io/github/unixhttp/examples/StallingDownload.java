@@ -15,7 +15,7 @@ import io.github.unixhttp.testing.Scripts;
  * A client that downloads {@code /bytes?n=SIZE} over a socket, stops reading half a megabyte in for a given time,
  * then reads the rest: the kind of response a graceful stop must not cut off.
  */
-final class StallingDownload
+final class StallingDownload implements AutoCloseable
 {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -67,10 +67,18 @@ final class StallingDownload
         return new StallingDownload(result, resumeFile);
     }
 
-    /** Lets a download started by {@link #startAndHoldStall} read on. */
+    /** Lets a download started by {@link #startAndHoldStall} read on; again, or for another download, it does nothing. */
     void resume() throws Exception
     {
-        Files.createFile(resumeFile);
+        if (resumeFile != null && !Files.exists(resumeFile))
+            Files.createFile(resumeFile);
+    }
+
+    /** Resumes a held download, so that a test that failed before it did leaves no client waiting for its minute. */
+    @Override
+    public void close() throws Exception
+    {
+        resume();
     }
 
     /** @return whether the client has ended (read everything, or failed) */

@@ -123,9 +123,9 @@ class TakeoverIT
             // The client stops reading until told: the old server begins its drain with the response stalled, and
             // the stall goes on for longer than the 1 s a graceful stop gives idle connections, which must not cut a
             // response in progress (Jetty checks a shortened idle timeout at once).
-            StallingDownload download = StallingDownload.startAndHoldStall(tmp, socket, size);
             Object before = inode(socket);
-            try (DemoProcess next = DemoProcess.start(tmp, "--socket", socket.toString(), "--takeover"))
+            try (StallingDownload download = StallingDownload.startAndHoldStall(tmp, socket, size);
+                 DemoProcess next = DemoProcess.start(tmp, "--socket", socket.toString(), "--takeover"))
             {
                 next.awaitOutput("try: ");
                 assertFalse(before.equals(inode(socket)), "the path names the new server's socket");

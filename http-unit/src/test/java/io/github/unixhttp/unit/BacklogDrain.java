@@ -74,7 +74,7 @@ public final class BacklogDrain
     }
 
     /** @return whether the first byte of a request arrives within the given time (it is consumed) */
-    public static boolean hasRequestWithin(SocketChannel channel, long millis) throws Exception
+    private static boolean hasRequestWithin(SocketChannel channel, long millis) throws Exception
     {
         channel.configureBlocking(false);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
